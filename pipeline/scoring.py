@@ -1,0 +1,289 @@
+"""The scoring engine: pure functions from (rule set, one unit's entries) to a verdict.
+
+No I/O, no mutation. The engine knows no criterion by name: everything comes from the
+RuleSet. It is deliberately conservative, because a wrong "Đạt" is the worst bug this
+product can have:
+- a row that validation rejected, or a missing figure, scores 0 (never the maximum);
+- a banded indicator's points are always computed from the entered figures;
+- an unanswered disqualifying declaration fails recognition;
+- every comparison is exact (fractions), so 79.75 never rounds up to 80.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Mapping
+
+from .rules import Band, Criterion, Indicator, RuleSet
+
+SELF_ASSESSED = "tu_cham"
+APPRAISED = "tham_dinh"
+SOURCE_LABEL = {SELF_ASSESSED: "tự chấm", APPRAISED: "thẩm định"}
+
+
+@dataclass(frozen=True)
+class IndicatorEntry:
+    """What a unit entered for one indicator (already parsed and validated)."""
+
+    code: str
+    points: float | None = None
+    not_applicable: bool = False
+    numerator: float | None = None
+    denominator: float | None = None
+    passed: bool | None = None  # pass/fail rule sets
+    usable: bool = True  # False when validation rejected this row
+    source: str = SELF_ASSESSED
+
+
+@dataclass(frozen=True)
+class UnitEntries:
+    indicators: Mapping[str, IndicatorEntry]
+    declarations: Mapping[str, bool | None]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    code: str
+    criterion: str
+    max: float
+    points: float
+    basis: str  # how the points were obtained, in Vietnamese
+    source: str
+    passed: bool | None = None  # pass/fail rule sets, or points == max for point sets
+    rate: float | None = None
+    entered_points: float | None = None
+    counted_as_zero: bool = False  # points forced to 0 for missing or unusable data
+
+    @property
+    def percent(self) -> float | None:
+        return self.points / self.max * 100 if self.max else None
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    code: str
+    name: str
+    max: float
+    points: float
+    floor: float | None
+    met: bool
+    passed_count: int = 0
+    indicator_count: int = 0
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    code: str
+    label: str
+    met: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rule_set: str
+    indicators: tuple[IndicatorResult, ...]
+    criteria: tuple[CriterionResult, ...]
+    total: float
+    total_max: float
+    conditions: tuple[ConditionResult, ...]
+    recognised: bool
+    reasons: tuple[Reason, ...]  # one per failed condition
+    provisional: tuple[Reason, ...]  # why the result is not final
+    notes: tuple[Reason, ...] = field(default=())  # data that was counted as zero
+
+    @property
+    def label(self) -> str:
+        return "Đạt" if self.recognised else "Chưa đạt"
+
+    @property
+    def criterion_points(self) -> dict[str, float]:
+        return {c.code: c.points for c in self.criteria}
+
+
+# ------------------------------------------------------------------ indicators
+
+
+def band_for(indicator: Indicator, rate: Fraction) -> Band:
+    return next(b for b in indicator.bands if b.contains(rate))
+
+
+def score_indicator(indicator: Indicator, entry: IndicatorEntry | None, point_step: float) -> IndicatorResult:
+    base = dict(code=indicator.code, criterion=indicator.criterion, max=indicator.max)
+    if entry is None or not entry.usable:
+        why = "không có dòng chỉ tiêu" if entry is None else "dữ liệu lỗi, không dùng được"
+        return IndicatorResult(**base, points=0.0, basis=f"{why}: tính 0 điểm", source=SELF_ASSESSED,
+                               passed=False, counted_as_zero=True)
+    src = entry.source
+    if indicator.kind == "pass_fail":
+        if entry.passed is None:
+            return IndicatorResult(**base, points=0.0, basis="chưa đánh giá: coi là Không đạt", source=src,
+                                   passed=False, counted_as_zero=True)
+        return IndicatorResult(**base, points=0.0, basis="Đạt" if entry.passed else "Không đạt",
+                               source=src, passed=entry.passed)
+    if entry.not_applicable and indicator.not_applicable_full:
+        return IndicatorResult(**base, points=indicator.max, basis="không phát sinh: đạt điểm tối đa",
+                               source=src, passed=True, entered_points=entry.points)
+    if indicator.kind == "rate_bands":
+        return _score_rate(indicator, entry, base)
+    if entry.points is None:
+        return IndicatorResult(**base, points=0.0, basis=f"chưa có điểm {SOURCE_LABEL[src]}: tính 0 điểm",
+                               source=src, passed=False, counted_as_zero=True)
+    points = float(entry.points)
+    if not (indicator.min_points <= points <= indicator.max) or not _on_step(points, point_step):
+        # Validation should have rejected this row; refuse to count it rather than trust it.
+        return IndicatorResult(**base, points=0.0, basis="điểm ngoài quy định: tính 0 điểm", source=src,
+                               passed=False, entered_points=points, counted_as_zero=True)
+    return IndicatorResult(**base, points=points, basis=f"điểm {SOURCE_LABEL[src]}", source=src,
+                           passed=points >= indicator.max, entered_points=points)
+
+
+def _score_rate(indicator: Indicator, entry: IndicatorEntry, base: dict) -> IndicatorResult:
+    num, den = entry.numerator, entry.denominator
+    if num is None or den is None or den <= 0 or num < 0 or num > den:
+        return IndicatorResult(**base, points=0.0, basis="không tính được tỷ lệ: tính 0 điểm",
+                               source=entry.source, passed=False, entered_points=entry.points,
+                               counted_as_zero=True)
+    rate = Fraction(str(num)) * 100 / Fraction(str(den))
+    band = band_for(indicator, rate)
+    upper = f"{band.upper:g}%" if band.upper is not None else ""
+    span = f"[{band.lower:g}%, {upper})" if upper else f"≥ {band.lower:g}%"
+    rate_text = f"{float(rate):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return IndicatorResult(
+        **base,
+        points=band.points,
+        basis=f"tỷ lệ {rate_text}% thuộc mức {span}",
+        source=entry.source,
+        passed=band.points >= indicator.max,
+        rate=float(rate),
+        entered_points=entry.points,
+    )
+
+
+def _on_step(points: float, step: float) -> bool:
+    q = Fraction(str(points)) / Fraction(str(step))
+    return q.denominator == 1
+
+
+# ------------------------------------------------------------------ the unit
+
+
+def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
+    indicators = tuple(
+        score_indicator(ind, entries.indicators.get(ind.code), rule_set.point_step)
+        for ind in rule_set.indicators
+    )
+    by_code = {r.code: r for r in indicators}
+    criteria = tuple(_score_criterion(rule_set, c, by_code) for c in rule_set.criteria)
+    total = sum((Fraction(str(r.points)) for r in indicators), Fraction(0))
+    conditions = _conditions(rule_set, criteria, total, entries.declarations)
+    reasons = tuple(Reason(c.code, c.detail) for c in conditions if not c.met)
+    notes = tuple(
+        Reason("INDICATOR_COUNTED_AS_ZERO", f"Chỉ tiêu {r.code}: {r.basis}")
+        for r in indicators if r.counted_as_zero
+    )
+    return Verdict(
+        rule_set=rule_set.id,
+        indicators=indicators,
+        criteria=criteria,
+        total=float(total),
+        total_max=rule_set.total_max,
+        conditions=conditions,
+        recognised=all(c.met for c in conditions),
+        reasons=reasons,
+        provisional=_provisional(rule_set, indicators),
+        notes=notes,
+    )
+
+
+def _score_criterion(rule_set: RuleSet, criterion: Criterion, results: dict[str, IndicatorResult]) -> CriterionResult:
+    mine = [results[i.code] for i in criterion.indicators]
+    points = sum((Fraction(str(r.points)) for r in mine), Fraction(0))
+    passed = sum(1 for r in mine if r.passed)
+    if rule_set.scoring == "pass_fail":
+        met = criterion.pass_rule.passes(passed, len(mine))
+        floor = None
+    else:
+        fraction = rule_set.conditions.criterion_min_fraction
+        floor_exact = Fraction(str(fraction)) * Fraction(str(criterion.max)) if fraction is not None else None
+        met = floor_exact is None or points >= floor_exact
+        floor = float(floor_exact) if floor_exact is not None else None
+    return CriterionResult(
+        code=criterion.code, name=criterion.name, max=criterion.max, points=float(points),
+        floor=floor, met=met, passed_count=passed, indicator_count=len(mine),
+    )
+
+
+def _fmt(x: float | Fraction) -> str:
+    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total: Fraction,
+                declarations: Mapping[str, bool | None]) -> tuple[ConditionResult, ...]:
+    cond = rule_set.conditions
+    out: list[ConditionResult] = []
+    if rule_set.scoring == "points":
+        if cond.total_min is not None:
+            met = total >= Fraction(str(cond.total_min))
+            out.append(ConditionResult(
+                "TOTAL_BELOW_MIN", f"Tổng điểm đạt từ {_fmt(cond.total_min)} điểm trở lên", met,
+                f"Tổng điểm {_fmt(total)}/{_fmt(rule_set.total_max)}"
+                + ("" if met else f", dưới ngưỡng {_fmt(cond.total_min)} điểm"),
+            ))
+        if cond.criterion_min_fraction is not None:
+            pct = _fmt(cond.criterion_min_fraction * 100)
+            for c in criteria:
+                out.append(ConditionResult(
+                    "CRITERION_BELOW_FLOOR", f"{c.code} đạt từ {pct}% số điểm tối đa trở lên", c.met,
+                    f"{c.code}: {_fmt(c.points)}/{_fmt(c.max)} điểm"
+                    + ("" if c.met else f", dưới mức tối thiểu {_fmt(c.floor)} điểm ({pct}%)"),
+                ))
+    else:
+        for c in criteria:
+            rule = rule_set.criterion(c.code).pass_rule
+            out.append(ConditionResult(
+                "CRITERION_NOT_PASSED", f"{c.code} đạt ({rule.describe(c.indicator_count)} chỉ tiêu)", c.met,
+                f"{c.code}: {c.passed_count}/{c.indicator_count} chỉ tiêu đạt"
+                + ("" if c.met else f", cần {rule.describe(c.indicator_count)}"),
+            ))
+        rule = cond.criteria_pass_rule
+        passed = sum(1 for c in criteria if c.met)
+        met = rule.passes(passed, len(criteria))
+        out.append(ConditionResult(
+            "CRITERIA_NOT_PASSED", f"Số tiêu chí đạt: {rule.describe(len(criteria))}", met,
+            f"{passed}/{len(criteria)} tiêu chí đạt" + ("" if met else f", cần {rule.describe(len(criteria))}"),
+        ))
+    for d in cond.declarations:
+        answer = declarations.get(d.key)
+        if answer is None:
+            out.append(ConditionResult("DECLARATION_MISSING", d.short, False,
+                                       f"Chưa khai báo: {d.short}"))
+        else:
+            met = answer != d.disqualifying_answer
+            out.append(ConditionResult(
+                "DECLARATION_DISQUALIFIES", d.short, met,
+                f"{d.short}: {'Có' if answer else 'Không'}" + ("" if met else " (không đủ điều kiện công nhận)"),
+            ))
+    return tuple(out)
+
+
+def _provisional(rule_set: RuleSet, indicators: tuple[IndicatorResult, ...]) -> tuple[Reason, ...]:
+    out = []
+    if rule_set.has_provisional:
+        figures = rule_set.provisional_figures
+        shown = ", ".join(figures[:6]) + (f" và {len(figures) - 6} mục khác" if len(figures) > 6 else "")
+        out.append(Reason("RULESET_PROVISIONAL",
+                          f"Bộ tiêu chí {rule_set.id} có số liệu tạm tính chưa đối chiếu văn bản gốc: {shown}"))
+    self_assessed = [r.code for r in indicators if r.source == SELF_ASSESSED and not r.counted_as_zero]
+    if self_assessed:
+        out.append(Reason("SELF_ASSESSED",
+                          f"{len(self_assessed)}/{len(indicators)} chỉ tiêu dùng điểm tự chấm, chưa có điểm thẩm định của Hội đồng"))
+    return tuple(out)
