@@ -166,10 +166,10 @@ class RuleSet:
 
     @property
     def provisional_figures(self) -> list[str]:
-        """Human-readable list of every figure marked provisional (for banners and notes)."""
+        """Compact Vietnamese list of every figure marked provisional (banners, notes)."""
         out: list[str] = []
         if self.point_step_provenance and self.point_step_provenance.provisional:
-            out.append(f"bậc điểm {self.point_step:g}")
+            out.append(f"bậc điểm {self.point_step:g}".replace(".", ","))
         cond = self.conditions
         for label, prov in (
             ("ngưỡng tổng điểm", cond.total_min_provenance),
@@ -179,16 +179,27 @@ class RuleSet:
             if prov and prov.provisional:
                 out.append(label)
         for c in self.criteria:
-            if c.provenance.provisional:
-                out.append(f"{c.code} (tối đa {c.max:g})")
+            maxima = [i.code for i in c.indicators if i.provenance.provisional]
+            if c.provenance.provisional and len(maxima) == len(c.indicators):
+                out.append(f"điểm tối đa {c.code} ({maxima[0]}–{maxima[-1]})")
+            else:
+                if c.provenance.provisional:
+                    out.append(f"điểm tối đa {c.code}")
+                out.extend(f"điểm tối đa chỉ tiêu {code}" for code in maxima)
             for i in c.indicators:
-                if i.provisional:
-                    out.append(f"chỉ tiêu {i.code}")
+                out.extend(
+                    f"mức {_band_text(b)} của chỉ tiêu {i.code}" for b in i.bands if b.provenance.provisional
+                )
         return out
-
     @property
     def has_provisional(self) -> bool:
         return bool(self.provisional_figures)
+
+
+def _band_text(band: Band) -> str:
+    if band.upper is None:
+        return f"≥ {band.lower:g}%"
+    return f"{band.lower:g}–{band.upper:g}%"
 
 
 # --------------------------------------------------------------------------- loading

@@ -247,19 +247,15 @@ def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total:
                     + ("" if c.met else f", dưới mức tối thiểu {_fmt(c.floor)} điểm ({pct}%)"),
                 ))
     else:
-        for c in criteria:
-            rule = rule_set.criterion(c.code).pass_rule
-            out.append(ConditionResult(
-                "CRITERION_NOT_PASSED", f"{c.code} đạt ({rule.describe(c.indicator_count)} chỉ tiêu)", c.met,
-                f"{c.code}: {c.passed_count}/{c.indicator_count} chỉ tiêu đạt"
-                + ("" if c.met else f", cần {rule.describe(c.indicator_count)}"),
-            ))
+        # Per-criterion results are on CriterionResult; the condition is how many passed.
         rule = cond.criteria_pass_rule
-        passed = sum(1 for c in criteria if c.met)
+        failed = [c.code for c in criteria if not c.met]
+        passed = len(criteria) - len(failed)
         met = rule.passes(passed, len(criteria))
         out.append(ConditionResult(
             "CRITERIA_NOT_PASSED", f"Số tiêu chí đạt: {rule.describe(len(criteria))}", met,
-            f"{passed}/{len(criteria)} tiêu chí đạt" + ("" if met else f", cần {rule.describe(len(criteria))}"),
+            f"{passed}/{len(criteria)} tiêu chí đạt"
+            + ("" if met else f", cần {rule.describe(len(criteria))}; chưa đạt: {', '.join(failed)}"),
         ))
     for d in cond.declarations:
         answer = declarations.get(d.key)
@@ -278,8 +274,7 @@ def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total:
 def _provisional(rule_set: RuleSet, indicators: tuple[IndicatorResult, ...]) -> tuple[Reason, ...]:
     out = []
     if rule_set.has_provisional:
-        figures = rule_set.provisional_figures
-        shown = ", ".join(figures[:6]) + (f" và {len(figures) - 6} mục khác" if len(figures) > 6 else "")
+        shown = "; ".join(rule_set.provisional_figures)
         out.append(Reason("RULESET_PROVISIONAL",
                           f"Bộ tiêu chí {rule_set.id} có số liệu tạm tính chưa đối chiếu văn bản gốc: {shown}"))
     self_assessed = [r.code for r in indicators if r.source == SELF_ASSESSED and not r.counted_as_zero]
