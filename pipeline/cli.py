@@ -1,0 +1,166 @@
+"""Command line: `python -m pipeline …` or `tcpl …`. Thin on purpose: parse options, call one
+library function, turn known errors into one line and an exit code. Heavy libraries (pandas,
+great-expectations) are imported inside the commands, so `--help` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+HELP_CONFIG = "Tệp cấu hình (mặc định: config.toml)."
+HELP_INPUTS = "Thư mục chứa phiếu của các xã (ghi đè [paths] inputs)."
+HELP_OUTPUTS = "Thư mục ghi kết quả (ghi đè [paths] outputs)."
+
+
+def _load_config(config_path: str, inputs: str | None, outputs: str | None):
+    from .config import load
+
+    cfg = load(Path(config_path))
+    return cfg.with_paths(Path(inputs) if inputs else None, Path(outputs) if outputs else None)
+
+
+def common_options(func):
+    func = click.option("--outputs", "outputs", type=click.Path(file_okay=False), help=HELP_OUTPUTS)(func)
+    func = click.option("--inputs", "inputs", type=click.Path(file_okay=False), help=HELP_INPUTS)(func)
+    func = click.option("--config", "config_path", default="config.toml", show_default=True,
+                        type=click.Path(dir_okay=False), help=HELP_CONFIG)(func)
+    return func
+
+
+class SafeGroup(click.Group):
+    """Runs a subcommand so that no traceback ever reaches the user."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            raise _as_click_error(exc) from None
+
+
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tcpl")
+def cli() -> None:
+    """tcpl - tổng hợp, kiểm tra, chấm điểm phiếu tự đánh giá chuẩn tiếp cận pháp luật của các xã, phường.
+
+    \b
+    Thứ tự thường dùng:
+      tcpl template      tạo mẫu phiếu gửi các xã
+      tcpl consolidate   tổng hợp các phiếu trong inputs/ ra outputs/
+      tcpl demo          chạy thử với dữ liệu mẫu
+    """
+
+
+@cli.command()
+@common_options
+def template(config_path: str, inputs: str | None, outputs: str | None) -> None:
+    """Tạo mẫu phiếu trống và mẫu phiếu điền sẵn cho từng đơn vị (vào outputs/mau-phieu/)."""
+    from .form import write_templates
+
+    cfg = _load_config(config_path, inputs, outputs)
+    folder = cfg.outputs / "mau-phieu"
+    paths = write_templates(cfg, cfg.load_rule_set(), folder)
+    click.echo(f"Đã tạo {len(paths)} mẫu phiếu trong {folder}:")
+    for p in paths:
+        click.echo(f"  {p.name}")
+
+
+@cli.command()
+@common_options
+def consolidate(config_path: str, inputs: str | None, outputs: str | None) -> None:
+    """Tổng hợp mọi phiếu trong thư mục inputs/ thành sổ tổng hợp trong outputs/."""
+    from .run import consolidate as run_consolidate
+
+    cfg = _load_config(config_path, inputs, outputs)
+    click.echo(f"Đang tổng hợp phiếu trong {cfg.inputs} ...", err=True)
+    outputs_ = run_consolidate(cfg, progress=_progress())
+    _summary(outputs_)
+
+
+@cli.command()
+@common_options
+def demo(config_path: str, inputs: str | None, outputs: str | None) -> None:
+    """Tạo phiếu mẫu của các đơn vị (dữ liệu giả), tổng hợp và chỉ ra sổ tổng hợp."""
+    from .demo import make_demo
+    from .run import consolidate as run_consolidate
+
+    cfg = _load_config(config_path, inputs, outputs)
+    demo_inputs = make_demo(cfg, cfg.demo / "inputs")
+    cfg = cfg.with_paths(demo_inputs, Path(outputs) if outputs else cfg.outputs / "demo")
+    click.echo(f"Đã tạo phiếu mẫu trong {demo_inputs}", err=True)
+    _summary(run_consolidate(cfg, progress=_progress()))
+
+
+def _progress():
+    """A bar on a terminal, nothing otherwise (logs and pipes stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label="Đọc phiếu", file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(1)
+        if done == total:
+            state["bar"].__exit__(None, None, None)
+
+    return update
+
+
+def _summary(out) -> None:
+    c = out.result.counts
+    files = out.result.files
+    click.echo(f"Đã đọc {len(files)} tệp: {sum(f.status == 'used' for f in files)} được dùng, "
+               f"{sum(f.status == 'rejected' for f in files)} bị loại, "
+               f"{sum(f.status == 'superseded' for f in files)} bị thay thế, "
+               f"{sum(f.status == 'ignored' for f in files)} bỏ qua.")
+    click.echo(f"Đơn vị: {c['expected']} cần nộp, {c['submitted']} đã nộp, {c['not_submitted']} chưa nộp, "
+               f"{c['late']} nộp muộn.")
+    click.echo(f"Kết quả: {c['recognised']} Đạt, {c['not_recognised']} Chưa đạt. "
+               f"Vấn đề dữ liệu: {c['errors']} lỗi, {c['warnings']} cảnh báo.")
+    if out.result.rule_set.has_provisional:
+        click.echo("Lưu ý: KẾT QUẢ TẠM TÍNH - bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc.")
+    click.echo(f"Sổ tổng hợp: {out.workbook}")
+    click.echo(f"Bảng kết quả (CSV): {out.csv}")
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from .config import ConfigError
+    from .errors import NothingToDo, RunLocked
+    from .rules import RuleSetError
+
+    return (ConfigError, RuleSetError, NothingToDo, RunLocked)
+
+
+class UnexpectedError(click.ClickException):
+    exit_code = 2
+
+
+def _as_click_error(exc: Exception) -> click.ClickException:
+    """Known errors become their own one-line message; anything else is logged, never shown
+    as a traceback."""
+    if isinstance(exc, _known_errors()):
+        return click.ClickException(str(exc))
+    log = Path("tcpl-loi.log").resolve()
+    try:
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        where = f"Chi tiết kỹ thuật đã ghi vào {log}; xin gửi tệp này cho người hỗ trợ."
+    except OSError:
+        where = "Không ghi được tệp nhật ký lỗi."
+    return UnexpectedError(f"lỗi không mong đợi ({type(exc).__name__}: {exc}). {where}")
+
+
+def main() -> None:
+    cli(prog_name="tcpl")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Which unit each file belongs to, and which file counts when a unit sent several.
+
+Pure: takes the cover and indicator frames, the configured units and what validation already
+rejected; returns the file used per unit, the superseded files and the problems found.
+The unit is identified by the code written in the workbook, never by the file name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from .config import Config
+from .problems import Issue, display, issue
+from .values import strip_accents
+
+COMPARED_FIELDS = (("points", "điểm"), ("numerator", "tử số"), ("denominator", "mẫu số"),
+                   ("not_applicable", "không phát sinh"), ("passed", "kết quả"))
+
+
+@dataclass(frozen=True)
+class Identification:
+    used: dict[str, str]  # unit code -> file used
+    superseded: dict[str, str]  # file -> file used instead
+    rejected: dict[str, str]  # file -> reason (unknown unit)
+    issues: tuple[Issue, ...]
+
+
+def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, already_rejected: dict[str, str],
+             modified: dict[str, dt.datetime], sha256: dict[str, str]) -> Identification:
+    issues: list[Issue] = []
+    rejected: dict[str, str] = {}
+    by_unit: dict[str, list[dict]] = {}
+    for row in cover.to_dict("records"):
+        file = row["file"]
+        if file in already_rejected:
+            continue
+        code = row["unit_code"]
+        unit = config.unit(code) if code else None
+        if code and unit is None:
+            issues.append(issue("UNIT_UNKNOWN", file=file, sheet=row["sheet"], cell=row["unit_code_cell"],
+                                value=code, unit=code))
+            rejected[file] = f"mã đơn vị {code} không thuộc danh sách"
+            continue
+        if unit is None:
+            continue  # no code at all: validation has reported and rejected it
+        issues.extend(_name_checks(row, unit.name, config))
+        by_unit.setdefault(code, []).append(row)
+
+    used: dict[str, str] = {}
+    superseded: dict[str, str] = {}
+    for code, rows in by_unit.items():
+        ordered = sorted(rows, key=lambda r: _recency(r, modified), reverse=True)
+        winner = ordered[0]["file"]
+        used[code] = winner
+        for row in ordered[1:]:
+            loser = row["file"]
+            superseded[loser] = winner
+            issues.append(issue("SUPERSEDED", file=loser, value=winner, unit=code))
+            if sha256.get(loser) and sha256.get(loser) == sha256.get(winner):
+                issues.append(issue("DUPLICATE_FILE", file=loser, value=winner, unit=code))
+            else:
+                issues.extend(_differences(indicators, loser, winner, code))
+    return Identification(used, superseded, rejected, tuple(issues))
+
+
+def _recency(row: dict, modified: dict[str, dt.datetime]) -> tuple:
+    """Newest report date first, then newest file, then path (so the choice is deterministic)."""
+    report = row["report_date"]
+    report_key = pd.Timestamp(report).to_pydatetime() if not pd.isna(report) else dt.datetime.min
+    return (report_key, modified.get(row["file"], dt.datetime.min), row["file"])
+
+
+def _name_checks(row: dict, expected: str, config: Config) -> list[Issue]:
+    out = []
+    file, code = row["file"], row["unit_code"]
+    written = strip_accents(row["unit_name"])
+    wanted = strip_accents(expected)
+    if written and wanted not in written:
+        out.append(issue("UNIT_NAME_MISMATCH", file=file, sheet=row["sheet"], cell=row["unit_name_cell"],
+                         value=row["unit_name"], unit=code, unit_code=code, expected=expected))
+    stem = strip_accents(PurePosixPath(file).stem).replace("-", " ").replace("_", " ")
+    if wanted not in stem and code not in stem:
+        for other in config.units:
+            if other.code != code and (strip_accents(other.name) in stem or other.code in stem):
+                out.append(issue("FILE_NAME_MISMATCH", file=file, value=other.name, unit=code, expected=expected))
+                break
+    return out
+
+
+def _differences(indicators: pd.DataFrame, old: str, new: str, code: str) -> list[Issue]:
+    a = indicators[indicators["file"] == old].set_index("code")
+    b = indicators[indicators["file"] == new].set_index("code")
+    out = []
+    for ind in sorted(set(a.index) | set(b.index)):
+        if ind not in a.index or ind not in b.index:
+            continue
+        for column, label in COMPARED_FIELDS:
+            before, after = a.at[ind, column], b.at[ind, column]
+            if not _same(before, after):
+                out.append(issue("DUPLICATE_DIFFERS", file=old, sheet=a.at[ind, "sheet"],
+                                 cell=a.at[ind, f"{column}_cell"] if f"{column}_cell" in a.columns else "",
+                                 value=f"{label} {_show(before)}", used=f"{_show(after)} ({new})",
+                                 indicator=ind, unit=code))
+    return out
+
+
+def _same(x, y) -> bool:
+    if _missing(x) and _missing(y):
+        return True
+    if _missing(x) or _missing(y):
+        return False
+    return x == y
+
+
+def _missing(x) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+def _show(x) -> str:
+    return "(trống)" if _missing(x) else display(x)
