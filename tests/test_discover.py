@@ -1,0 +1,81 @@
+"""discover(): which files are read, which are listed as ignored or rejected, and their hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from pipeline.discover import discover, human_size
+from pipeline.model import IGNORED, REJECTED
+
+
+def _tree(root, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def test_candidates_records_and_issues(tmp_path):
+    _tree(tmp_path, {
+        "b/Xa B.XLSX": b"PK\x03\x04 b",
+        "a.xlsx": b"PK\x03\x04 a",
+        "c/d/old.xls": b"\xd0\xcf\x11\xe0 c",
+        "e.ods": b"PK\x03\x04 e",
+        "f.xlsm": b"PK\x03\x04 f",
+        "~$a.xlsx": b"lock",
+        ".~lock.a.xlsx#": b"lock",
+        ".DS_Store": b"mac",
+        "Thumbs.db": b"win",
+        "b/desktop.ini": b"win",
+        ".hidden/x.xlsx": b"PK\x03\x04 hidden",
+        "cong van.pdf": b"%PDF-1.4",
+        "empty.xlsx": b"",
+        "big.xlsx": b"PK\x03\x04" + b"x" * 100,
+    })
+    candidates, records, issues = discover(tmp_path, max_file_bytes=50)
+
+    assert [c.rel for c in candidates] == ["a.xlsx", "b/Xa B.XLSX", "c/d/old.xls", "e.ods", "f.xlsm"]
+    assert [(r.path, r.status) for r in records] == [
+        ("big.xlsx", REJECTED), ("cong van.pdf", IGNORED), ("empty.xlsx", REJECTED)]
+    assert [(i.file, i.sheet, i.cell, i.code) for i in issues] == [
+        ("big.xlsx", "", "", "FILE_TOO_LARGE"),
+        ("cong van.pdf", "", "", "FILE_IGNORED"),
+        ("empty.xlsx", "", "", "FILE_EMPTY"),
+    ]
+    assert [i.severity for i in issues] == ["error", "warning", "error"]
+    big = issues[0]
+    assert big.value == "104 byte" and "50 byte" in big.message
+
+
+def test_hash_size_mtime_and_files_untouched(tmp_path):
+    data = os.urandom(3 * 1024 * 1024 + 17)  # spans several read chunks
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(data)
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    before = path.stat()
+
+    (cand,), records, issues = discover(tmp_path, max_file_bytes=20 * 1024 * 1024)
+
+    assert (records, issues) == ([], [])
+    assert cand.sha256 == hashlib.sha256(data).hexdigest()
+    assert cand.size == len(data)
+    assert cand.modified.timestamp() == 1_700_000_000
+    assert cand.path == path and cand.suffix == ".xlsx"
+    after = path.stat()
+    assert (after.st_mtime_ns, after.st_size) == (before.st_mtime_ns, before.st_size)
+    assert cand.record("used").sha256 == cand.sha256
+
+
+def test_oversize_file_is_not_hashed_and_empty_has_empty_hash(tmp_path):
+    _tree(tmp_path, {"big.xlsx": b"x" * 11, "empty.ods": b""})
+    _, records, _ = discover(tmp_path, max_file_bytes=10)
+    by_path = {r.path: r for r in records}
+    assert by_path["big.xlsx"].sha256 == "" and by_path["big.xlsx"].size == 11
+    assert by_path["empty.ods"].sha256 == hashlib.sha256(b"").hexdigest()
+
+
+def test_human_size_uses_decimal_comma():
+    assert human_size(20 * 1024 * 1024) == "20,0 MB"
+    assert human_size(1536) == "1,5 KB"
+    assert human_size(12) == "12 byte"
