@@ -30,6 +30,7 @@ class Issue:
     cell: str = ""
     value: str = ""
     unit: str = ""  # unit code, when known
+    indicator: str = ""  # indicator code, when the problem is on one indicator's row
 
     def located(self, **where: str) -> Issue:
         return replace(self, **where)
@@ -151,6 +152,8 @@ CATALOGUE: dict[str, Spec] = {
                                  "Chọn \"Có\" hoặc để trống."),
     "PASS_FAIL_INVALID": _s(ERROR, "values", "Kết quả chỉ tiêu {indicator} là \"{value}\", không phải Đạt / Không đạt.",
                             "Chọn Đạt hoặc Không đạt."),
+    "PASS_FAIL_MISSING": _s(WARNING, "values", "Chỉ tiêu {indicator} chưa có kết quả Đạt / Không đạt; coi là Không đạt.",
+                            "Chọn Đạt hoặc Không đạt."),
     "TEXT_TOO_LONG": _s(WARNING, "values", "Nội dung ô quá dài ({value} ký tự) nên bị cắt khi tổng hợp.",
                         "Ghi ngắn gọn, chi tiết để trong hồ sơ kèm theo."),
     # ---- run level
@@ -177,6 +180,7 @@ def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", value: 
         cell=cell,
         value=shown,
         unit=unit,
+        indicator=fields.get("indicator", ""),
     )
 
 
