@@ -24,6 +24,7 @@ from .discover import discover
 from .errors import NothingToDo
 from .frames import declaration_columns
 from .identify import identify
+from .lock import run_lock
 from .model import (
     NOT_SUBMITTED, REJECTED, SUBMITTED, SUPERSEDED, UNUSABLE, USED,
     FileRecord, IndicatorDetail, RunResult, UnitOutcome,
@@ -47,9 +48,11 @@ class RunOutputs:
 
 
 def consolidate(config: Config, progress: Progress | None = None) -> RunOutputs:
-    """Run the whole pipeline on config.inputs and write every output to config.outputs."""
-    result = collect(config, progress)
-    return write_outputs(config, result)
+    """Run the whole pipeline on config.inputs and write every output to config.outputs.
+    Holds the outputs folder's lock for the whole run, so two runs never interleave."""
+    with run_lock(config.outputs):
+        result = collect(config, progress)
+        return write_outputs(config, result)
 
 
 def collect(config: Config, progress: Progress | None = None) -> RunResult:

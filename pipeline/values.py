@@ -111,7 +111,8 @@ def parse_number(value: Any) -> tuple[float | None, bool]:
         return None, False  # a ticked checkbox is not a score
     if isinstance(value, (int, float)):
         number = float(value)
-        return (number, True) if math.isfinite(number) else (None, False)
+        # A formula like =0.1*22.5 gives 2.2500000000000004: that is 2.25 to anyone who typed it.
+        return (round(number, 9), True) if math.isfinite(number) else (None, False)
     if not isinstance(value, str):
         return None, False
     cleaned = strip_accents(value)

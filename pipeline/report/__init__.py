@@ -1,0 +1,91 @@
+"""The consolidated workbook (xlsxwriter): the office's main output, read on screen and printed.
+
+Sheets, in order: 'Tổng hợp' (counts, one row per unit, chart), 'Chỉ tiêu' (units x indicators),
+one sheet per unit (when asked), 'Lỗi dữ liệu' (every problem), 'Hồ sơ' (every file seen).
+Above `Config.per_unit_sheets_max` units the caller asks for no per-unit sheets and writes
+one small workbook per unit with `write_unit_workbooks` instead (same renderer).
+
+Every file is written to a temporary name in the same folder and moved into place at the end,
+and is byte-identical for the same RunResult (fixed author, `created` = generated_at, stable
+ordering; xlsxwriter already stamps zip members with a fixed 1980 date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+from ..model import RunResult
+from .atomic import atomic_output
+from .lists import FILES_SHEET, ISSUES_SHEET, write_issues, write_register
+from .matrix import SHEET as MATRIX_SHEET
+from .matrix import write_matrix
+from .style import Formats, workbook_options
+from .summary import SHEET as SUMMARY_SHEET
+from .summary import write_summary
+from .unit import file_stem, files_by_unit, render_unit, sheet_names
+
+__all__ = ["write_workbook", "write_unit_workbooks", "render_unit", "sheet_names", "Formats"]
+
+FIXED_SHEETS = (SUMMARY_SHEET, MATRIX_SHEET, ISSUES_SHEET, FILES_SHEET)
+
+
+def write_workbook(result: RunResult, path: Path, per_unit_sheets: bool = True) -> Path:
+    """Write the consolidated workbook to `path` (replacing any previous one) and return it."""
+    path = Path(path)
+    with atomic_output(path) as tmp:
+        wb = _new_workbook(tmp, result, f"Tổng hợp chuẩn tiếp cận pháp luật năm {result.config.year}")
+        fmt = Formats(wb)
+        names = sheet_names(result, set(FIXED_SHEETS)) if per_unit_sheets else None
+        write_summary(wb, fmt, result, names)
+        write_matrix(wb, fmt, result)
+        if names:
+            files = files_by_unit(result)
+            for outcome in result.units:
+                code = outcome.unit.code
+                render_unit(wb.add_worksheet(names[code]), fmt, result, outcome, files.get(code, []))
+        write_issues(wb, fmt, result)
+        write_register(wb, fmt, result)
+        wb.get_worksheet_by_name(SUMMARY_SHEET).activate()
+        wb.close()
+    return path
+
+
+def write_unit_workbooks(result: RunResult, folder: Path) -> list[Path]:
+    """One workbook per unit in `folder` ('14809-bac-son.xlsx'), each with the unit's sheet."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    names = sheet_names(result, set())
+    files = files_by_unit(result)
+    for outcome in result.units:
+        path = folder / f"{file_stem(outcome)}.xlsx"
+        with atomic_output(path) as tmp:
+            wb = _new_workbook(tmp, result, f"Kết quả chuẩn tiếp cận pháp luật — {outcome.unit.full_name}")
+            code = outcome.unit.code
+            render_unit(wb.add_worksheet(names[code]), Formats(wb), result, outcome, files.get(code, []))
+            wb.close()
+        written.append(path)
+    return written
+
+
+def _new_workbook(path: Path, result: RunResult, title: str) -> xlsxwriter.Workbook:
+    wb = xlsxwriter.Workbook(str(path), workbook_options())
+    wb.set_properties({
+        "title": title,
+        "subject": f"Chuẩn tiếp cận pháp luật — {result.config.area} — năm {result.config.year}",
+        "author": "tcpl",
+        "company": result.config.office_name,
+        "comments": f"tcpl {result.tool_version}; bộ tiêu chí {result.rule_set.id}",
+        "created": _utc(result.generated_at),
+    })
+    return wb
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """core.xml stamps the date as UTC ('...Z'); a naive time is taken as already UTC."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
