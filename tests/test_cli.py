@@ -69,14 +69,33 @@ def test_demo_problems_are_located(demo_run):
     root, _ = demo_run
     wb = openpyxl.load_workbook(root / "outputs" / "demo" / "bim-son-2023-tong-hop.xlsx")
     ws = wb["Lỗi dữ liệu"]
-    header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=ws.max_row)) if c.value]
-    found = set()
-    for row in ws.iter_rows(values_only=True):
-        values = [v for v in row]
-        if "POINTS_OUT_OF_RANGE" in values:
-            found.add(("POINTS_OUT_OF_RANGE", tuple(v for v in values if isinstance(v, str) and v.startswith("H"))))
-    assert found, header
-    # 3.2 is the 11th indicator; its points cell is column H on its row of the score sheet.
+    header_row = next(r for r in ws.iter_rows() if r[0].value == "STT")
+    col = {c.value: c.column - 1 for c in header_row}
+    found = {
+        (row[col["Tệp"]], row[col["Trang tính"]], row[col["Ô"]], row[col["Mã lỗi"]])
+        for row in ws.iter_rows(min_row=header_row[0].row + 1, values_only=True)
+    }
+    # The unit with data problems (Phú Sơn): 2.5 rate 30/25, 3.2 over its maximum, 4.4 "ba", no phone.
+    assert {
+        ("14823-phu-son.xlsx", "Bảng điểm", "E15", "RATE_NUMERATOR_GT_DENOMINATOR"),
+        ("14823-phu-son.xlsx", "Bảng điểm", "H19", "POINTS_OUT_OF_RANGE"),
+        ("14823-phu-son.xlsx", "Bảng điểm", "H25", "POINTS_NOT_NUMBER"),
+        ("14823-phu-son.xlsx", "Thông tin chung", "B10", "CONTACT_MISSING"),
+        ("nhan-qua-zalo/ban-nhap-ba-dinh.xlsx", "Bảng điểm", "H8", "DUPLICATE_DIFFERS"),
+        ("nhan-qua-zalo/ban-nhap-ba-dinh.xlsx", None, None, "SUPERSEDED"),
+        ("14815-lam-son.xlsx", None, None, "SUBMITTED_LATE"),
+        (None, None, None, "UNIT_NOT_SUBMITTED"),
+        ("ghi-chu-cua-van-thu.txt", None, None, "FILE_IGNORED"),
+    } <= found
+    # The lock file is skipped silently, never listed.
+    assert not any(f and f.startswith("~$") for f, *_ in found)
+
+
+def test_zeroed_rows_are_disclosed_next_to_the_verdict(demo_run):
+    root, _ = demo_run
+    wb = openpyxl.load_workbook(root / "outputs" / "demo" / "bim-son-2023-tong-hop.xlsx")
+    row = summary_rows(wb["Tổng hợp"])["14823"]
+    assert "chỉ tiêu 2.5, 3.2, 4.4 tính 0 điểm" in row["Lý do"]
 
 
 def test_csv_and_manifest(demo_run):

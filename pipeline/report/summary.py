@@ -64,7 +64,7 @@ def _heading(ws, fmt: Formats, result: RunResult, last_col: int) -> int:
         (f"{cfg.office_name} — {cfg.area}, {cfg.province}", "subtitle", None),
         (f"Bộ tiêu chí: {rs.id} — {rs.name}" + (f" ({rs.decision}" + (f"; {rs.guidance})" if rs.guidance else ")")
                                                  if rs.decision else ""), "subtitle", None),
-        (f"Lập lúc {result.generated_at:%d/%m/%Y %H:%M} bằng tcpl {result.tool_version}; "
+        (f"Số liệu tính đến {result.generated_at:%d/%m/%Y %H:%M} (tệp mới nhất) — tcpl {result.tool_version}; "
          f"hạn nộp phiếu {date_text(cfg.deadline)}", "subtitle", None),
     ]
     for row, (text, style, height) in enumerate(lines):
@@ -139,9 +139,10 @@ def reasons_text(u: UnitOutcome, rejected: list[FileRecord]) -> str:
         notes = [f.note or f.path for f in rejected]
         notes = notes or [i.message for i in u.issues if i.severity == "error"]
         return "Phiếu bị loại: " + "; ".join(notes) if notes else "Phiếu bị loại"
-    reasons = [r.text for r in u.verdict.reasons]
-    if not reasons:
-        return "Đủ điều kiện công nhận"
+    reasons = [r.text for r in u.verdict.reasons] or ["Đủ điều kiện công nhận"]
+    zeroed = [n.text.split(":")[0].removeprefix("Chỉ tiêu ") for n in u.verdict.notes]
+    if zeroed:  # data the engine could not use: the office should know the result rests on zeros
+        reasons.append(f"lưu ý: chỉ tiêu {', '.join(zeroed)} tính 0 điểm do thiếu hoặc lỗi dữ liệu")
     return "; ".join(reasons)
 
 

@@ -98,6 +98,8 @@ def _verdict(ws, fmt: Formats, outcome: UnitOutcome, row: int) -> int:
     tone = "ok" if v.recognised else "bad"
     label = "ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT" if v.recognised else "CHƯA ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT"
     put_merged(ws, row, 0, LABEL_TO, "KẾT QUẢ", fmt("cell", "big"))
+    # Never present a provisional result as official: say so on the verdict line itself.
+    label += " (TẠM TÍNH)" if v.provisional else ""
     put_merged(ws, row, VALUE_FROM, LAST, f"{label} — {number_text(v.total)}/{number_text(v.total_max)} điểm",
                fmt("cell", "big", "center", tone))
     ws.set_row(row, 28)
