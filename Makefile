@@ -14,7 +14,7 @@ CONFIG ?= config.toml
 export GX_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo test template consolidate bench clean lock
+.PHONY: help demo test template consolidate bench clean lock docs
 
 help:
 	@sed -n '2,8p' Makefile
@@ -40,6 +40,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@$(PY) -m pipeline.bench
+
+docs: $(STAMP)
+	@$(PY) -m pipeline.docs README.md
 
 lock:
 	@rm -rf /tmp/tcpl-lock && $(PYTHON) -m venv /tmp/tcpl-lock
