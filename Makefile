@@ -46,7 +46,7 @@ docs: $(STAMP)
 
 lock:
 	@rm -rf /tmp/tcpl-lock && $(PYTHON) -m venv /tmp/tcpl-lock
-	@/tmp/tcpl-lock/bin/pip install --quiet -e '.[test]' && /tmp/tcpl-lock/bin/pip freeze --exclude-editable | sort > requirements.lock
+	@/tmp/tcpl-lock/bin/pip install --quiet -e '.[test]' && (echo '# Full pinned dependency set (pip freeze --all), Python 3.11. Regenerate: make lock'; /tmp/tcpl-lock/bin/pip freeze --all --exclude-editable | grep -v '^pip==' | sort -f) > requirements.lock
 	@echo "requirements.lock regenerated"
 
 clean:
