@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import __version__
 from .config import Config
+from .crosscheck import banded_points_issues, cached_total_issues
 from .discover import discover
 from .errors import NothingToDo
 from .frames import declaration_columns
@@ -79,6 +80,7 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
     cover, indicators, parse_issues = normalise(submissions, rule_set)
     issues.extend(parse_issues)
+    issues.extend(cached_total_issues(submissions, indicators))
 
     from .validate import validate  # loads great-expectations: only when there is something to check
 
@@ -92,7 +94,8 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
     issues.extend(ident.issues)
     rejected.update(ident.rejected)
 
-    units = _outcomes(config, rule_set, cover, indicators, ident.used, checked.unusable_rows, rejected, issues)
+    units = _outcomes(config, rule_set, cover, indicators, ident.used, checked.unusable_rows, rejected)
+    issues.extend(i for u in units if u.verdict for i in banded_points_issues(u.file, u.verdict, indicators, u.unit.code))
     issues.extend(_run_level_issues(config, units))
     files = _register(candidates, records, cover, ident.used, ident.superseded, rejected)
     issues = _with_units(issues, cover)
@@ -111,8 +114,7 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
 
 def _outcomes(config: Config, rule_set: RuleSet, cover: pd.DataFrame, indicators: pd.DataFrame,
-              used: dict[str, str], unusable: frozenset, rejected: dict[str, str],
-              issues: list[Issue]) -> list[UnitOutcome]:
+              used: dict[str, str], unusable: frozenset, rejected: dict[str, str]) -> list[UnitOutcome]:
     cover_by_file = {r["file"]: r for r in cover.to_dict("records")}
     rows_by_file: dict[str, list[dict]] = {}
     for r in indicators.to_dict("records"):

@@ -1,0 +1,56 @@
+"""Where the commune's sheet disagrees with what tcpl computes: reported, never used."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import filled_values
+
+from pipeline import config as config_mod
+from pipeline.crosscheck import cached_total_issues
+from pipeline.model import Located
+from pipeline.normalise import normalise
+from pipeline.read import read_workbook
+from pipeline.run import collect
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_one(tmp_path, make_form, values):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    make_form(inputs / "14809.xlsx", values)
+    shutil.copy(REPO / "config.toml", tmp_path / "config.toml")
+    cfg = config_mod.load(tmp_path / "config.toml").with_paths(inputs, tmp_path / "out")
+    return collect(cfg)
+
+
+def test_banded_points_that_disagree_with_the_figures(tmp_path, make_form, rule_set):
+    values = filled_values(rule_set) | {"diem_2_5": 2, "tu_so_2_5": 6, "mau_so_2_5": 10}  # 60% -> 0.25
+    result = run_one(tmp_path, make_form, values)
+    found = [(i.file, i.sheet, i.cell, i.severity) for i in result.issues if i.code == "BANDED_POINTS_DIFFER"]
+    assert found == [("14809.xlsx", "Bảng điểm", "H15", "warning")]
+    message = next(i.message for i in result.issues if i.code == "BANDED_POINTS_DIFFER")
+    assert "60%" in message and "0,25" in message
+    unit = next(u for u in result.units if u.unit.code == "14809")
+    assert next(r for r in unit.verdict.indicators if r.code == "2.5").points == 0.25
+
+
+def test_banded_points_that_agree_are_quiet(tmp_path, make_form, rule_set):
+    values = filled_values(rule_set) | {"diem_2_5": 2, "tu_so_2_5": 9, "mau_so_2_5": 10}
+    result = run_one(tmp_path, make_form, values)
+    assert not [i for i in result.issues if i.code == "BANDED_POINTS_DIFFER"]
+
+
+def test_cached_total_that_disagrees(tmp_path, make_form, rule_set):
+    path = make_form(tmp_path / "f.xlsx")
+    sub, _ = read_workbook(path, "f.xlsx", rule_set)
+    _, indicators, _ = normalise([sub], rule_set)
+    assert cached_total_issues([sub], indicators) == []  # the form's own cached total is right
+    stale = sub.cached_totals["tong_diem"]
+    sub.cached_totals["tong_diem"] = Located(99.0, stale.sheet, stale.cell)
+    (found,) = cached_total_issues([sub], indicators)
+    assert (found.code, found.sheet, found.cell, found.value) == ("CACHED_TOTAL_DIFFERS", "Bảng điểm", stale.cell, "99")
+    sub.cached_totals["tong_diem"] = Located("", stale.sheet, stale.cell)  # no cached value: nothing to compare
+    assert cached_total_issues([sub], indicators) == []
