@@ -3,6 +3,7 @@
 #   make test          run the tests
 #   make template      write the blank form and one pre-filled form per unit to outputs/
 #   make consolidate   consolidate the forms in inputs/ into outputs/
+#   make appraisal-form  write the council's appraisal workbook to outputs/tham-dinh/
 #   make bench         measure speed and memory against a baseline (see README)
 
 PYTHON ?= python3
@@ -14,10 +15,10 @@ CONFIG ?= config.toml
 export GX_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo test template consolidate bench clean lock docs
+.PHONY: help demo test template consolidate appraisal-form bench clean lock docs
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,9p' Makefile
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +35,9 @@ template: $(STAMP)
 
 consolidate: $(STAMP)
 	@$(PY) -m pipeline consolidate --config $(CONFIG)
+
+appraisal-form: $(STAMP)
+	@$(PY) -m pipeline appraisal-form --config $(CONFIG)
 
 test: $(STAMP)
 	@$(PY) -m pytest

@@ -5,6 +5,7 @@ great-expectations) are imported inside the commands, so `--help` answers at onc
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import traceback
 from pathlib import Path
@@ -54,6 +55,7 @@ def cli() -> None:
     Thứ tự thường dùng:
       tcpl template      tạo mẫu phiếu gửi các xã
       tcpl consolidate   tổng hợp các phiếu trong inputs/ ra outputs/
+      tcpl appraisal-form  lập phiếu thẩm định cho Hội đồng từ lần tổng hợp mới nhất
       tcpl demo          chạy thử với dữ liệu mẫu
     """
 
@@ -72,16 +74,45 @@ def template(config_path: str, inputs: str | None, outputs: str | None) -> None:
         click.echo(f"  {p.name}")
 
 
+HELP_TODAY = "Ngày dùng để tính số ngày còn lại đến hạn nộp, dạng YYYY-MM-DD (mặc định: hôm nay)."
+
+
+def _today_option(func):
+    return click.option("--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), help=HELP_TODAY)(func)
+
+
 @cli.command()
 @common_options
-def consolidate(config_path: str, inputs: str | None, outputs: str | None) -> None:
+@_today_option
+def consolidate(config_path: str, inputs: str | None, outputs: str | None, today) -> None:
     """Tổng hợp mọi phiếu trong thư mục inputs/ thành sổ tổng hợp trong outputs/."""
     from .run import consolidate as run_consolidate
 
     cfg = _load_config(config_path, inputs, outputs)
     click.echo(f"Đang tổng hợp phiếu trong {cfg.inputs} ...", err=True)
     outputs_ = run_consolidate(cfg, progress=_progress())
-    _summary(outputs_)
+    _summary(outputs_, _day(today))
+
+
+@cli.command("appraisal-form")
+@common_options
+def appraisal_form(config_path: str, inputs: str | None, outputs: str | None) -> None:
+    """Lập phiếu thẩm định cho Hội đồng (outputs/tham-dinh/) từ các phiếu hiện có trong inputs/."""
+    from .appraisal import appraisal_path, write_appraisal_form
+    from .lock import run_lock
+    from .run import collect
+
+    cfg = _load_config(config_path, inputs, outputs)
+    click.echo(f"Đang đọc phiếu trong {cfg.inputs} ...", err=True)
+    with run_lock(cfg.outputs):
+        result = collect(cfg, progress=_progress())
+        path = write_appraisal_form(result, appraisal_path(cfg), guard=True)
+    units = sum(1 for u in result.units if u.status == "submitted" and u.verdict is not None)
+    click.echo(f"Đã lập phiếu thẩm định cho {units}/{len(result.units)} đơn vị có phiếu dùng được: {path}")
+    if result.appraisal_file:
+        click.echo(f"Đã điền sẵn điểm thẩm định có trong {result.appraisal_file}.")
+    click.echo("Hội đồng nhập cột \"Điểm thẩm định\" (để trống: giữ điểm tự chấm) và \"Ghi chú của Hội đồng\"; "
+               "chép tệp đã điền vào thư mục inputs/ rồi chạy lại tổng hợp (make consolidate).")
 
 
 @cli.command()
@@ -95,7 +126,8 @@ def demo(config_path: str, inputs: str | None, outputs: str | None) -> None:
     demo_inputs = make_demo(cfg, cfg.demo / "inputs")
     cfg = cfg.with_paths(demo_inputs, Path(outputs) if outputs else cfg.outputs / "demo")
     click.echo(f"Đã tạo phiếu mẫu trong {demo_inputs}", err=True)
-    _summary(run_consolidate(cfg, progress=_progress()))
+    out = run_consolidate(cfg, progress=_progress())
+    _summary(out, out.result.generated_at.date())  # the demo's own calendar, not today's
 
 
 def _progress():
@@ -115,7 +147,13 @@ def _progress():
     return update
 
 
-def _summary(out) -> None:
+def _day(today) -> dt.date:
+    return today.date() if today is not None else dt.date.today()
+
+
+def _summary(out, today: dt.date | None = None) -> None:
+    from .season import deadline_message
+
     c = out.result.counts
     files = out.result.files
     click.echo(f"Đã đọc {len(files)} tệp: {sum(f.status == 'used' for f in files)} được dùng, "
@@ -128,16 +166,23 @@ def _summary(out) -> None:
                f"Vấn đề dữ liệu: {c['errors']} lỗi, {c['warnings']} cảnh báo.")
     if out.result.rule_set.has_provisional:
         click.echo("Lưu ý: KẾT QUẢ TẠM TÍNH - bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc.")
+    if out.result.appraisal_file:
+        appraised = sum(1 for u in out.result.units if u.appraisal)
+        click.echo(f"Đã áp dụng điểm thẩm định của Hội đồng ({out.result.appraisal_file}) cho {appraised} đơn vị.")
+    click.echo(deadline_message(out.result, today or dt.date.today()))
     click.echo(f"Sổ tổng hợp: {out.workbook}")
     click.echo(f"Bảng kết quả (CSV): {out.csv}")
+    if out.feedback:
+        click.echo(f"Phiếu phản hồi cho {len(out.feedback)} đơn vị: {out.feedback[0].parent}")
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:
     from .config import ConfigError
+    from .appraisal import AppraisalError
     from .errors import NothingToDo, RunLocked
     from .rules import RuleSetError
 
-    return (ConfigError, RuleSetError, NothingToDo, RunLocked)
+    return (ConfigError, RuleSetError, NothingToDo, RunLocked, AppraisalError)
 
 
 class UnexpectedError(click.ClickException):

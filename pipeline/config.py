@@ -37,6 +37,17 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """The signature block of the recognition list ([signature] in config.toml, all optional)."""
+
+    authority: str = ""  # 'Ủy ban nhân dân thị xã Bỉm Sơn': who decides (default from [office] area)
+    signer_title: str = "CHỦ TỊCH"
+    signer_name: str = ""
+    place: str = ""  # 'Bỉm Sơn' on the place-and-date line (default from [office] area)
+    decision: str = ""  # 'số 125/QĐ-UBND ngày 05/02/2024' once the decision has a number
+
+
+@dataclass(frozen=True)
 class Config:
     office_name: str
     area: str
@@ -55,6 +66,9 @@ class Config:
     units: tuple[Unit, ...]
     source_file: Path
     base_dir: Path
+    signature: Signature = Signature()
+    previous_results: Path | None = None  # last year's outputs folder or its ket-qua.csv ([previous] results)
+    previous_year: int | None = None
 
     def unit(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
@@ -73,6 +87,8 @@ _SECTIONS = {
     "assessment": ({"year", "rule_set", "deadline"}, set()),
     "paths": ({"inputs", "outputs"}, {"demo"}),
     "limits": (set(), {"max_file_mb", "per_unit_sheets_max"}),
+    "signature": (set(), {"authority", "signer_title", "signer_name", "place", "decision"}),
+    "previous": (set(), {"results", "year"}),
 }
 
 
@@ -164,6 +180,22 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         value = text("paths", key, default)
         paths[key] = (base / value) if value else base / default
 
+    def optional_text(section: str, key: str, default: str) -> str:
+        value = get(section, key)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            problems.append(f"[{section}] {key}: phải là chữ trong ngoặc kép, gặp {value!r}")
+            return default
+        return nfc(value) or default
+
+    signature = Signature(**{key: optional_text("signature", key, default)
+                             for key, default in Signature().__dict__.items()})
+    previous = optional_text("previous", "results", "")
+    previous_year = get("previous", "year")
+    if previous_year is not None:
+        previous_year = whole("previous", "year", 0, 2000, 2100) or None
+
     if problems:
         raise ConfigError(str(path), problems)
     return Config(
@@ -184,6 +216,9 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         units=units,
         source_file=path,
         base_dir=base,
+        signature=signature,
+        previous_results=(base / previous) if previous else None,
+        previous_year=previous_year or (year - 1 if previous and year else None),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from .config import Config, Unit
 from .problems import Issue
 from .rules import RuleSet
-from .scoring import Verdict
+from .scoring import UnitEntries, Verdict
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class FileRecord:
     template_version: str = ""
     report_date: dt.date | None = None
     note: str = ""  # short reason for rejected / ignored / superseded
+    contact_name: str = ""  # as written on the file's cover (any status): for the chase list
+    contact_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,41 @@ class IndicatorDetail:
     denominator: float | None = None
     entered_points: float | None = None
     not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class AppraisalChange:
+    """One indicator the district council appraised (from the appraisal workbook)."""
+
+    indicator: str
+    self_points: float  # what the commune's file scored (engine points, self-assessed)
+    appraised_points: float  # what the council's points score
+    note: str = ""  # the council's note
+    self_passed: bool | None = None  # pass/fail rule sets
+    appraised_passed: bool | None = None
+    cell: str = ""  # where in the appraisal workbook (sheet!A1)
+
+    @property
+    def change(self) -> float:
+        return self.appraised_points - self.self_points
+
+    @property
+    def changed(self) -> bool:
+        return self.change != 0 or self.self_passed != self.appraised_passed
+
+
+@dataclass(frozen=True)
+class PreviousResult:
+    """One unit's result in last year's ket-qua.csv."""
+
+    code: str
+    name: str
+    total: float | None
+    verdict: str  # as written: Đạt / Chưa đạt / Chưa nộp / Không dùng được
+
+    @property
+    def recognised(self) -> bool:
+        return self.verdict == "Đạt"
 
 
 # Unit submission statuses.
@@ -85,6 +122,13 @@ class UnitOutcome:
     verdict: Verdict | None = None
     details: dict[str, IndicatorDetail] = field(default_factory=dict)
     issues: tuple[Issue, ...] = ()
+    entries: UnitEntries | None = None  # what the engine scored (for re-scoring with appraised points)
+    self_assessed: Verdict | None = None  # the verdict on self-assessed points, when `verdict` uses appraised ones
+    appraisal: tuple[AppraisalChange, ...] = ()  # every indicator the council appraised
+
+    @property
+    def appraised(self) -> bool:
+        return bool(self.appraisal)
 
     @property
     def on_time(self) -> bool | None:
@@ -100,6 +144,9 @@ class RunResult:
     issues: tuple[Issue, ...]
     generated_at: dt.datetime
     tool_version: str
+    appraisal_file: str = ""  # the council's appraisal workbook applied (relative to inputs), if any
+    previous: dict[str, PreviousResult] = field(default_factory=dict)  # unit code -> last year's result
+    previous_year: int | None = None
 
     @property
     def counts(self) -> dict[str, int]:

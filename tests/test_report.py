@@ -22,6 +22,7 @@ from pipeline.problems import issue
 from pipeline.report import write_unit_workbooks, write_workbook
 
 FIXED = ["Tổng hợp", "Chỉ tiêu", "Lỗi dữ liệu", "Hồ sơ"]
+SEASON = ["Đôn đốc", "Danh sách công nhận"]  # before the unit sheets; "Thẩm định" once appraised
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +54,8 @@ def header_map(ws, header_row: int) -> dict[str, int]:
 
 def test_sheet_order_and_names(book, run):
     names = book.sheetnames
-    assert names[:2] == FIXED[:2] and names[-2:] == FIXED[2:]
-    assert names[2:-2] == ["14809 Bắc Sơn", "14812 Ba Đình", "14815 Lam Sơn", "14818 Ngọc Trạo",
+    assert names[:2] == FIXED[:2] and names[-2:] == FIXED[2:] and names[2:4] == SEASON
+    assert names[4:-2] == ["14809 Bắc Sơn", "14812 Ba Đình", "14815 Lam Sơn", "14818 Ngọc Trạo",
                            "14821 Đông Sơn", "14823 Phú Sơn", "14824 Quang Trung"]
 
 
@@ -196,13 +197,13 @@ def test_sheet_names_short_valid_unique(tmp_path, run):
     big = make_run(cfg, units=["recognised", "recognised", "not_submitted", "low_total"])
     book = openpyxl.load_workbook(write_workbook(big, tmp_path / "wb.xlsx"))
     names = book.sheetnames
-    assert len(names) == len({n.casefold() for n in names}) == 8
+    assert len(names) == len({n.casefold() for n in names}) == 8 + len(SEASON)
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
 
 
 def test_no_unit_sheets_and_unit_workbooks(tmp_path, run):
     book = openpyxl.load_workbook(write_workbook(run, tmp_path / "wb.xlsx", per_unit_sheets=False))
-    assert book.sheetnames == FIXED
+    assert book.sheetnames == FIXED[:2] + SEASON + FIXED[2:]
     assert book["Tổng hợp"].cell(find(book["Tổng hợp"], "14809", column=1).row, 2).hyperlink is None
     paths = write_unit_workbooks(run, tmp_path / "don-vi")
     assert [p.name for p in paths][:2] == ["14809-bac-son.xlsx", "14812-ba-dinh.xlsx"]

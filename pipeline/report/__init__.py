@@ -18,10 +18,14 @@ from pathlib import Path
 import xlsxwriter
 
 from ..model import RunResult
+from ..parallel import map_in_order
 from .atomic import atomic_output
 from .lists import FILES_SHEET, ISSUES_SHEET, write_issues, write_register
 from .matrix import SHEET as MATRIX_SHEET
 from .matrix import write_matrix
+from .recognition import SHEET as RECOGNITION_SHEET
+from .recognition import write_recognition
+from .season_sheets import APPRAISAL_SHEET, CHASE_SHEET, write_appraisal_differences, write_chase
 from .style import Formats, workbook_options
 from .summary import SHEET as SUMMARY_SHEET
 from .summary import write_summary
@@ -30,6 +34,9 @@ from .unit import file_stem, files_by_unit, render_unit, sheet_names
 __all__ = ["write_workbook", "write_unit_workbooks", "render_unit", "sheet_names", "Formats"]
 
 FIXED_SHEETS = (SUMMARY_SHEET, MATRIX_SHEET, ISSUES_SHEET, FILES_SHEET)
+UNIT_WORKBOOKS_PARALLEL_MIN = 32  # below this, starting workers costs more than it saves
+# The season's sheets, between 'Chỉ tiêu' and the unit sheets ('Thẩm định' only once appraised).
+SEASON_SHEETS = (CHASE_SHEET, APPRAISAL_SHEET, RECOGNITION_SHEET)
 
 
 def write_workbook(result: RunResult, path: Path, per_unit_sheets: bool = True) -> Path:
@@ -38,9 +45,13 @@ def write_workbook(result: RunResult, path: Path, per_unit_sheets: bool = True) 
     with atomic_output(path) as tmp:
         wb = _new_workbook(tmp, result, f"Tổng hợp chuẩn tiếp cận pháp luật năm {result.config.year}")
         fmt = Formats(wb)
-        names = sheet_names(result, set(FIXED_SHEETS)) if per_unit_sheets else None
+        names = sheet_names(result, set(FIXED_SHEETS + SEASON_SHEETS)) if per_unit_sheets else None
         write_summary(wb, fmt, result, names)
         write_matrix(wb, fmt, result)
+        write_chase(wb, fmt, result)
+        if result.appraisal_file:
+            write_appraisal_differences(wb, fmt, result)
+        write_recognition(wb, fmt, result)
         if names:
             files = files_by_unit(result)
             for outcome in result.units:
@@ -57,18 +68,21 @@ def write_unit_workbooks(result: RunResult, folder: Path) -> list[Path]:
     """One workbook per unit in `folder` ('14809-bac-son.xlsx'), each with the unit's sheet."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
     names = sheet_names(result, set())
     files = files_by_unit(result)
-    for outcome in result.units:
+
+    def write_one(outcome) -> Path:
         path = folder / f"{file_stem(outcome)}.xlsx"
         with atomic_output(path) as tmp:
             wb = _new_workbook(tmp, result, f"Kết quả chuẩn tiếp cận pháp luật — {outcome.unit.full_name}")
             code = outcome.unit.code
             render_unit(wb.add_worksheet(names[code]), Formats(wb), result, outcome, files.get(code, []))
             wb.close()
-        written.append(path)
-    return written
+        return path
+
+    # Independent files: written on every core when there are many (each is byte-identical
+    # whichever process writes it).
+    return map_in_order(write_one, result.units, min_items=UNIT_WORKBOOKS_PARALLEL_MIN)
 
 
 def _new_workbook(path: Path, result: RunResult, title: str) -> xlsxwriter.Workbook:

@@ -31,8 +31,11 @@ def write_summary(wb, fmt: Formats, result: RunResult, sheet_names: dict[str, st
     row = _counts(ws, fmt, result, row + 1)
     top = row + 1
     rejected = rejected_files(result)
-    rows = [_unit_row(result, u, rejected.get(u.unit.code, [])) for u in result.units]
-    verdict_col = len(cols) - 2
+    from ..season import compare_years
+
+    changes = compare_years(result) if result.previous else {}
+    rows = [_unit_row(result, u, rejected.get(u.unit.code, []), changes) for u in result.units]
+    verdict_col = column_index(cols, "Kết quả")
     tone = [verdict_colour(u) for u in result.units]
     last = write_table(ws, fmt, top, cols, rows,
                        cell_fmt=lambda r, c, v: (tone[r],) if c == verdict_col else ())
@@ -42,7 +45,7 @@ def write_summary(wb, fmt: Formats, result: RunResult, sheet_names: dict[str, st
     ws.autofilter(top, 0, last, last_col)
     ws.freeze_panes(top + 1, 2)
     if result.rule_set.scoring == "points" and result.units:
-        _chart(wb, ws, fmt, result, top, last, last_col)
+        _chart(wb, ws, fmt, result, top, last, last_col, column_index(cols, "Tổng điểm"))
     print_setup(ws, landscape=True, repeat=(top, top), header=result.config.office_name)
 
 
@@ -53,11 +56,43 @@ def _columns(result: RunResult) -> list[Col]:
         Col("Ngày báo cáo", ("date",), min=11, max=11), Col("Thời hạn nộp", max=14),
         *criteria,
         Col("Tổng điểm", ("pts", "bold"), min=7, max=8), Col("Kết quả", ("center", "bold"), min=17, max=18),
+        *_season_columns(result),
         Col("Lý do", wrap=True, min=30, max=60),
     ]
 
 
+def column_index(cols: list[Col], header: str) -> int:
+    return next(n for n, c in enumerate(cols) if c.header == header)
+
+
+def _season_columns(result: RunResult) -> list[Col]:
+    """Where the points come from (once the council has appraised) and last year's result
+    (when [previous] results is configured): only shown when there is something to show."""
+    cols = []
+    if result.appraisal_file:
+        cols.append(Col("Nguồn điểm", ("center",), min=10, max=16, wrap=True))
+    if result.previous:
+        year = result.previous_year or result.config.year - 1
+        cols += [Col(f"Tổng điểm {year}", ("pts",), min=8, max=9), Col("Tăng/giảm", ("center",), min=7, max=8),
+                 Col(f"Kết quả {year}", ("center",), min=10, max=12), Col("So với năm trước", ("center",), min=11, max=13)]
+    return cols
+
+
+def _season_values(result: RunResult, u: UnitOutcome, changes: dict) -> list:
+    from ..season import change_text, points_source
+
+    values = []
+    if result.appraisal_file:
+        values.append(points_source(u))
+    if result.previous:
+        c = changes.get(u.unit.code)
+        values += [c.previous_total, change_text(c.change), c.previous_verdict, c.verdict_change] if c else ["", "", "", ""]
+    return values
+
+
 def _heading(ws, fmt: Formats, result: RunResult, last_col: int) -> int:
+    from ..season import deadline_state
+
     cfg, rs = result.config, result.rule_set
     lines = [
         (f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ CHUẨN TIẾP CẬN PHÁP LUẬT NĂM {cfg.year}", "title", 24),
@@ -65,7 +100,7 @@ def _heading(ws, fmt: Formats, result: RunResult, last_col: int) -> int:
         (f"Bộ tiêu chí: {rs.id} — {rs.name}" + (f" ({rs.decision}" + (f"; {rs.guidance})" if rs.guidance else ")")
                                                  if rs.decision else ""), "subtitle", None),
         (f"Số liệu tính đến {result.generated_at:%d/%m/%Y %H:%M} (tệp mới nhất) — tcpl {result.tool_version}; "
-         f"hạn nộp phiếu {date_text(cfg.deadline)}", "subtitle", None),
+         f"hạn nộp phiếu {date_text(cfg.deadline)} ({deadline_state(result)})", "subtitle", None),
     ]
     for row, (text, style, height) in enumerate(lines):
         put_merged(ws, row, 0, last_col, text, fmt(style))
@@ -108,7 +143,7 @@ def _counts(ws, fmt: Formats, result: RunResult, row: int) -> int:
     return row + 3
 
 
-def _unit_row(result: RunResult, u: UnitOutcome, rejected: list[FileRecord]) -> list:
+def _unit_row(result: RunResult, u: UnitOutcome, rejected: list[FileRecord], changes: dict | None = None) -> list:
     v = u.verdict
     usable = u.status == SUBMITTED and v is not None
     points = v.criterion_points if usable else {}
@@ -118,6 +153,7 @@ def _unit_row(result: RunResult, u: UnitOutcome, rejected: list[FileRecord]) -> 
         *(points.get(c.code) for c in result.rule_set.criteria),
         v.total if usable else None,
         verdict_text(u),
+        *_season_values(result, u, changes or {}),
         reasons_text(u, rejected),
     ]
 
@@ -155,14 +191,13 @@ def _link_names(ws, fmt: Formats, result: RunResult, top: int, sheet_names: dict
                          tip="Xem phiếu chi tiết của đơn vị")
 
 
-def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_col: int) -> None:
+def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_col: int, total_col: int) -> None:
     n = len(result.units)
     if n > CHART_MAX_UNITS:
         put(ws, last + 2, 0, f"Không vẽ biểu đồ vì có {n} đơn vị (quá {CHART_MAX_UNITS}); xem bảng ở trên.",
             fmt("italic"))
         return
     threshold = result.rule_set.conditions.total_min
-    total_col = last_col - 2
     # The threshold line needs cells to plot: a hidden column right of the table.
     helper_col = last_col + 1
     put(ws, top, helper_col, "Ngưỡng", fmt("head"))

@@ -1,0 +1,115 @@
+"""Feedback workbooks, one per unit that sent something: built by the CLI from the demo's
+submissions (plus a form for the wrong year), then read back cell by cell."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from helpers_run import make_run
+from helpers_season import load, office, run_cli, texts, unit_form
+from pipeline import config as config_mod
+from pipeline.demo import make_demo
+from pipeline.model import AppraisalChange
+from pipeline.problems import issue
+from pipeline.report.feedback import SHEET, write_feedback_workbooks
+
+
+@pytest.fixture(scope="module")
+def office_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("phan-hoi")
+    cfg = office(root)
+    make_demo(config_mod.load(cfg), root / "inputs")  # the last unit, Quang Trung, sends nothing in the demo...
+    unit_form(cfg, "14824", year=2022, name="quang-trung-nam-2022.xlsx")  # ...here it sends last year's form
+    out = run_cli("consolidate", "--config", str(cfg), "--today", "2024-01-20")
+    assert out.exit_code == 0, out.output
+    return root, out
+
+
+def problems(ws) -> list[dict]:
+    """Rows of section 3: numbered rows under the heading that has 'Ô'."""
+    header = next(r for r in ws.iter_rows() if [c.value for c in r][:2] == ["STT", "Ô"])
+    names = {c.column: c.value for c in header if c.value}
+    out = []
+    for r in ws.iter_rows(min_row=header[0].row + 1):
+        if not isinstance(r[0].value, int):
+            break
+        out.append({names[c.column]: c.value for c in r if c.column in names})
+    return out
+
+
+def lowest(ws) -> list[dict]:
+    header = next(r for r in ws.iter_rows() if [c.value for c in r][:4] == ["Chỉ tiêu", "Điểm", "Tối đa", "Còn thiếu"])
+    names = {c.column: c.value for c in header if c.value}
+    out = []
+    for r in ws.iter_rows(min_row=header[0].row + 1):
+        if r[0].value is None:
+            break
+        out.append({names[c.column]: c.value for c in r if c.column in names})
+    return out
+
+
+def test_one_workbook_per_unit_that_sent_something(office_run):
+    root, out = office_run
+    folder = root / "outputs" / "phan-hoi"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "14809-bac-son-phan-hoi.xlsx", "14812-ba-dinh-phan-hoi.xlsx", "14815-lam-son-phan-hoi.xlsx",
+        "14818-ngoc-trao-phan-hoi.xlsx", "14821-dong-son-phan-hoi.xlsx", "14823-phu-son-phan-hoi.xlsx",
+        "14824-quang-trung-phan-hoi.xlsx"]
+    assert f"Phiếu phản hồi cho 7 đơn vị: {folder}" in out.output
+
+
+def test_problems_with_their_cells(office_run):
+    ws = load(office_run[0] / "outputs" / "phan-hoi" / "14823-phu-son-phan-hoi.xlsx")[SHEET]
+    rows = problems(ws)
+    cells = {(r["Ô"], r["Trang tính"], r["Mức độ"]) for r in rows}
+    assert {("E15", "Bảng điểm", "Lỗi"), ("H19", "Bảng điểm", "Lỗi"), ("H25", "Bảng điểm", "Lỗi"),
+            ("B10", "Thông tin chung", "Cảnh báo")} <= cells
+    h19 = next(r for r in rows if r["Ô"] == "H19")
+    assert "3.2" in h19["Nội dung"] and h19["Cách khắc phục"] == "Nhập điểm từ 0 đến 5."
+    text = texts(ws)
+    assert "3. VẤN ĐỀ TRONG PHIẾU: 3 lỗi, 2 cảnh báo" in text
+    assert any(t.startswith("Đề nghị: sửa 3 lỗi ở mục 3") for t in text)
+    assert "Kính gửi: Ủy ban nhân dân phường Phú Sơn (mã 14823)" in text
+    # the indicators furthest below their maximum: the rows zeroed by errors come first
+    low = lowest(ws)
+    assert [r["Chỉ tiêu"] for r in low[:3]] == ["3.2", "4.4", "2.5"] and low[0]["Còn thiếu"] == 5
+    assert len(low) == 5
+    assert ws.page_setup.orientation == "portrait" and ws.page_setup.paperSize == 9
+
+
+def test_rejected_unit_gets_feedback_too(office_run):
+    ws = load(office_run[0] / "outputs" / "phan-hoi" / "14824-quang-trung-phan-hoi.xlsx")[SHEET]
+    text = texts(ws)
+    assert any(t.startswith("PHIẾU KHÔNG DÙNG ĐƯỢC") for t in text)
+    assert "quang-trung-nam-2022.xlsx" in text and "Bị loại" in text
+    wrong = [r for r in problems(ws) if "năm đánh giá 2022" in r["Nội dung"]]
+    assert wrong and wrong[0]["Mức độ"] == "Lỗi" and wrong[0]["Ô"]
+    assert not any(t.startswith("4. CHỈ TIÊU CÒN THẤP NHẤT") for t in text)
+
+
+def test_clean_unit_is_told_not_to_resend(office_run):
+    ws = load(office_run[0] / "outputs" / "phan-hoi" / "14809-bac-son-phan-hoi.xlsx")[SHEET]
+    text = texts(ws)
+    assert any(t.startswith("ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT (TẠM TÍNH)") for t in text)
+    assert any("Không cần gửi lại phiếu." in t for t in text)
+
+
+def test_council_changes_in_feedback_but_not_its_workbook_problems(tmp_path):
+    run = make_run(units=["recognised", "not_submitted"])
+    bac_son = run.units[0]
+    council = issue("APPRAISAL_POINTS_NOT_NUMBER", file="tham-dinh.xlsx", sheet="Phiếu thẩm định", cell="I9",
+                    value="x", unit="14809", indicator="3.1", unit_name="Phường Bắc Sơn")
+    changed = replace(bac_son, appraisal=(AppraisalChange("3.1", 8.5, 6, "Hồ sơ hòa giải thiếu"),),
+                      self_assessed=bac_son.verdict, issues=bac_son.issues + (council,))
+    run = replace(run, units=(changed, run.units[1]), appraisal_file="tham-dinh.xlsx")
+    paths = write_feedback_workbooks(run, tmp_path / "a")
+    assert [p.name for p in paths] == ["14809-bac-son-phan-hoi.xlsx"]  # nothing for a unit that sent nothing
+    ws = load(paths[0])[SHEET]
+    text = texts(ws)
+    assert not any("I9" == t or "tham-dinh.xlsx" in t for t in text)
+    assert any(t.startswith("4. HỘI ĐỒNG THẨM ĐỊNH: 1 chỉ tiêu, 1 chỉ tiêu thay đổi điểm") for t in text)
+    assert "Hồ sơ hòa giải thiếu" in text and "−2,5" in text
+    again = write_feedback_workbooks(run, tmp_path / "b")
+    assert paths[0].read_bytes() == again[0].read_bytes()  # same result, same bytes
