@@ -47,7 +47,7 @@ def discover(inputs_dir: Path, max_file_bytes: int) -> tuple[list[Candidate], li
     records: list[FileRecord] = []
     issues: list[Issue] = []
     for path in _walk(inputs_dir):
-        rel = path.relative_to(inputs_dir).as_posix()
+        rel = displayable(path.relative_to(inputs_dir).as_posix())
         try:
             stat = path.stat()
             size = stat.st_size
@@ -75,6 +75,21 @@ def discover(inputs_dir: Path, max_file_bytes: int) -> tuple[list[Candidate], li
             records.append(FileRecord(rel, size, digest, modified, IGNORED, note="không phải bảng tính"))
             issues.append(issue("FILE_IGNORED", file=rel))
     return candidates, records, issues
+
+
+def displayable(rel: str) -> str:
+    """A file's name as every output can hold it. Bytes that are not UTF-8 (a name written by
+    an old USB stick or zip tool, read on Linux) are shown as \\xNN instead of breaking the
+    workbook, the CSV and the manifest; the file itself is still opened by its real path."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        pass
+    try:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone UTF-16 surrogate (a Windows name)
+        return "".join(f"\\u{ord(ch):04x}" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in rel)
 
 
 def is_junk(name: str) -> bool:

@@ -7,3 +7,7 @@ class NothingToDo(RuntimeError):
 
 class RunLocked(RuntimeError):
     """Another run is writing to the same outputs folder."""
+
+
+class OutputInUse(RunLocked):
+    """An output file cannot be replaced: another program (Excel) has it open."""

@@ -72,8 +72,9 @@ def write_manifest(result: RunResult, path: Path, config_sha256: str, rule_set_s
         "tool": {"name": "tcpl", "version": result.tool_version},
         "generated_at": result.generated_at.isoformat(),
         "year": result.config.year,
-        "config": {"path": str(result.config.source_file), "sha256": config_sha256},
-        "rule_set": {"id": rs.id, "name": rs.name, "file": rs.source_file, "sha256": rule_set_sha256,
+        "config": {"path": portable(result.config.source_file, result.config.base_dir), "sha256": config_sha256},
+        "rule_set": {"id": rs.id, "name": rs.name, "file": portable(rs.source_file, result.config.base_dir),
+                     "sha256": rule_set_sha256,
                      "provisional_figures": rs.provisional_figures},
         "files": [
             {"path": f.path, "size": f.size, "sha256": f.sha256, "modified": f.modified.isoformat(),
@@ -84,6 +85,19 @@ def write_manifest(result: RunResult, path: Path, config_sha256: str, rule_set_s
     }
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     return _write_text(path, text, encoding="utf-8")
+
+
+def portable(path: str | Path, base: Path) -> str:
+    """A path as the manifest records it: relative to the config's folder, or to the tool for a
+    built-in rule set, never the absolute path (it differs between machines and folders, and
+    names the user's folders; the hash is what identifies the file)."""
+    path = Path(path)
+    for root in (Path(base), Path(__file__).resolve().parents[1]):
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
 
 
 def _write_text(path: Path, text: str, encoding: str) -> Path:

@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import OutputInUse
+
 
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
@@ -25,7 +27,11 @@ def atomic_output(path: Path) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; outputs are for the whole office
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:  # Windows: the file is open in Excel
+            raise OutputInUse(f"Không ghi được {path}: tệp đang được mở (Excel?). "
+                              "Đóng tệp rồi chạy lại; tệp cũ vẫn còn nguyên.") from exc
     finally:
         if tmp.exists():
             tmp.unlink()
