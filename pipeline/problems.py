@@ -91,10 +91,8 @@ CATALOGUE: dict[str, Spec] = {
                             "Xin xã không thêm dòng chỉ tiêu ngoài mẫu."),
     "INDICATOR_DUPLICATE": _s(ERROR, "structure", "Chỉ tiêu {indicator} xuất hiện nhiều lần trong bảng điểm.",
                               "Xin xã giữ một dòng cho mỗi chỉ tiêu."),
-    "FORMULA_IN_INPUT": _s(WARNING, "structure", "Ô nhập liệu chứa công thức; giá trị tính sẵn được dùng.",
-                           "Nên nhập số trực tiếp vào ô."),
-    "CACHED_TOTAL_DIFFERS": _s(WARNING, "structure", "Tổng điểm ghi trong phiếu ({value}) khác tổng tính lại từ các chỉ tiêu ({computed}).",
-                               "Không cần sửa: chương trình luôn tính lại tổng. Xin xã kiểm tra công thức nếu đã sửa bảng."),
+    "CACHED_TOTAL_DIFFERS": _s(WARNING, "structure", "Tổng điểm ghi trong phiếu ({value}) khác tổng các điểm tự chấm đã nhập ({computed}), thường do có điểm nhập dạng chữ hoặc công thức tổng bị sửa.",
+                               "Không cần sửa: chương trình luôn tự tính lại điểm. Xin xã nhập điểm dạng số và không sửa công thức tổng."),
     # ---- unit identity
     "UNIT_CODE_MISSING": _s(ERROR, "identity", "Phiếu không ghi mã đơn vị.",
                             "Xin xã dùng mẫu phiếu riêng của đơn vị (đã điền sẵn mã) hoặc nhập mã đơn vị hành chính."),
