@@ -200,7 +200,8 @@ class _Writer:
         text = instructions(self.rs)
         put_merged(ws, 2, 0, last, text, f("wrap", "small"))
         ws.set_row(2, row_height(lines_needed(text, sum(w for _, _, w in COLUMNS[:-1]), 9) + 1, 9))
-        missing = [u.unit.full_name for u in self.result.units if u not in self.units]
+        appraised = {u.unit.code for u in self.units}  # a set: comparing whole outcomes is quadratic
+        missing = [u.unit.full_name for u in self.result.units if u.unit.code not in appraised]
         if missing:
             note = "Chưa có phiếu tự đánh giá dùng được, chưa thẩm định: " + ", ".join(missing) + "."
             put_merged(ws, 3, 0, last, note, f("banner_warn"))

@@ -16,7 +16,7 @@ import pandas as pd
 from . import layout
 from .model import Submission
 from .problems import Issue, issue
-from .scoring import Verdict
+from .scoring import Verdict, exact_sum
 from .values import parse_number
 
 
@@ -27,7 +27,7 @@ def cached_total_issues(subs: Iterable[Submission], indicators: pd.DataFrame) ->
     typed = (
         indicators.assign(_p=indicators["points"].astype("float64"))
         .groupby("file", sort=False)["_p"]
-        .apply(lambda s: sum((Fraction(str(x)) for x in s if not math.isnan(x)), Fraction(0)))
+        .apply(lambda s: exact_sum(x for x in s if not math.isnan(x)))
     )
     out = []
     for sub in subs:
@@ -46,11 +46,13 @@ def cached_total_issues(subs: Iterable[Submission], indicators: pd.DataFrame) ->
 
 def banded_points_issues(file: str, verdict: Verdict, indicators: pd.DataFrame, unit: str) -> list[Issue]:
     """A self-entered score on a rate-banded indicator that is not what its figures give."""
-    rows = indicators[indicators["file"] == file].set_index("code")
+    rows = None  # the file's rows, looked up only when there is something to report
     out = []
     for r in verdict.indicators:
         if r.rate is None or r.entered_points is None or r.entered_points == r.points:
             continue
+        if rows is None:  # filtering the run's frame per unit would make the run quadratic
+            rows = indicators[indicators["file"] == file].set_index("code")
         row = rows.loc[r.code] if r.code in rows.index else None
         rate = f"{r.rate:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
         out.append(issue("BANDED_POINTS_DIFFER", file=file,

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from .config import Config
+from .normalise import frame_records
 from .problems import Issue, display, issue
 from .values import strip_accents
 
@@ -35,7 +36,7 @@ def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, alre
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
     by_unit: dict[str, list[dict]] = {}
-    for row in cover.to_dict("records"):
+    for row in frame_records(cover):
         file = row["file"]
         if file in already_rejected:
             continue

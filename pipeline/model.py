@@ -14,9 +14,10 @@ from .rules import RuleSet
 from .scoring import UnitEntries, Verdict
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Located:
-    """A raw value exactly as read, with the sheet and A1 cell it came from."""
+    """A raw value exactly as read, with the sheet and A1 cell it came from. Slots: a national
+    run holds a few million of them (a __dict__ each would cost ~200 MB)."""
 
     value: Any
     sheet: str

@@ -21,6 +21,7 @@ import functools
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,10 @@ import olefile
 import python_calamine as calamine
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
-from . import layout
+from . import layout, safety
 from .model import Located, Submission
 from .problems import Issue, issue
 from .rules import RuleSet
@@ -55,8 +58,8 @@ class Sniffed:
 
 
 def sniff(data: bytes) -> Sniffed:
-    """Classify a file by content, not by extension. One place, so later defences (zip bombs,
-    entity expansion) can be added here."""
+    """Classify a file by content, not by extension, and refuse what must not be parsed:
+    encrypted files here, zip bombs, DTDs and oversized sheet areas in `safety`."""
     if data.startswith(ZIP_MAGIC):
         return _sniff_zip(data)
     if data.startswith(OLE_MAGIC):
@@ -67,10 +70,20 @@ def sniff(data: bytes) -> Sniffed:
 def _sniff_zip(data: bytes) -> Sniffed:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            kind = _zip_kind(zf)
+            # Sizes, ratios, DTDs and sheet areas, before calamine or defusedxml see a byte.
+            problem = safety.check_zip(data, zf, kind.container) if kind.container else None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error):
         return Sniffed("", "FILE_CORRUPT", "tệp nén không đầy đủ")
+    return Sniffed("", *problem) if problem else kind
+
+
+def _zip_kind(zf: zipfile.ZipFile) -> Sniffed:
+    names = set(zf.namelist())
+    mimetype = b""
+    if "mimetype" in names:
+        with zf.open("mimetype") as fh:
+            mimetype = fh.read(100)  # bounded: the member itself may be a bomb
     if "xl/workbook.xml" in names:
         return Sniffed("ooxml", macros="xl/vbaProject.bin" in names,
                        external_links=any(n.startswith("xl/externalLinks/") for n in names))
@@ -99,8 +112,11 @@ def _sniff_ole(data: bytes) -> Sniffed:
         if book is None:
             word = "WordDocument" in streams
             return Sniffed("", "FILE_NOT_SPREADSHEET", "tài liệu Word (.doc)" if word else "tệp Office khác")
-        if _biff_has_filepass(ole.openstream(book).read(64 * 1024)):
+        stream = ole.openstream(book).read()
+        if _biff_has_filepass(stream[:64 * 1024]):
             return Sniffed("", "FILE_ENCRYPTED")
+        if problem := safety.check_biff(stream):
+            return Sniffed("", *problem)
         return Sniffed("ole", macros=any(s.startswith("_VBA_PROJECT_CUR") for s in streams))
     finally:
         ole.close()
@@ -161,8 +177,9 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
+@functools.lru_cache(maxsize=65536)
 def a1(row: int, col: int) -> str:
-    """0-based (row, col) -> 'B4'."""
+    """0-based (row, col) -> 'B4'. Cached: every form asks for the same few hundred cells."""
     return f"{col_letter(col)}{row + 1}"
 
 
@@ -215,18 +232,40 @@ class Grid:
         return col + 1
 
 
-def _grids(wb: calamine.CalamineWorkbook) -> list[Grid]:
-    grids = []
-    for meta in wb.sheets_metadata:
-        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
-            continue  # chart / macro sheets hold no form values
-        sheet = wb.get_sheet_by_name(meta.name)
-        try:
-            merged = sheet.merged_cell_ranges or []
-        except Exception:  # not every format reports merged cells
-            merged = []
-        grids.append(Grid(meta.name, sheet.to_python(), sheet.start, merged))
-    return grids
+class _Sheets:
+    """A workbook's worksheets in order, each parsed into a Grid only when first asked for.
+
+    The searches below look at the sheet they expect first and stop when it is conclusive, so
+    a form's instruction sheet (its largest, and useless to us) is never parsed. A sheet whose
+    XML is damaged fails when it is needed, which makes the file FILE_CORRUPT as before.
+    """
+
+    def __init__(self, wb: calamine.CalamineWorkbook):
+        self._wb = wb
+        # chart / macro sheets hold no form values
+        self.names = [m.name for m in wb.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
+        self._grids: dict[str, Grid] = {}
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __iter__(self):
+        return (self.grid(name) for name in self.names)
+
+    def grid(self, name: str) -> Grid:
+        found = self._grids.get(name)
+        if found is None:
+            sheet = self._wb.get_sheet_by_name(name)
+            try:
+                merged = sheet.merged_cell_ranges or []
+            except Exception:  # not every format reports merged cells
+                merged = []
+            found = self._grids[name] = Grid(name, sheet.to_python(), sheet.start, merged)
+        return found
+
+    def first(self, preferred: str) -> list[str]:
+        """Sheet names with `preferred` first, the others in workbook order."""
+        return sorted(self.names, key=lambda n: n != preferred)
 
 
 # ----------------------------------------------------------------------------- defined names
@@ -238,20 +277,72 @@ def defined_names(data: bytes) -> dict[str, tuple[str, int, int]]:
     """Workbook-level defined names of an OOXML package that point at one cell:
     lowercase name -> (sheet, row, col), 0-based. Parsed with defusedxml (hostile input)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        root = SafeET.fromstring(zf.read("xl/workbook.xml"))
+        xml = zf.read("xl/workbook.xml")
+    found = _plain_defined_names(xml)
+    if found is None:
+        root = SafeET.fromstring(xml)
+        found = [(node.get("name"), node.get("localSheetId"), node.text)
+                 for node in root.iter() if str(node.tag).endswith("}definedName")]
     names: dict[str, tuple[str, int, int]] = {}
-    for node in root.iter():
-        if not str(node.tag).endswith("}definedName") or node.get("localSheetId") is not None:
+    for name, local, text in found:
+        if local is not None:
             continue
-        name, ref = node.get("name") or "", (node.text or "").strip()
-        match = _REF.match(ref)
-        if name.startswith("_xlnm.") or not match:
-            continue  # print areas, filters, ranges, formulas: not input cells
-        sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
-        cell = parse_a1(match.group(3))
+        name = name or ""
+        if name.startswith("_xlnm."):
+            continue  # print areas, filters
+        cell = _named_cell((text or "").strip())
         if cell:
-            names[name.lower()] = (sheet, *cell)
+            names[name.lower()] = cell
     return names
+
+
+@functools.lru_cache(maxsize=8192)
+def _named_cell(ref: str) -> tuple[str, int, int] | None:
+    match = _REF.match(ref)
+    if not match:
+        return None  # ranges, formulas: not input cells
+    cell = parse_a1(match.group(3))
+    return ((match.group(1) or "").replace("''", "'") or match.group(2), *cell) if cell else None
+
+
+_MAIN_NS = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_DEFAULT_NS = re.compile(rb"xmlns\s*=")
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+_FIRST_TAG = re.compile(rb"<(?![?!])[^>]*>")
+_NAME_START = re.compile(r"<definedName[\s/>]")
+_SIMPLE_NAME = re.compile(
+    r'<definedName name="([^"&\t\n\r]*)"(?: localSheetId="([^"&\t\n\r]*)")?>([^<&\r]*)</definedName>')
+
+
+def _plain_defined_names(xml: bytes) -> list[tuple[str, str | None, str]] | None:
+    """(name, localSheetId, text) of every definedName, without building a tree, for the
+    workbook.xml that Excel, LibreOffice and xlsxwriter write (5x cheaper than the tree). None
+    for anything unusual (a DTD, comments, CDATA, entities, another encoding or namespace
+    layout, attributes in another order): the full defusedxml parse then decides, as before.
+    Well-formedness is still checked by expat, raising the same ParseError as the tree would."""
+    if b"<!" in xml or b"&" in xml or b":definedName" in xml or len(_DEFAULT_NS.findall(xml)) != 1:
+        return None
+    declared = _DECLARED_ENCODING.match(xml)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return None
+    root = _FIRST_TAG.search(xml)
+    if root is None or _MAIN_NS not in root.group():
+        return None  # the definedName elements must be in the main namespace, declared on the root
+    try:
+        text = xml.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    simple = _SIMPLE_NAME.findall(text)
+    if len(simple) != len(_NAME_START.findall(text)):
+        return None
+    parser = expat.ParserCreate(None, "}")
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        err = ParseError(exc)
+        err.code, err.position = exc.code, (exc.lineno, exc.offset)
+        raise err from None
+    return [(name, local or None, ref) for name, local, ref in simple]
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -265,6 +356,10 @@ def read_workbook(path: Path, rel: str, rule_set: RuleSet) -> tuple[Submission |
     except calamine.CalamineError as exc:
         return None, [issue("FILE_CORRUPT", file=rel, value=_calamine_detail(exc))]
     except Exception as exc:  # a damaged file must never stop the run
+        return None, [issue("FILE_CORRUPT", file=rel, value=f"{type(exc).__name__}: {str(exc)[:80]}")]
+    except BaseException as exc:  # a panic in the Rust parser arrives as pyo3's PanicException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
         return None, [issue("FILE_CORRUPT", file=rel, value=f"{type(exc).__name__}: {str(exc)[:80]}")]
 
 
@@ -295,27 +390,26 @@ def _read(path: Path, rel: str, rule_set: RuleSet) -> tuple[Submission | None, l
         return None, issues + [issue("FILE_UNSAFE", file=rel, value="XML có khai báo thực thể")]
     wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
-        grids = _grids(wb)
+        grids = _Sheets(wb)
+        sub = Submission(file=rel)
+        score = _find_score_sheet(grids, rule_set)
+        meta_grid = _find_meta(grids, sub)
+        if score is None or not _looks_like_ours(score, sub):
+            return None, issues + [issue("NOT_OUR_FORM", file=rel)]
+        issues += _read_scores(score, rule_set, names, sub)
+        _read_cover(grids, rule_set, names, sub, exclude={meta_grid})
     finally:
         wb.close()
-
-    sub = Submission(file=rel)
-    score = _find_score_sheet(grids, rule_set)
-    meta_grid = _find_meta(grids, sub)
-    if score is None or not _looks_like_ours(score, sub):
-        return None, issues + [issue("NOT_OUR_FORM", file=rel)]
-    issues += _read_scores(score, rule_set, names, sub)
-    _read_cover(grids, rule_set, names, sub, exclude={meta_grid})
     return sub, issues
 
 
 # ----------------------------------------------------------------------------- meta
 
 
-def _find_meta(grids: list[Grid], sub: Submission) -> str:
+def _find_meta(grids: _Sheets, sub: Submission) -> str:
     """Key/value pairs of the sheet whose column A holds 'template_id' (the hidden _meta)."""
-    ordered = sorted(grids, key=lambda g: g.name != layout.SHEET_META)
-    for grid in ordered:
+    for name in grids.first(layout.SHEET_META):
+        grid = grids.grid(name)
         keys = {_code(grid.get(r, 0)): r for r in range(grid.r0, grid.r0 + len(grid.rows))}
         if "template_id" not in keys:
             continue
@@ -336,12 +430,20 @@ class _Score:
     count: int  # distinct rule-set indicator codes in it
 
 
-def _find_score_sheet(grids: list[Grid], rule_set: RuleSet) -> _Score | None:
+def _find_score_sheet(grids: _Sheets, rule_set: RuleSet) -> _Score | None:
     """The column holding the most indicator codes, preferring one under a heading row that has
-    "Điểm tự chấm": the instruction sheet lists every code too, but has nowhere to score."""
+    "Điểm tự chấm": the instruction sheet lists every code too, but has nowhere to score.
+
+    The sheet named like the form's score sheet is looked at first: when it has every code under
+    a "Điểm" heading no other sheet can rank higher (the name breaks the tie), so the others
+    are not parsed."""
     codes = {i.code for i in rule_set.indicators}
     best: tuple | None = None
-    for order, grid in enumerate(grids):
+    order_of = {name: n for n, name in enumerate(grids.names)}
+    for name in grids.first(layout.SHEET_SCORES):
+        if best is not None and best[0][:3] == (True, len(codes), True):
+            break
+        order, grid = order_of[name], grids.grid(name)
         per_col: dict[int, set[str]] = {}
         for _, c, value in grid.cells():
             if (code := _code(value)) in codes:
@@ -496,7 +598,7 @@ _COVER_LABELS = {_label_key(label): name for name, label, _ in layout.COVER_FIEL
 _UNIT_LABEL = _label_key(layout.COVER_FIELDS[0][1])
 
 
-def _read_cover(grids: list[Grid], rule_set: RuleSet, names: dict, sub: Submission, exclude: set) -> None:
+def _read_cover(grids: _Sheets, rule_set: RuleSet, names: dict, sub: Submission, exclude: set) -> None:
     labels = dict(_COVER_LABELS)
     declarations = {_label_key(d.label): d.key for d in rule_set.conditions.declarations}
     grid = _find_cover_sheet(grids, names, exclude)
@@ -527,15 +629,14 @@ def _read_cover(grids: list[Grid], rule_set: RuleSet, names: dict, sub: Submissi
             sub.cover[name] = grid.at(ref_here[1], ref_here[2])  # label edited away: trust the name
 
 
-def _find_cover_sheet(grids: list[Grid], names: dict, exclude: set) -> Grid | None:
-    ordered = sorted(grids, key=lambda g: g.name != layout.SHEET_COVER)
-    for grid in ordered:
-        if grid.name in exclude:
+def _find_cover_sheet(grids: _Sheets, names: dict, exclude: set) -> Grid | None:
+    for name in grids.first(layout.SHEET_COVER):
+        if name in exclude:
             continue
+        grid = grids.grid(name)
         if any(isinstance(v, str) and _label_key(v) == _UNIT_LABEL for _, _, v in grid.cells()):
             return grid
     ref = names.get(layout.COVER_FIELDS[0][0])
-    by_name = {g.name: g for g in grids}
-    if ref and ref[0] in by_name and ref[0] not in exclude:
-        return by_name[ref[0]]
-    return by_name.get(layout.SHEET_COVER)
+    if ref and ref[0] in grids.names and ref[0] not in exclude:
+        return grids.grid(ref[0])
+    return grids.grid(layout.SHEET_COVER) if layout.SHEET_COVER in grids.names else None

@@ -30,8 +30,9 @@ from .model import (
     NOT_SUBMITTED, REJECTED, SUBMITTED, SUPERSEDED, UNUSABLE, USED,
     FileRecord, IndicatorDetail, RunResult, UnitOutcome,
 )
-from .normalise import normalise
+from .normalise import frame_records, normalise
 from .problems import Issue, issue
+from .parallel import read_all
 from .read import read_workbook
 from .rules import RuleSet
 from .scoring import IndicatorEntry, UnitEntries, score_unit
@@ -46,6 +47,7 @@ class RunOutputs:
     csv: Path
     manifest: Path
     unit_folder: Path | None
+    feedback: list[Path] | None = None  # one workbook per unit that sent something (outputs/phan-hoi/)
 
 
 def consolidate(config: Config, progress: Progress | None = None) -> RunOutputs:
@@ -68,8 +70,9 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
                           "Chạy 'make template' để tạo mẫu phiếu gửi các xã, hoặc 'make demo' để thử.")
 
     submissions, read_rejected = [], {}
-    for n, cand in enumerate(candidates, start=1):
-        sub, found = read_workbook(cand.path, cand.rel, rule_set)
+    # On every core when there are enough files to pay for it; results come back in order.
+    read = read_all([(c.path, c.rel) for c in candidates], rule_set, read_workbook)
+    for n, (cand, (sub, found)) in enumerate(zip(candidates, read, strict=True), start=1):
         issues.extend(found)
         if sub is None:
             read_rejected[cand.rel] = _first_error(found)
@@ -78,9 +81,19 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
         if progress:
             progress(n, len(candidates))
 
+    # The council's appraisal workbooks are recognised by their metadata and set aside here.
+    from .appraisal import apply_appraisal, split_appraisals
+
+    submissions, read_rejected, issues, appraisals = split_appraisals(
+        candidates, submissions, read_rejected, issues, rule_set, config)
+    issues.extend(appraisals.issues)
+    records = [*records, *appraisals.records]
+    all_candidates, candidates = candidates, [c for c in candidates if c.rel not in appraisals.files]
+
     cover, indicators, parse_issues = normalise(submissions, rule_set)
     issues.extend(parse_issues)
     issues.extend(cached_total_issues(submissions, indicators))
+    del submissions  # the raw cells are in the frames now: ~40 KB a file, gigabytes nationally
 
     from .validate import validate  # loads great-expectations: only when there is something to check
 
@@ -96,7 +109,13 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
     units = _outcomes(config, rule_set, cover, indicators, ident.used, checked.unusable_rows, rejected)
     issues.extend(i for u in units if u.verdict for i in banded_points_issues(u.file, u.verdict, indicators, u.unit.code))
+    units, appraisal_issues = apply_appraisal(units, appraisals.book, rule_set)
+    issues.extend(appraisal_issues)
     issues.extend(_run_level_issues(config, units))
+    from .season import load_previous
+
+    previous, previous_year, previous_issues = load_previous(config)
+    issues.extend(previous_issues)
     files = _register(candidates, records, cover, ident.used, ident.superseded, rejected)
     issues = _with_units(issues, cover)
     return RunResult(
@@ -105,8 +124,11 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
         units=tuple(_attach_issues(units, issues, cover)),
         files=tuple(files),
         issues=tuple(sorted(issues, key=_issue_order)),
-        generated_at=_as_of(candidates, config),
+        generated_at=_as_of(all_candidates, config),
         tool_version=__version__,
+        appraisal_file=appraisals.book.file if appraisals.book else "",
+        previous=previous,
+        previous_year=previous_year,
     )
 
 
@@ -115,9 +137,9 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
 def _outcomes(config: Config, rule_set: RuleSet, cover: pd.DataFrame, indicators: pd.DataFrame,
               used: dict[str, str], unusable: frozenset, rejected: dict[str, str]) -> list[UnitOutcome]:
-    cover_by_file = {r["file"]: r for r in cover.to_dict("records")}
+    cover_by_file = {r["file"]: r for r in frame_records(cover)}
     rows_by_file: dict[str, list[dict]] = {}
-    for r in indicators.to_dict("records"):
+    for r in frame_records(indicators):
         rows_by_file.setdefault(r["file"], []).append(r)
     tried = _files_naming_units(cover, rejected)
     out = []
@@ -131,20 +153,21 @@ def _outcomes(config: Config, rule_set: RuleSet, cover: pd.DataFrame, indicators
         rows = rows_by_file.get(file, [])
         entries = {r["code"]: _entry(r, (file, r["code"]) not in unusable) for r in rows}
         declarations = {d.key: _bool(head[declaration_columns(d.key)[0]]) for d in rule_set.conditions.declarations}
-        verdict = score_unit(rule_set, UnitEntries(entries, declarations))
+        scored = UnitEntries(entries, declarations)
+        verdict = score_unit(rule_set, scored)
         report = head["report_date"]
         report_date = None if pd.isna(report) else pd.Timestamp(report).date()
         out.append(UnitOutcome(
             unit=unit, status=SUBMITTED, file=file, report_date=report_date,
             days_late=(report_date - config.deadline).days if report_date else None,
             contact_name=head["contact_name"], contact_phone=head["phone"],
-            verdict=verdict, details={r["code"]: _detail(r) for r in rows},
+            verdict=verdict, details={r["code"]: _detail(r) for r in rows}, entries=scored,
         ))
     return out
 
 
 def _files_naming_units(cover: pd.DataFrame, rejected: dict[str, str]) -> set[str]:
-    return {r["unit_code"] for r in cover.to_dict("records") if r["file"] in rejected and r["unit_code"]}
+    return {r["unit_code"] for r in frame_records(cover) if r["file"] in rejected and r["unit_code"]}
 
 
 def _entry(row: dict, usable: bool) -> IndicatorEntry:
@@ -192,7 +215,7 @@ def _run_level_issues(config: Config, units: list[UnitOutcome]) -> list[Issue]:
 
 def _register(candidates, records: list[FileRecord], cover: pd.DataFrame, used: dict[str, str],
               superseded: dict[str, str], rejected: dict[str, str]) -> list[FileRecord]:
-    heads = {r["file"]: r for r in cover.to_dict("records")}
+    heads = {r["file"]: r for r in frame_records(cover)}
     used_files = set(used.values())
     out = list(records)  # ignored / rejected-before-reading, from discover
     for c in candidates:
@@ -210,14 +233,18 @@ def _register(candidates, records: list[FileRecord], cover: pd.DataFrame, used: 
             path=c.rel, size=c.size, sha256=c.sha256, modified=c.modified, status=status,
             unit_code=head.get("unit_code", ""), template_version=head.get("meta_template_version", ""),
             report_date=None if report is None or pd.isna(report) else pd.Timestamp(report).date(),
-            note=note,
+            note=note, contact_name=_text(head.get("contact_name")), contact_phone=_text(head.get("phone")),
         ))
     return sorted(out, key=lambda f: f.path)
 
 
+def _text(x) -> str:
+    return x if isinstance(x, str) else ""
+
+
 def _with_units(issues: list[Issue], cover: pd.DataFrame) -> list[Issue]:
     """Stamp each file's unit code on its issues, so every sheet can group them by unit."""
-    unit_of = {r["file"]: r["unit_code"] for r in cover.to_dict("records")}
+    unit_of = {r["file"]: r["unit_code"] for r in frame_records(cover)}
     return [i if i.unit or not i.file else i.located(unit=unit_of.get(i.file, "")) for i in issues]
 
 
@@ -270,6 +297,7 @@ def output_paths(config: Config) -> dict[str, Path]:
         "csv": config.outputs / "ket-qua.csv",
         "manifest": config.outputs / f"{stem}-manifest.json",
         "units": config.outputs / "don-vi",
+        "feedback": config.outputs / "phan-hoi",
     }
 
 
@@ -288,6 +316,9 @@ def write_outputs(config: Config, result: RunResult) -> RunOutputs:
     write_results_csv(result, paths["csv"])
     write_manifest(result, paths["manifest"], sha256_file(config.source_file),
                    sha256_file(Path(result.rule_set.source_file)))
-    return RunOutputs(result, paths["workbook"], paths["csv"], paths["manifest"], unit_folder)
+    from .report.feedback import write_feedback_workbooks
+
+    feedback = write_feedback_workbooks(result, paths["feedback"])
+    return RunOutputs(result, paths["workbook"], paths["csv"], paths["manifest"], unit_folder, feedback)
 
 

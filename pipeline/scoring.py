@@ -11,9 +11,11 @@ product can have:
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .rules import Band, Criterion, Indicator, RuleSet
 
@@ -151,7 +153,7 @@ def _score_rate(indicator: Indicator, entry: IndicatorEntry, base: dict) -> Indi
         return IndicatorResult(**base, points=0.0, basis="không tính được tỷ lệ: tính 0 điểm",
                                source=entry.source, passed=False, entered_points=entry.points,
                                counted_as_zero=True)
-    rate = Fraction(str(num)) * 100 / Fraction(str(den))
+    rate = exact(num) * 100 / exact(den)
     band = band_for(indicator, rate)
     upper = f"{band.upper:g}%" if band.upper is not None else ""
     span = f"[{band.lower:g}%, {upper})" if upper else f"≥ {band.lower:g}%"
@@ -167,9 +169,27 @@ def _score_rate(indicator: Indicator, entry: IndicatorEntry, base: dict) -> Indi
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _on_step(points: float, step: float) -> bool:
-    q = Fraction(str(points)) / Fraction(str(step))
+    q = exact(points) / exact(step)
     return q.denominator == 1
+
+
+@functools.lru_cache(maxsize=4096)
+def exact(x: float) -> Fraction:
+    """The number as its decimal text says, exactly: 0.1 -> 1/10, never 0.1000000000000000055...
+    Cached: a run meets the same few dozen point values thousands of times."""
+    return Fraction(str(x))
+
+
+def exact_sum(values: Iterable[float]) -> Fraction:
+    """sum(exact(v)) in integer arithmetic over a common denominator: the same Fraction as
+    adding them one by one, for a fraction of the cost."""
+    parts = [exact(v) for v in values]
+    if not parts:
+        return Fraction(0)
+    den = math.lcm(*{f.denominator for f in parts})
+    return Fraction(sum(f.numerator * (den // f.denominator) for f in parts), den)
 
 
 # ------------------------------------------------------------------ the unit
@@ -182,7 +202,7 @@ def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
     )
     by_code = {r.code: r for r in indicators}
     criteria = tuple(_score_criterion(rule_set, c, by_code) for c in rule_set.criteria)
-    total = sum((Fraction(str(r.points)) for r in indicators), Fraction(0))
+    total = exact_sum(r.points for r in indicators)
     conditions = _conditions(rule_set, criteria, total, entries.declarations)
     reasons = tuple(Reason(c.code, c.detail) for c in conditions if not c.met)
     notes = tuple(
@@ -205,14 +225,14 @@ def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
 
 def _score_criterion(rule_set: RuleSet, criterion: Criterion, results: dict[str, IndicatorResult]) -> CriterionResult:
     mine = [results[i.code] for i in criterion.indicators]
-    points = sum((Fraction(str(r.points)) for r in mine), Fraction(0))
+    points = exact_sum(r.points for r in mine)
     passed = sum(1 for r in mine if r.passed)
     if rule_set.scoring == "pass_fail":
         met = criterion.pass_rule.passes(passed, len(mine))
         floor = None
     else:
         fraction = rule_set.conditions.criterion_min_fraction
-        floor_exact = Fraction(str(fraction)) * Fraction(str(criterion.max)) if fraction is not None else None
+        floor_exact = exact(fraction) * exact(criterion.max) if fraction is not None else None
         met = floor_exact is None or points >= floor_exact
         floor = float(floor_exact) if floor_exact is not None else None
     return CriterionResult(
@@ -232,7 +252,7 @@ def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total:
     out: list[ConditionResult] = []
     if rule_set.scoring == "points":
         if cond.total_min is not None:
-            met = total >= Fraction(str(cond.total_min))
+            met = total >= exact(cond.total_min)
             out.append(ConditionResult(
                 "TOTAL_BELOW_MIN", f"Tổng điểm đạt từ {_fmt(cond.total_min)} điểm trở lên", met,
                 f"Tổng điểm {_fmt(total)}/{_fmt(rule_set.total_max)}"
@@ -273,8 +293,9 @@ def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total:
 
 def _provisional(rule_set: RuleSet, indicators: tuple[IndicatorResult, ...]) -> tuple[Reason, ...]:
     out = []
-    if rule_set.has_provisional:
-        shown = "; ".join(rule_set.provisional_figures)
+    figures = _provisional_figures(rule_set)
+    if figures:
+        shown = "; ".join(figures)
         out.append(Reason("RULESET_PROVISIONAL",
                           f"Bộ tiêu chí {rule_set.id} có số liệu tạm tính chưa đối chiếu văn bản gốc: {shown}"))
     self_assessed = [r.code for r in indicators if r.source == SELF_ASSESSED and not r.counted_as_zero]
@@ -282,3 +303,16 @@ def _provisional(rule_set: RuleSet, indicators: tuple[IndicatorResult, ...]) -> 
         out.append(Reason("SELF_ASSESSED",
                           f"{len(self_assessed)}/{len(indicators)} chỉ tiêu dùng điểm tự chấm, chưa có điểm thẩm định của Hội đồng"))
     return tuple(out)
+
+
+_FIGURES: dict[int, tuple[RuleSet, tuple[str, ...]]] = {}
+
+
+def _provisional_figures(rule_set: RuleSet) -> tuple[str, ...]:
+    """rule_set.provisional_figures, worked out once per rule set rather than once per unit."""
+    found = _FIGURES.get(id(rule_set))
+    if found is None or found[0] is not rule_set:
+        if len(_FIGURES) > 64:
+            _FIGURES.clear()
+        found = _FIGURES[id(rule_set)] = (rule_set, tuple(rule_set.provisional_figures))
+    return found[1]
