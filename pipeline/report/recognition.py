@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..model import NOT_SUBMITTED, SUBMITTED, RunResult, UnitOutcome
 from ..season import points_source
-from .style import Formats, lines_needed, number_text, put, put_merged, row_height
+from .style import Formats, lines_needed, number_text, place_name, put, put_merged, row_height
 from .summary import reasons_text, rejected_files
 
 SHEET = "Danh sách công nhận"
@@ -145,7 +145,7 @@ def _totals(ws, fmt: Formats, row: int, total: int, met: int) -> int:
 
 def _signature(ws, fmt: Formats, result: RunResult, row: int) -> int:
     sig, cfg = result.config.signature, result.config
-    place = sig.place or _place_name(cfg.area)
+    place = sig.place or place_name(cfg.area)
     put_merged(ws, row, 2, LAST, f"{place}, ngày ...... tháng ...... năm ........", fmt("italic", "center"))
     row += 1
     title = sig.signer_title.replace("\\n", "\n")
@@ -159,10 +159,3 @@ def _signature(ws, fmt: Formats, result: RunResult, row: int) -> int:
     row += 1
     put_merged(ws, row, 2, LAST, sig.signer_name, fmt("bold", "center"))
     return row
-
-
-def _place_name(area: str) -> str:
-    for prefix in ("Thành phố", "Thị xã", "Huyện", "Quận", "Tỉnh"):
-        if area.casefold().startswith(prefix.casefold() + " "):
-            return area[len(prefix):].strip()
-    return area

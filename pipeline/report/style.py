@@ -266,3 +266,11 @@ def verdict_colour(outcome: UnitOutcome) -> str:
 def number_text(x: float) -> str:
     """2.5 -> '2,5', 3.0 -> '3': numbers inside Vietnamese sentences."""
     return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def place_name(area: str) -> str:
+    """'Thị xã Bỉm Sơn' -> 'Bỉm Sơn', for the place-and-date line above the signatures."""
+    for prefix in ("Thành phố", "Thị xã", "Huyện", "Quận", "Tỉnh"):
+        if area.casefold().startswith(prefix.casefold() + " "):
+            return area[len(prefix):].strip()
+    return area

@@ -17,7 +17,7 @@ import unicodedata
 from ..model import NOT_SUBMITTED, REJECTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
 from ..problems import SEVERITY_LABEL, Issue
 from ..scoring import SOURCE_LABEL, CriterionResult, IndicatorResult
-from .style import (Formats, date_text, lines_needed, number_text, on_time_text, print_setup, put, put_merged,
+from .style import (Formats, date_text, lines_needed, number_text, on_time_text, place_name, print_setup, put, put_merged,
                     row_height)
 
 # Column layout, sized for A4 portrait at about 75% (widths in characters).
@@ -251,7 +251,7 @@ def _span(first: int, last: int) -> float:
 
 
 def _signatures(ws, fmt: Formats, result: RunResult, row: int) -> int:
-    place = _place_name(result.config.area)
+    place = result.config.signature.place or place_name(result.config.area)
     put_merged(ws, row, 5, LAST, f"{place}, ngày ...... tháng ...... năm ........", fmt("italic", "center"))
     row += 1
     put_merged(ws, row, 0, 3, "NGƯỜI LẬP BIỂU", fmt("bold", "center"))
@@ -263,14 +263,6 @@ def _signatures(ws, fmt: Formats, result: RunResult, row: int) -> int:
         row += 1
         ws.set_row(row, 18)
     return row
-
-
-def _place_name(area: str) -> str:
-    """'Thị xã Bỉm Sơn' -> 'Bỉm Sơn', for the place-and-date line above the signatures."""
-    for prefix in ("Thành phố", "Thị xã", "Huyện", "Quận", "Tỉnh"):
-        if area.casefold().startswith(prefix.casefold() + " "):
-            return area[len(prefix):].strip()
-    return area
 
 
 def _no_result(ws, fmt: Formats, result: RunResult, outcome: UnitOutcome, files: list[FileRecord],
