@@ -324,18 +324,11 @@ class _Writer:
             })
 
     def footer(self, ws, row: int, last: int) -> int:
-        from .report.style import put_merged
+        from .report.style import place_name, signature_pair
 
-        f = self.fmt
-        place = self.result.config.signature.place or _place_name(self.result.config.area)
-        put_merged(ws, row, 6, last, f"{place}, ngày ...... tháng ...... năm ........", f("italic", "center"))
-        row += 1
-        put_merged(ws, row, 1, 4, "THƯ KÝ HỘI ĐỒNG", f("bold", "center"))
-        put_merged(ws, row, 6, last, "CHỦ TỊCH HỘI ĐỒNG", f("bold", "center"))
-        row += 1
-        put_merged(ws, row, 1, 4, "(Ký, ghi rõ họ tên)", f("italic", "center"))
-        put_merged(ws, row, 6, last, "(Ký, ghi rõ họ tên)", f("italic", "center"))
-        return row + 5
+        place = self.result.config.signature.place or place_name(self.result.config.area)
+        return signature_pair(ws, self.fmt, row, place, (1, 4, "THƯ KÝ HỘI ĐỒNG", "(Ký, ghi rõ họ tên)"),
+                              (6, last, "CHỦ TỊCH HỘI ĐỒNG", "(Ký, ghi rõ họ tên)"))
 
     def meta(self, ws) -> None:
         data = {
@@ -399,13 +392,6 @@ def _ranges(cells: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
         else:
             out.append([r, c, r, c])
     return [(a, b, c, d) for a, b, c, d in out]
-
-
-def _place_name(area: str) -> str:
-    for prefix in ("Thành phố", "Thị xã", "Huyện", "Quận", "Tỉnh"):
-        if area.casefold().startswith(prefix.casefold() + " "):
-            return area[len(prefix):].strip()
-    return area
 
 
 # ================================================================== reading

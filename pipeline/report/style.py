@@ -274,3 +274,18 @@ def place_name(area: str) -> str:
         if area.casefold().startswith(prefix.casefold() + " "):
             return area[len(prefix):].strip()
     return area
+
+
+def signature_pair(ws, fmt: "Formats", row: int, place: str, left: tuple[int, int, str, str],
+                   right: tuple[int, int, str, str], room: int = 5) -> int:
+    """The place-and-date line, then two signers side by side: (first col, last col, title, note)
+    each. Leaves `room` rows to sign in and returns the last row used."""
+    put_merged(ws, row, right[0], right[1], f"{place}, ngày ...... tháng ...... năm ........", fmt("italic", "center"))
+    for offset, (style, index) in enumerate((("bold", 2), ("italic", 3)), start=1):
+        for side in (left, right):
+            put_merged(ws, row + offset, side[0], side[1], side[index], fmt(style, "center"))
+    row += 2
+    for _ in range(room):
+        row += 1
+        ws.set_row(row, 18)
+    return row

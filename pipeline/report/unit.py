@@ -17,8 +17,8 @@ import unicodedata
 from ..model import NOT_SUBMITTED, REJECTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
 from ..problems import SEVERITY_LABEL, Issue
 from ..scoring import SOURCE_LABEL, CriterionResult, IndicatorResult
-from .style import (Formats, date_text, lines_needed, number_text, on_time_text, place_name, print_setup, put, put_merged,
-                    row_height)
+from .style import (Formats, date_text, lines_needed, number_text, on_time_text, place_name, print_setup, put,
+                    put_merged, row_height, signature_pair)
 
 # Column layout, sized for A4 portrait at about 75% (widths in characters).
 COLUMNS = (
@@ -252,17 +252,8 @@ def _span(first: int, last: int) -> float:
 
 def _signatures(ws, fmt: Formats, result: RunResult, row: int) -> int:
     place = result.config.signature.place or place_name(result.config.area)
-    put_merged(ws, row, 5, LAST, f"{place}, ngày ...... tháng ...... năm ........", fmt("italic", "center"))
-    row += 1
-    put_merged(ws, row, 0, 3, "NGƯỜI LẬP BIỂU", fmt("bold", "center"))
-    put_merged(ws, row, 5, LAST, "TRƯỞNG PHÒNG TƯ PHÁP", fmt("bold", "center"))
-    row += 1
-    put_merged(ws, row, 0, 3, "(Ký, ghi rõ họ tên)", fmt("italic", "center"))
-    put_merged(ws, row, 5, LAST, "(Ký, ghi rõ họ tên, đóng dấu)", fmt("italic", "center"))
-    for _ in range(5):  # room to sign
-        row += 1
-        ws.set_row(row, 18)
-    return row
+    return signature_pair(ws, fmt, row, place, (0, 3, "NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
+                          (5, LAST, "TRƯỞNG PHÒNG TƯ PHÁP", "(Ký, ghi rõ họ tên, đóng dấu)"))
 
 
 def _no_result(ws, fmt: Formats, result: RunResult, outcome: UnitOutcome, files: list[FileRecord],
