@@ -36,9 +36,12 @@ def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, alre
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
     by_unit: dict[str, list[dict]] = {}
+    rejected_rows: dict[str, list[dict]] = {}  # unit code -> its readable but rejected files
     for row in frame_records(cover):
         file = row["file"]
         if file in already_rejected:
+            if row["unit_code"]:
+                rejected_rows.setdefault(row["unit_code"], []).append(row)
             continue
         code = row["unit_code"]
         unit = config.unit(code) if code else None
@@ -58,6 +61,11 @@ def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, alre
         ordered = sorted(rows, key=lambda r: _recency(r, modified), reverse=True)
         winner = ordered[0]["file"]
         used[code] = winner
+        newest = _recency(ordered[0], modified)
+        for row in rejected_rows.get(code, []):
+            # The result rests on an older file: the office must not mistake it for the latest word.
+            if _recency(row, modified) > newest:
+                issues.append(issue("NEWER_FILE_REJECTED", file=winner, value=row["file"], unit=code))
         for row in ordered[1:]:
             loser = row["file"]
             superseded[loser] = winner

@@ -106,6 +106,8 @@ CATALOGUE: dict[str, Spec] = {
                      "Không cần làm gì nếu phiếu mới hơn là bản đúng."),
     "DUPLICATE_DIFFERS": _s(WARNING, "identity", "Chỉ tiêu {indicator}: phiếu cũ ghi {value}, phiếu được dùng ghi {used}.",
                             "Xác nhận với xã bản nào là bản đúng."),
+    "NEWER_FILE_REJECTED": _s(WARNING, "identity", "Kết quả của đơn vị tính theo phiếu này, vì phiếu mới hơn ({value}) bị loại.",
+                              "Xem lỗi của phiếu mới hơn ở trang Lỗi dữ liệu; xin xã sửa và gửi lại nếu phiếu mới mới là bản đúng."),
     "DUPLICATE_FILE": _s(WARNING, "identity", "Tệp giống hệt tệp {value} (cùng nội dung).",
                          "Không cần làm gì; chỉ một bản được tính."),
     # ---- values (cover)
