@@ -175,7 +175,8 @@ def measure_pipeline(config_path: Path) -> dict:
     from .parallel import workers
     from .report import write_unit_workbooks, write_workbook
     from .report.feedback import write_feedback_workbooks
-    from .run import collect, output_paths, sha256_file
+    from .discover import sha256_file
+    from .run import collect, output_paths
 
     fixed_import = time.perf_counter() - t0
     cfg = config_mod.load(config_path)

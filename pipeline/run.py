@@ -9,10 +9,9 @@ one place that knows the order. I/O happens in discover/read (inputs) and write 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -21,7 +20,7 @@ import pandas as pd
 from . import __version__
 from .config import Config
 from .crosscheck import banded_points_issues, cached_total_issues
-from .discover import discover
+from .discover import discover, sha256_file
 from .errors import NothingToDo
 from .frames import declaration_columns
 from .identify import identify
@@ -117,13 +116,13 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
     previous, previous_year, previous_issues = load_previous(config)
     issues.extend(previous_issues)
     files = _register(candidates, records, cover, ident.used, ident.superseded, rejected)
-    issues = _with_units(issues, cover)
+    issues = sorted(_with_units(issues, cover), key=_issue_order)
     return RunResult(
         config=config,
         rule_set=rule_set,
-        units=tuple(_attach_issues(units, issues, cover)),
+        units=tuple(_attach_issues(units, issues)),
         files=tuple(files),
-        issues=tuple(sorted(issues, key=_issue_order)),
+        issues=tuple(issues),
         generated_at=_as_of(all_candidates, config),
         tool_version=__version__,
         appraisal_file=appraisals.book.file if appraisals.book else "",
@@ -248,11 +247,10 @@ def _with_units(issues: list[Issue], cover: pd.DataFrame) -> list[Issue]:
     return [i if i.unit or not i.file else i.located(unit=unit_of.get(i.file, "")) for i in issues]
 
 
-def _attach_issues(units: list[UnitOutcome], issues: list[Issue], cover: pd.DataFrame) -> list[UnitOutcome]:
-    from dataclasses import replace
-
+def _attach_issues(units: list[UnitOutcome], issues: list[Issue]) -> list[UnitOutcome]:
+    """Each unit gets its own issues, in the run's (already sorted) order."""
     by_unit: dict[str, list[Issue]] = {}
-    for i in sorted(issues, key=_issue_order):
+    for i in issues:
         if i.unit:
             by_unit.setdefault(i.unit, []).append(i)
     return [replace(u, issues=tuple(by_unit.get(u.unit.code, ()))) for u in units]
@@ -284,10 +282,6 @@ def _as_of(candidates, config: Config) -> dt.datetime:
 
 
 # ------------------------------------------------------------------ writing
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def output_paths(config: Config) -> dict[str, Path]:
