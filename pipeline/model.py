@@ -35,6 +35,8 @@ class Submission:
     cached_totals: dict[str, Located] = field(default_factory=dict)  # 'tong_diem', 'tong_tc1', ...
     score_sheet: str = ""
     cover_sheet: str = ""
+    # normalise.Parsed once the rows are parsed (by the reading worker); cover and rows are then empty.
+    parsed: Any = None
 
 
 # File statuses in the register.

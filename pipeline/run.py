@@ -9,7 +9,6 @@ one place that knows the order. I/O happens in discover/read (inputs) and write 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,7 +28,7 @@ from .model import (
     NOT_SUBMITTED, REJECTED, SUBMITTED, SUPERSEDED, UNUSABLE, USED,
     FileRecord, IndicatorDetail, RunResult, UnitOutcome,
 )
-from .normalise import frame_records, normalise
+from .normalise import frame_records, normalise, parsed_only
 from .problems import Issue, issue
 from .parallel import read_all
 from .read import read_workbook
@@ -70,7 +69,7 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
     submissions, read_rejected = [], {}
     # On every core when there are enough files to pay for it; results come back in order.
-    read = read_all([(c.path, c.rel) for c in candidates], rule_set, read_workbook)
+    read = read_all([(c.path, c.rel) for c in candidates], rule_set, read_and_parse)
     for n, (cand, (sub, found)) in enumerate(zip(candidates, read, strict=True), start=1):
         issues.extend(found)
         if sub is None:
@@ -131,6 +130,13 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
     )
 
 
+def read_and_parse(path: Path, rel: str, rule_set: RuleSet) -> tuple:
+    """One file read and its rows parsed, where it is read (a worker, when there are many):
+    the parsing runs on every core and only the parsed rows travel back."""
+    sub, found = read_workbook(path, rel, rule_set)
+    return (None if sub is None else parsed_only(sub, rule_set)), found
+
+
 # ------------------------------------------------------------------ per unit
 
 
@@ -138,7 +144,7 @@ def _outcomes(config: Config, rule_set: RuleSet, cover: pd.DataFrame, indicators
               used: dict[str, str], unusable: frozenset, rejected: dict[str, str]) -> list[UnitOutcome]:
     cover_by_file = {r["file"]: r for r in frame_records(cover)}
     rows_by_file: dict[str, list[dict]] = {}
-    for r in frame_records(indicators):
+    for r in frame_records(indicators[list(_SCORED_COLUMNS)]):  # only what scoring and details use
         rows_by_file.setdefault(r["file"], []).append(r)
     tried = _files_naming_units(cover, rejected)
     out = []
@@ -165,6 +171,10 @@ def _outcomes(config: Config, rule_set: RuleSet, cover: pd.DataFrame, indicators
     return out
 
 
+_SCORED_COLUMNS = ("file", "code", "points", "not_applicable", "numerator", "denominator", "passed",
+                   "figures", "evidence", "note")
+
+
 def _files_naming_units(cover: pd.DataFrame, rejected: dict[str, str]) -> set[str]:
     return {r["unit_code"] for r in frame_records(cover) if r["file"] in rejected and r["unit_code"]}
 
@@ -186,13 +196,14 @@ def _detail(row: dict) -> IndicatorDetail:
 
 
 def _num(x) -> float | None:
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+    # None, <NA> and NaN (x != x) are "no value"; called for every cell of every row.
+    if x is None or x is pd.NA or x != x:
         return None
     return float(x)
 
 
 def _bool(x) -> bool | None:
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+    if x is None or x is pd.NA or x != x:
         return None
     return bool(x)
 

@@ -230,3 +230,20 @@ def test_form_read_and_normalised_end_to_end(tmp_path, make_form, rule_set, fill
     cell_2_1 = indicators.set_index("code").loc["2.1", "points_cell"]
     assert [(i.file, i.sheet, i.cell, i.code) for i in issues] == [
         ("f.xlsx", layout.SHEET_SCORES, cell_2_1, "POINTS_NOT_NUMBER")]
+
+
+def test_parsed_in_the_reading_worker_is_what_normalise_would_make(tmp_path, make_form, rule_set, filled):
+    """The workers parse each file where they read it and send back only the rows; the frames
+    and problems must be exactly what parsing the raw cells in the main process gives."""
+    from pipeline.run import read_and_parse
+
+    path = make_form(tmp_path / "f.xlsx", dict(filled, diem_1_2="6,5", diem_2_1="sáu", ngay_bao_cao="32/13/2024"))
+    raw, _ = read_workbook(path, "f.xlsx", rule_set)
+    parsed, _ = read_and_parse(path, "f.xlsx", rule_set)
+
+    assert parsed.rows == {} and parsed.cover == {}  # the raw cells are not sent back
+    assert parsed.meta == raw.meta and parsed.cached_totals == raw.cached_totals
+    expected, got = normalise([raw], rule_set), normalise([parsed], rule_set)
+    pd.testing.assert_frame_equal(got[0], expected[0])
+    pd.testing.assert_frame_equal(got[1], expected[1])
+    assert got[2] == expected[2] and {i.code for i in got[2]} >= {"POINTS_NOT_NUMBER", "REPORT_DATE_INVALID"}
