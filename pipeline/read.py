@@ -22,7 +22,7 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from .values import code_text, strip_accents
 # ----------------------------------------------------------------------------- sniffing
 
 ZIP_MAGIC = b"PK\x03\x04"
+WORKBOOK_PART = "xl/workbook.xml"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BIFF_FILEPASS, _BIFF_EOF = 0x002F, 0x000A
 
@@ -55,6 +56,7 @@ class Sniffed:
     detail: str = ""  # shown in the message (what the file looks like)
     macros: bool = False
     external_links: bool = False
+    workbook_xml: bytes = b""  # xl/workbook.xml as inflated by the safety checks (defined names)
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -72,10 +74,13 @@ def _sniff_zip(data: bytes) -> Sniffed:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             kind = _zip_kind(zf)
             # Sizes, ratios, DTDs and sheet areas, before calamine or defusedxml see a byte.
-            problem = safety.check_zip(data, zf, kind.container) if kind.container else None
+            kept = {WORKBOOK_PART: b""} if kind.container == "ooxml" else {}
+            problem = safety.check_zip(data, zf, kind.container, keep=kept) if kind.container else None
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error):
         return Sniffed("", "FILE_CORRUPT", "tệp nén không đầy đủ")
-    return Sniffed("", *problem) if problem else kind
+    if problem:
+        return Sniffed("", *problem)
+    return replace(kind, workbook_xml=kept.get(WORKBOOK_PART, b""))
 
 
 def _zip_kind(zf: zipfile.ZipFile) -> Sniffed:
@@ -84,7 +89,7 @@ def _zip_kind(zf: zipfile.ZipFile) -> Sniffed:
     if "mimetype" in names:
         with zf.open("mimetype") as fh:
             mimetype = fh.read(100)  # bounded: the member itself may be a bomb
-    if "xl/workbook.xml" in names:
+    if WORKBOOK_PART in names:
         return Sniffed("ooxml", macros="xl/vbaProject.bin" in names,
                        external_links=any(n.startswith("xl/externalLinks/") for n in names))
     if "content.xml" in names and mimetype:
@@ -277,7 +282,11 @@ def defined_names(data: bytes) -> dict[str, tuple[str, int, int]]:
     """Workbook-level defined names of an OOXML package that point at one cell:
     lowercase name -> (sheet, row, col), 0-based. Parsed with defusedxml (hostile input)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        xml = zf.read("xl/workbook.xml")
+        return workbook_names(zf.read(WORKBOOK_PART))
+
+
+def workbook_names(xml: bytes) -> dict[str, tuple[str, int, int]]:
+    """defined_names, from the bytes of xl/workbook.xml."""
     found = _plain_defined_names(xml)
     if found is None:
         root = SafeET.fromstring(xml)
@@ -385,7 +394,8 @@ def _read(path: Path, rel: str, rule_set: RuleSet) -> tuple[Submission | None, l
         issues.append(issue("EXTERNAL_LINKS", file=rel))
 
     try:
-        names = defined_names(data) if kind.container == "ooxml" else {}
+        names = {} if kind.container != "ooxml" else (
+            workbook_names(kind.workbook_xml) if kind.workbook_xml else defined_names(data))
     except DefusedXmlException:
         return None, issues + [issue("FILE_UNSAFE", file=rel, value="XML có khai báo thực thể")]
     wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -70,11 +70,14 @@ def human_size(size: int) -> str:
 # ----------------------------------------------------------------------------- zip containers
 
 
-def check_zip(data: bytes, zf: zipfile.ZipFile, kind: str, limits: Limits = LIMITS) -> Problem | None:
-    """kind: 'ooxml' or 'ods' (which cell grammar to measure). `zf` is open on `data`."""
+def check_zip(data: bytes, zf: zipfile.ZipFile, kind: str, limits: Limits = LIMITS,
+              keep: dict[str, bytes] | None = None) -> Problem | None:
+    """kind: 'ooxml' or 'ods' (which cell grammar to measure). `zf` is open on `data`.
+    keep: member names mapped to b""; filled with those members' bytes as inflated here, so
+    the caller need not inflate them a second time (only when no problem is found)."""
     try:
         _check_declared(zf.infolist(), limits)
-        _check_content(data, zf.infolist(), kind, limits)
+        _check_content(data, zf.infolist(), kind, limits, keep if keep is not None else {})
     except _Stop as stop:
         return stop.problem
     return None
@@ -93,13 +96,15 @@ def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             raise _unsafe(f"tỷ lệ nén bất thường {ratio}:1 ở phần {i.filename}")
 
 
-def _check_content(data: bytes, infos: list[zipfile.ZipInfo], kind: str, limits: Limits) -> None:
+def _check_content(data: bytes, infos: list[zipfile.ZipInfo], kind: str, limits: Limits,
+                   keep: dict[str, bytes]) -> None:
     """Inflate every member once, in bounded chunks: actual sizes, DTDs, sheet rectangles."""
     budget = limits.max_total_bytes
     cells = 0
     for info in infos:
         if info.is_dir():
             continue
+        kept: list[bytes] | None = [] if info.filename in keep else None
         # A parser follows the workbook's relationships, not file names: every member is
         # measured as a sheet could be; only the DTD test spares images (SVG may have one).
         media = info.filename.lower().endswith(_MEDIA)
@@ -116,6 +121,10 @@ def _check_content(data: bytes, infos: list[zipfile.ZipInfo], kind: str, limits:
             area.feed(chunk)
             if cells + area.cells() > limits.max_cells:
                 raise _too_wide(limits)
+            if kept is not None:
+                kept.append(chunk)
+        if kept is not None:
+            keep[info.filename] = b"".join(kept)
         budget -= produced
         cells += area.close()
         if cells > limits.max_cells:
