@@ -114,7 +114,9 @@ class Verdict:
 
 
 def band_for(indicator: Indicator, rate: Fraction) -> Band:
-    return next(b for b in indicator.bands if b.contains(rate))
+    # Bounds compared exactly as their decimal text says (33.3 is 333/10, not the nearest float).
+    return next(b for b in indicator.bands
+                if rate >= exact(b.lower) and (b.upper is None or rate < exact(b.upper)))
 
 
 def score_indicator(indicator: Indicator, entry: IndicatorEntry | None, point_step: float) -> IndicatorResult:

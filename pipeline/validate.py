@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
+from .normalise import frame_records
 from .problems import CATALOGUE, ERROR, Issue, issue
 from .rules import RuleSet
 from .structure import check_structure, unit_of
@@ -66,7 +67,7 @@ class _Found:
 
 def validate(cover: pd.DataFrame, indicators: pd.DataFrame, rule_set: RuleSet, config: Config) -> Validation:
     """Check all files of a run; never raises for bad data, only for a broken suite or frame."""
-    units = {row["file"]: unit_of(row) for row in cover[["file", "unit_code", "meta_unit_code"]].to_dict("records")}
+    units = {row["file"]: unit_of(row) for row in frame_records(cover[["file", "unit_code", "meta_unit_code"]])}
     found = [_Found(i, REJECT_FILE if i.severity == ERROR else "") for i in check_structure(cover, rule_set, config)]
 
     frames = {"cover": derive_cover(cover), "indicators": derive_indicators(indicators, rule_set)}
