@@ -166,6 +166,89 @@ def test_unit_sheet(book):
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # 1 page wide, as long as needed
 
 
+def test_unit_sheet_empty_table_cells_keep_their_look(book):
+    """Empty cells of the score table are not written: two rules 'value = 0' (an empty cell counts
+    as 0) give them the border, and on subtotal rows the grey, that the written cells carry."""
+    ws = book["14815 Lam Sơn"]
+    head = find(ws, "Nội dung").row
+    cols = header_map(ws, head)
+    r12, tc1, total = find(ws, "1.2", column=1).row, find(ws, "TC1", column=1).row, find(ws, "TỔNG CỘNG").row
+    looks = {}
+    for cf in ws.conditional_formatting:
+        (rule,) = cf.rules
+        assert (rule.type, rule.operator, rule.formula) == ("cellIs", "equal", ["0"])
+        for cells in cf.sqref.ranges:
+            assert (cells.min_col, cells.max_col) == (1, len(cols))
+            looks.update({row: rule.dxf for row in range(cells.min_row, cells.max_row + 1)})
+    assert sorted(looks) == list(range(head + 1, total + 1))  # the table's body, nothing else
+    problems = ws.cell(r12, cols["Vấn đề trong dòng"])
+    assert problems.value is None and problems.border.left.style is None  # not written...
+    assert looks[r12].border.left.style == looks[r12].border.bottom.style == "thin"  # ...but bordered
+    assert ws.cell(r12, cols["Điểm"]).border.left.style == "thin"
+    assert looks[r12].fill is None or looks[r12].fill.bgColor.rgb in (None, "00000000")
+    for row in (tc1, total):
+        assert looks[row].fill.bgColor.rgb.endswith("F2F2F2") and looks[row].border.top.style == "thin"
+        assert ws.cell(row, cols["Điểm"]).fill.fgColor.rgb.endswith("F2F2F2")
+
+
+def test_unit_sheet_is_few_cells(tmp_path, run):
+    """The unit sheet's cost is its cell count (xlsxwriter writes every cell of a merged range):
+    one-line texts are single cells, empty table cells are not written (543 cells, 60 merged
+    ranges before issue 7; 339 and 18 now)."""
+    [path] = write_unit_workbooks(replace(run, units=run.units[2:3]), tmp_path)  # Lam Sơn: 2 problems
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert xml.count("<c ") <= 360 and xml.count("<mergeCell ") <= 20
+
+
+def test_unit_sheet_long_texts_wrap(tmp_path, run):
+    """A text that fits on one line is one cell running on to the right; a longer one is merged
+    across the page and wrapped, with a taller row, never cut off at the print area."""
+    long_file = "Lam Sơn/" + "phiếu tự đánh giá chuẩn tiếp cận pháp luật bản cuối cùng đã ký " * 3 + ".xlsx"
+    long_place = "Phường Lam Sơn, thị xã Bỉm Sơn, tỉnh Thanh Hóa, nước Cộng hòa xã hội chủ nghĩa Việt Nam"
+    unit = replace(run.units[2], file=long_file)
+    cfg = replace(run.config, signature=replace(run.config.signature, place=long_place))
+    for outcome, config, wrapped in ((run.units[2], run.config, False), (unit, cfg, True)):
+        [path] = write_unit_workbooks(replace(run, config=config, units=(outcome,)), tmp_path / str(wrapped))
+        ws = openpyxl.load_workbook(path).active
+        merged = {str(m) for m in ws.merged_cells.ranges}
+        for text in (outcome.file, f"{config.signature.place or 'Bỉm Sơn'}, ngày ...... tháng ...... năm ........"):
+            cell = find(ws, text)
+            spans = [m for m in merged if m.startswith(f"{cell.coordinate}:")]
+            assert bool(spans) == bool(cell.alignment.wrap_text) == wrapped, text
+            assert not wrapped or (spans[0].endswith(f"J{cell.row}") and ws.row_dimensions[cell.row].height > 20)
+
+
+def test_unit_formats_do_not_outlive_their_workbook(tmp_path, run):
+    """The unit sheets' formats are remembered per workbook, never past it (a workbook holds
+    every cell of every sheet)."""
+    import gc
+
+    from pipeline.report import unit
+
+    write_workbook(run, tmp_path / "a.xlsx")
+    write_unit_workbooks(run, tmp_path / "don-vi")
+    gc.collect()
+    assert len(unit._LOOKS) == 0
+
+
+def test_problems_by_row_is_row_issues_for_every_row():
+    from pipeline.problems import Issue
+    from pipeline.report.unit import _problems_by_row, row_issues
+
+    issues = (
+        Issue("A", "error", "Điểm chỉ tiêu 2.1 là 9.", indicator="2.1"),
+        Issue("B", "warning", "Chỉ tiêu 2.1: tử số lớn hơn mẫu số."),  # by its message
+        Issue("C", "warning", "Số liệu chỉ tiêu 2.10 và chỉ tiêu 1.2 chưa khớp."),  # 2.10 is not 2.1
+        Issue("D", "warning", "Thiếu số điện thoại liên hệ."),
+        Issue("E", "error", "Chỉ tiêu 3.2 thiếu điểm; xem chỉ tiêu 2.1.", indicator="3.2"),  # the field wins
+    )
+    codes = ["1.2", "2.1", "2.10", "3.2", "4.1"]
+    by_row = _problems_by_row(issues, codes)
+    assert {code: by_row.get(code, []) for code in codes} == {code: row_issues(issues, code) for code in codes}
+    assert [i.code for i in by_row["2.1"]] == ["A", "B"] and [i.code for i in by_row["2.10"]] == ["C"]
+
+
 def test_unit_sheet_without_result(book):
     ws = book["14821 Đông Sơn"]
     assert find(ws, "CHƯA NỘP PHIẾU")
@@ -331,3 +414,188 @@ def test_manifest(tmp_path, run):
     assert "Bỉm Sơn" in text or "Ba Đình" in text  # ensure_ascii=False: diacritics as written
     again = write_manifest(run, tmp_path / "m2.json", "c" * 64, "r" * 64)
     assert again.read_bytes() == path.read_bytes()
+
+
+# ------------------------------------------------------------------ fast cell writing (style.py)
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _workbook(path: Path):
+    import xlsxwriter
+
+    from pipeline.report import style
+
+    wb = xlsxwriter.Workbook(str(path), style.workbook_options())
+    wb.set_properties({"created": dt.datetime(2024, 1, 15, 8, 30)})
+    return wb, style.Formats(wb)
+
+
+def _every_kind_of_cell(ws, fmt) -> None:
+    """Cells of every type xlsxwriter stores, with and without formats, written out of order,
+    with merged ranges, row and column formats, heights, comments, links and a blank row."""
+    ws.set_column(0, 0, 12, fmt("pts"))
+    ws.set_row(7, 30, fmt("bold"))
+    ws.set_row(40, 25)  # a row with a height and nothing in it
+    ws.write_number(3, 2, 1 / 3, fmt("cell", "pts"))
+    ws.write_number(3, 1, 10 ** 20)
+    ws.write_number(0, 0, -0.0, fmt("cell"))
+    ws.write_string(1, 3, 'a & b < "c" >\n_x0041_ \x07 ', fmt("cell", "wrap"))
+    ws.write_string(1, 0, "  leading space", None)
+    ws.write_blank(2, 2, None, fmt("cell", "ok"))
+    ws.write_datetime(4, 0, dt.datetime(2024, 1, 2, 3, 4, 5), fmt("datetime"))
+    ws.write_datetime(4, 1, dt.datetime(2024, 1, 2, 3, 4, 5))  # the default date format
+    ws.write_formula(5, 0, "=SUM(A1:B2)", fmt("bold"), 3)
+    ws.write_formula(5, 1, '="x"', None, "x")
+    ws.write_boolean(5, 2, True, fmt("center"))
+    ws.write_rich_string(6, 0, "plain ", fmt("bold"), "bold", fmt("cell"))
+    ws.write_url(7, 1, "internal:'Khác'!A1", fmt("link"), string="liên kết")
+    ws.write_number(7, 0, 7)  # the row's format
+    ws.write_number(8, 0, 8)  # the column's format
+    ws.merge_range(9, 0, 9, 3, "", fmt("head"))
+    ws.write_string(9, 0, "gộp", fmt("head"))
+    ws.write_comment(11, 5, "ghi chú")  # a comment in a row without cells
+    ws.write_comment(3, 6, "ghi chú ngoài bảng")
+    for r in range(12, 60):
+        ws.write_number(r, r % 7, r * 1.25, fmt("cell", "pts") if r % 3 else None)
+        ws.write_string(r, 8 + r % 3, f"dòng {r}", fmt("cell"))
+    for c, value in enumerate((15, 15.0, -0.0, 0, 0.0, -0.0, 2 ** 53 + 1, float(2 ** 53), True, 1, 1.0)):
+        ws.write_number(60, c, value, fmt("cell"))  # equal numbers, zeros of both signs
+
+
+def test_fast_sheet_writes_exactly_what_xlsxwriter_writes(tmp_path):
+    from pipeline.report import style
+
+    if not style.FAST_SHEETS:
+        pytest.skip("xlsxwriter version not checked: stock worksheets are used")
+    paths = []
+    for cls in (None, style.Sheet):
+        path = tmp_path / f"{'stock' if cls is None else 'fast'}.xlsx"
+        wb, fmt = _workbook(path)
+        _every_kind_of_cell(wb.add_worksheet("Một", worksheet_class=cls), fmt)
+        wb.add_worksheet("Trống", worksheet_class=cls)
+        taller = wb.add_worksheet("Hàng cao", worksheet_class=cls)
+        taller.set_default_row(24)  # every row element then carries a height
+        _every_kind_of_cell(taller, fmt)
+        wb.close()
+        paths.append(path)
+    stock, fast = (_members(p) for p in paths)
+    assert stock == fast
+
+
+PUT_VALUES = [
+    "chữ", "", None, True, False, 0, 7, -3, 2.5, 1 / 3, -0.0, 10 ** 20, float("nan"), float("inf"),
+    dt.date(2024, 1, 2), dt.datetime(2024, 1, 2, 3, 4, 5), dt.datetime(2024, 1, 2, 3, tzinfo=dt.timezone.utc),
+    "x" * 20_000, "y" * 40_000, "😀" * 17_000, INJECTION, "dòng 1\ndòng 2",
+]
+
+
+def _odd_values():
+    import decimal
+    import enum
+    import fractions
+
+    import numpy
+
+    class Level(str, enum.Enum):
+        HIGH = "cao"
+
+    return [fractions.Fraction(1, 3), decimal.Decimal("1.5"), Level.HIGH, numpy.float64(2.25), numpy.int64(4)]
+
+
+def test_put_row_is_put_cell_by_cell(tmp_path):
+    from pipeline.report import style
+
+    values = PUT_VALUES + _odd_values()
+    out = []
+    for how in ("put", "put_row"):
+        path = tmp_path / f"{how}.xlsx"
+        wb, fmt = _workbook(path)
+        for cls in (None, style.Sheet):
+            ws = wb.add_worksheet("stock" if cls is None else "fast", worksheet_class=cls)
+            for row, formats in enumerate(([fmt("cell")] * len(values), [None] * len(values),
+                                           [fmt("cell", "pts") if n % 2 else None for n in range(len(values))])):
+                if how == "put":
+                    for col, (value, f) in enumerate(zip(values, formats), start=1):
+                        style.put(ws, row * 2 + 1, col, value, f)
+                else:
+                    style.put_row(ws, row * 2 + 1, 1, values, formats)
+            if how == "put_row":
+                style.put_row(ws, 9, 0, [None, ""], [None, None])  # blanks without a format: no cells
+        wb.close()
+        out.append(_members(path))
+    assert out[0] == out[1]
+
+
+def test_write_table_col_fmt_is_cell_fmt(tmp_path):
+    """Extra pieces per column and row (col_fmt) are the same cells as asking cell_fmt per cell."""
+    from pipeline.report import style
+
+    cols = [style.Col("Mã", ("center",)), style.Col("Tên", wrap=True, min=8, max=12),
+            style.Col("Điểm", ("pts",)), style.Col("Ghi chú", ("small",), wrap=True, min=6, max=10)]
+    rows = [[n, f"Đơn vị số {n} " * (n % 3 + 1), n * 1.5 if n % 4 else None, "dài " * n] for n in range(30)]
+    tone = ["ok" if n % 3 == 0 else "" if n % 3 == 1 else ("bad", "bold") for n in range(30)]
+    out = []
+    for how in ("cell_fmt", "col_fmt"):
+        path = tmp_path / f"{how}.xlsx"
+        wb, fmt = _workbook(path)
+        ws = style.add_sheet(wb, "Bảng")
+        if how == "cell_fmt":
+            def extra(r, c, v):
+                t = tone[r]
+                return ((t,) if isinstance(t, str) else t) if c == 2 else ()
+            last = style.write_table(ws, fmt, 1, cols, rows, cell_fmt=extra)
+        else:
+            last = style.write_table(ws, fmt, 1, cols, rows, col_fmt={2: tone})
+        assert last == 31
+        wb.close()
+        out.append(_members(path))
+    assert out[0] == out[1]
+
+
+def test_widest_text_is_the_widest_text_width():
+    from pipeline.report.style import Col, text_width, widest_text
+
+    columns = [["a", "bcd", ""], ["dòng 1\ndòng dài 2", "x"], [1.5, None, 123.456], [None, None], [1, 22, 333],
+               [True, 5], [dt.date(2024, 1, 1), "ab"], [dt.datetime(2024, 1, 1), None], ["a", 1.0, None, 12]]
+    for values in columns:
+        assert widest_text(values) == max(text_width(v) for v in values)
+        assert widest_text(iter(values)) == widest_text(values)
+    assert widest_text([]) is None
+    col = Col("Ngày báo cáo", min=11, max=11)
+    assert col.width(["một giá trị rất dài"] * 3) == 11 == col.width([])
+
+
+def test_formats_ignore_empty_pieces_and_are_shared(tmp_path):
+    wb, fmt = _workbook(tmp_path / "f.xlsx")
+    assert fmt("cell", "", "pts") is fmt("cell", "pts") is fmt("cell", "pts", "")
+    wb.close()
+
+
+def test_gc_paused_restores_the_collector():
+    import gc
+
+    from pipeline.report.style import gc_paused
+
+    @gc_paused
+    def inside():
+        return gc.isenabled()
+
+    @gc_paused
+    def fails():
+        raise ValueError("x")
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert inside() is False and gc.isenabled()
+        with pytest.raises(ValueError):
+            fails()
+        assert gc.isenabled()
+        gc.disable()
+        assert inside() is False and not gc.isenabled()  # left off when it was off
+    finally:
+        gc.enable() if was else gc.disable()

@@ -26,7 +26,7 @@ from .matrix import write_matrix
 from .recognition import SHEET as RECOGNITION_SHEET
 from .recognition import write_recognition
 from .season_sheets import APPRAISAL_SHEET, CHASE_SHEET, write_appraisal_differences, write_chase
-from .style import Formats, workbook_options
+from .style import Formats, add_sheet, gc_paused, workbook_options
 from .summary import SHEET as SUMMARY_SHEET
 from .summary import write_summary
 from .unit import file_stem, files_by_unit, render_unit, sheet_names
@@ -39,6 +39,7 @@ UNIT_WORKBOOKS_PARALLEL_MIN = 32  # below this, starting workers costs more than
 SEASON_SHEETS = (CHASE_SHEET, APPRAISAL_SHEET, RECOGNITION_SHEET)
 
 
+@gc_paused  # hundreds of thousands of stored cells, no reference cycles among them (style.gc_paused)
 def write_workbook(result: RunResult, path: Path, per_unit_sheets: bool = True) -> Path:
     """Write the consolidated workbook to `path` (replacing any previous one) and return it."""
     path = Path(path)
@@ -56,7 +57,7 @@ def write_workbook(result: RunResult, path: Path, per_unit_sheets: bool = True) 
             files = files_by_unit(result)
             for outcome in result.units:
                 code = outcome.unit.code
-                render_unit(wb.add_worksheet(names[code]), fmt, result, outcome, files.get(code, []))
+                render_unit(add_sheet(wb, names[code]), fmt, result, outcome, files.get(code, []))
         write_issues(wb, fmt, result)
         write_register(wb, fmt, result)
         wb.get_worksheet_by_name(SUMMARY_SHEET).activate()
@@ -71,12 +72,13 @@ def write_unit_workbooks(result: RunResult, folder: Path) -> list[Path]:
     names = sheet_names(result, set())
     files = files_by_unit(result)
 
+    @gc_paused
     def write_one(outcome) -> Path:
         path = folder / f"{file_stem(outcome)}.xlsx"
         with atomic_output(path) as tmp:
             wb = _new_workbook(tmp, result, f"Kết quả chuẩn tiếp cận pháp luật — {outcome.unit.full_name}")
             code = outcome.unit.code
-            render_unit(wb.add_worksheet(names[code]), Formats(wb), result, outcome, files.get(code, []))
+            render_unit(add_sheet(wb, names[code]), Formats(wb), result, outcome, files.get(code, []))
             wb.close()
         return path
 

@@ -9,15 +9,16 @@ import re
 
 from ..model import STATUS_LABEL, RunResult
 from ..problems import ERROR, SEVERITY_LABEL, Issue
-from .style import Col, Formats, print_setup, put_merged, write_table
+from .style import Col, Formats, add_sheet, gc_paused, print_setup, put_merged, write_table
 
 ISSUES_SHEET = "Lỗi dữ liệu"
 FILES_SHEET = "Hồ sơ"
 TOP = 2  # title, a note, then the table header
 
 
+@gc_paused
 def write_issues(wb, fmt: Formats, result: RunResult) -> None:
-    ws = wb.add_worksheet(ISSUES_SHEET)
+    ws = add_sheet(wb, ISSUES_SHEET)
     names = {u.unit.code: u.unit.name for u in result.units}
     issues = sorted_issues(result)
     cols = [
@@ -34,12 +35,13 @@ def write_issues(wb, fmt: Formats, result: RunResult) -> None:
     _title(ws, fmt, len(cols) - 1, f"LỖI VÀ CẢNH BÁO TRONG DỮ LIỆU — NĂM {result.config.year}",
            f"{errors} lỗi (tệp hoặc dòng không dùng được), {len(issues) - errors} cảnh báo (vẫn dùng, nên kiểm tra). "
            "Ô: địa chỉ ô trong tệp của xã.")
-    last = write_table(ws, fmt, TOP, cols, rows, cell_fmt=lambda r, c, v: (tone[r],) if c == 6 else ())
+    last = write_table(ws, fmt, TOP, cols, rows, col_fmt={6: tone})
     _finish(ws, result, last, len(cols) - 1)
 
 
+@gc_paused
 def write_register(wb, fmt: Formats, result: RunResult) -> None:
-    ws = wb.add_worksheet(FILES_SHEET)
+    ws = add_sheet(wb, FILES_SHEET)
     names = {u.unit.code: u.unit.name for u in result.units}
     files = sorted(result.files, key=lambda f: f.path)
     cols = [
@@ -56,7 +58,7 @@ def write_register(wb, fmt: Formats, result: RunResult) -> None:
     tones = [tone.get(f.status, "") for f in files]
     _title(ws, fmt, len(cols) - 1, f"HỒ SƠ: CÁC TỆP ĐÃ NHẬN — NĂM {result.config.year}",
            f"{len(files)} tệp trong thư mục nhận phiếu. SHA-256: dấu vân tay của tệp, để đối chiếu đúng bản đã tổng hợp.")
-    last = write_table(ws, fmt, TOP, cols, rows, cell_fmt=lambda r, c, v: (tones[r],) if c == 5 else ())
+    last = write_table(ws, fmt, TOP, cols, rows, col_fmt={5: tones})
     _finish(ws, result, last, len(cols) - 1)
 
 

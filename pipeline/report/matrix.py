@@ -7,14 +7,15 @@ scale, so the same colour means the same thing in every year and every town.
 from __future__ import annotations
 
 from ..model import SUBMITTED, RunResult
-from .style import Formats, print_setup, put, put_merged, row_height
+from .style import Formats, add_sheet, gc_paused, print_setup, put, put_merged, put_row, row_height
 
 SHEET = "Chỉ tiêu"
 FIRST_DATA_ROW = 5  # title, note, criterion row, code row, maximum row
 
 
+@gc_paused
 def write_matrix(wb, fmt: Formats, result: RunResult) -> None:
-    ws = wb.add_worksheet(SHEET)
+    ws = add_sheet(wb, SHEET)
     rs = result.rule_set
     indicators = rs.indicators
     first_ind, total_col = 2, 2 + len(indicators)
@@ -28,16 +29,21 @@ def write_matrix(wb, fmt: Formats, result: RunResult) -> None:
     _headers(ws, fmt, result, first_ind, total_col)
 
     row = FIRST_DATA_ROW
+    codes = [ind.code for ind in indicators]
+    formats = [fmt("cell", "center"), fmt("cell"), *[fmt("cell", "pct", "center")] * len(codes),
+               fmt("cell", "pts", "bold")]
+    blank_shares = [None] * len(codes)
     for u in result.units:
-        put(ws, row, 0, u.unit.code, fmt("cell", "center"))
-        put(ws, row, 1, u.unit.name, fmt("cell"))
         usable = u.status == SUBMITTED and u.verdict is not None
-        by_code = {r.code: r for r in u.verdict.indicators} if usable else {}
-        for c, ind in enumerate(indicators, start=first_ind):
-            r = by_code.get(ind.code)
-            share = r.points / r.max if r is not None and r.max else None
-            put(ws, row, c, share, fmt("cell", "pct", "center"))
-        put(ws, row, total_col, u.verdict.total if usable else None, fmt("cell", "pts", "bold"))
+        if usable:
+            by_code = {r.code: r for r in u.verdict.indicators}
+            shares = []
+            for code in codes:
+                r = by_code.get(code)
+                shares.append(r.points / r.max if r is not None and r.max else None)
+        else:
+            shares = blank_shares
+        put_row(ws, row, 0, [u.unit.code, u.unit.name, *shares, u.verdict.total if usable else None], formats)
         row += 1
     last = row - 1
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from ..model import NOT_SUBMITTED, SUBMITTED, RunResult, UnitOutcome
 from ..season import points_source
-from .style import Formats, lines_needed, number_text, place_name, put, put_merged, row_height
+from .style import (Formats, add_sheet, gc_paused, lines_needed, number_text, place_name, put, put_merged, put_row,
+                    row_height)
 from .summary import reasons_text, rejected_files
 
 SHEET = "Danh sách công nhận"
@@ -35,8 +36,9 @@ def provisional_reasons(result: RunResult) -> list[str]:
     return out
 
 
+@gc_paused
 def write_recognition(wb, fmt: Formats, result: RunResult) -> None:
-    ws = wb.add_worksheet(SHEET)
+    ws = add_sheet(wb, SHEET)
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
     row = _title(ws, fmt, result)
@@ -108,11 +110,10 @@ def _empty(ws, fmt: Formats, row: int) -> int:
 
 def _unit(ws, fmt: Formats, row: int, n: int, u: UnitOutcome, note: str) -> int:
     usable = u.status == SUBMITTED and u.verdict is not None
-    put(ws, row, 0, n, fmt("cell", "center"))
-    put(ws, row, 1, u.unit.full_name, fmt("cell", "wrap"))
-    put(ws, row, 2, u.verdict.total if usable else None, fmt("cell", "pts", "center"))
-    put(ws, row, 3, note, fmt("cell", "wrap"))
-    lines = max(lines_needed(note, WIDTHS[3]), lines_needed(u.unit.full_name, WIDTHS[1]))
+    name = u.unit.full_name
+    put_row(ws, row, 0, [n, name, u.verdict.total if usable else None, note],
+            [fmt("cell", "center"), fmt("cell", "wrap"), fmt("cell", "pts", "center"), fmt("cell", "wrap")])
+    lines = max(lines_needed(note, WIDTHS[3]), lines_needed(name, WIDTHS[1]))
     ws.set_row(row, row_height(lines))
     return row + 1
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..model import RunResult, SUBMITTED
 from ..season import as_of_text, chase_list, change_text
-from .style import Col, Formats, lines_needed, print_setup, put_merged, row_height, write_table
+from .style import Col, Formats, add_sheet, gc_paused, lines_needed, print_setup, put_merged, row_height, write_table
 
 CHASE_SHEET = "Đôn đốc"
 APPRAISAL_SHEET = "Thẩm định"
@@ -38,8 +38,9 @@ def _finish(ws, result: RunResult, last: int, last_col: int) -> None:
 # ------------------------------------------------------------------ chase list
 
 
+@gc_paused
 def write_chase(wb, fmt: Formats, result: RunResult) -> None:
-    ws = wb.add_worksheet(CHASE_SHEET)
+    ws = add_sheet(wb, CHASE_SHEET)
     rows = chase_list(result)
     cols = [
         Col("STT", ("center",), min=5, max=6), Col("Mã đơn vị", ("center",), min=7, max=8),
@@ -57,15 +58,16 @@ def write_chase(wb, fmt: Formats, result: RunResult) -> None:
     _title(ws, fmt, len(cols) - 1, f"DANH SÁCH ĐƠN VỊ CẦN ĐÔN ĐỐC — NĂM {result.config.year}",
            [f"{as_of_text(result)} {summary}",
             "Điện thoại, người phụ trách: lấy từ phiếu mới nhất của đơn vị (kể cả phiếu bị loại hoặc bị thay thế)."])
-    last = write_table(ws, fmt, TOP, cols, table, cell_fmt=lambda r, c, v: (tone[r],) if c == 3 else ())
+    last = write_table(ws, fmt, TOP, cols, table, col_fmt={3: tone})
     _finish(ws, result, last, len(cols) - 1)
 
 
 # ------------------------------------------------------------------ appraisal differences
 
 
+@gc_paused
 def write_appraisal_differences(wb, fmt: Formats, result: RunResult) -> None:
-    ws = wb.add_worksheet(APPRAISAL_SHEET)
+    ws = add_sheet(wb, APPRAISAL_SHEET)
     rs = result.rule_set
     cols = [
         Col("Mã đơn vị", ("center",), min=7, max=8), Col("Đơn vị", min=14, max=20, wrap=True),

@@ -4,6 +4,10 @@
   because creating a format per cell is slow and bloats the file (thousands of sheets).
 - `put`: the only way sheets write a value. Text always goes through write_string, so a
   file name or figure like '=HYPERLINK(...)' can never become a formula or a link.
+  `put_row` is `put` for a row of cells, and `write_table` a whole table: both store plain
+  values without xlsxwriter's per-cell checks (text still only ever a shared string).
+- `add_sheet` / `Sheet`: a worksheet whose cells are serialised faster, to the same XML;
+  `gc_paused`: sheet writers run without the cyclic collector (see there).
 - `Col` / `fit_widths`: column widths computed from the text written, with caps.
 - `print_setup`: A4, margins, repeated title rows, page numbers.
 - Small Vietnamese labels shared by the sheets (dates, on time, verdict).
@@ -12,15 +16,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import math
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, ParamSpec, Sequence, TypeVar
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 from ..model import NOT_SUBMITTED, SUBMITTED, UNUSABLE, UnitOutcome
 
 FONT = "Times New Roman"  # the font of Vietnamese administrative documents; full diacritics coverage
 FONT_SIZE = 11
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 COLOURS = {
     "ok": ("#C6EFCE", "#006100"),
@@ -69,9 +82,15 @@ class Formats:
     def __init__(self, workbook):
         self._workbook = workbook
         self._cache: dict[tuple[str, ...], Any] = {}
+        self._asked: dict[tuple[str, ...], Any] = {}  # the names exactly as asked, '' included
 
     def __call__(self, *names: str):
-        key = tuple(n for n in names if n)
+        found = self._asked.get(names)  # one dict lookup per cell once a combination was seen
+        if found is None:
+            found = self._asked[names] = self._build(tuple(n for n in names if n))
+        return found
+
+    def _build(self, key: tuple[str, ...]):
         found = self._cache.get(key)
         if found is None:
             props: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top"}
@@ -95,12 +114,164 @@ def workbook_options() -> dict[str, Any]:
     }
 
 
+# ------------------------------------------------------------------ sheets
+
+
+def gc_paused(write: Callable[P, R]) -> Callable[P, R]:
+    """Run a sheet writer with the cyclic garbage collector paused (it is re-enabled after, if
+    it was on). A sheet of one row per unit stores tens of thousands of cells, each a small
+    tuple that lives until the workbook is closed: with the collector on, they trigger
+    hundreds of young collections and a full one over the whole run's heap (at 2,000 units,
+    a quarter of the summary workbook's time before issue 7's changes). Storing cells makes
+    no reference cycles, so there is nothing for the collector to find meanwhile."""
+
+    @functools.wraps(write)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return write(*args, **kwargs)
+        gc.disable()
+        try:
+            return write(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+# xlsxwriter versions whose internals `Sheet` and `put_row` were checked against, byte for byte
+# (tests/test_report.py compares them with the stock writers); with any other version every
+# sheet is a stock xlsxwriter Worksheet and put_row is put cell by cell.
+CHECKED_XLSXWRITER = ("3.3.1",)
+FAST_SHEETS = xlsxwriter.__version__ in CHECKED_XLSXWRITER
+
+
+class Sheet(Worksheet):
+    """A stock xlsxwriter worksheet whose cell data is serialised a few times faster when the
+    workbook is closed, to exactly the same XML.
+
+    xlsxwriter writes each cell through a chain of general helpers (attribute lists, escaping,
+    a class-name test per cell type); a summary of 10,000 units has half a million cells.
+    Here numbers, dates, shared strings and blanks with a format, the only cells our sheets
+    write, become one formatted string each; any other cell (formulas, unformatted cells,
+    rich strings) and every row element still go through xlsxwriter's own methods.
+    """
+
+    def _calculate_spans(self) -> None:
+        # Same spans as Worksheet._calculate_spans, from each row's keys instead of every column.
+        spans = {}
+        span_min = span_max = None
+        table, comments = self.table, self.comments
+        col_min, col_max = self.dim_colmin, self.dim_colmax
+        last = self.dim_rowmax
+        for row_num in range(self.dim_rowmin, last + 1):
+            for source in (table, comments):
+                if row_num in source:
+                    cols = [c for c in source[row_num] if col_min <= c <= col_max]
+                    if cols:
+                        low, high = min(cols), max(cols)
+                        if span_min is None:
+                            span_min, span_max = low, high
+                        else:
+                            span_min, span_max = min(span_min, low), max(span_max, high)
+            if (row_num + 1) % 16 == 0 or row_num == last:
+                if span_min is not None:
+                    spans[int(row_num / 16)] = f"{span_min + 1}:{span_max + 1}"
+                    span_min = None
+        self.row_spans = spans
+
+    def _write_rows(self) -> None:
+        if self.constant_memory:  # never used here; xlsxwriter's own path then
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        table, row_info, comments, spans = self.table, self.row_info, self.comments, self.row_spans
+        col_min, col_max = self.dim_colmin, self.dim_colmax
+        names = [f'<c r="{xl_col_to_name(c)}' for c in range(col_max + 1)]
+        write = self.fh.write
+        # A row without attributes of its own is '<row r=".." spans="..">' (see Worksheet._write_row)
+        plain_rows = self.default_row_height == self.original_row_height and self.excel_version != 2010
+        style: dict[Any, str] = {}  # format -> '" s="n"', asked in the order the stock writer asks
+        numbers: dict[float, str] = {}  # a non-zero int or float -> its text (equal ones print alike; not -0.0)
+        number, date, text, blank = CellNumberTuple, CellDatetimeTuple, CellStringTuple, CellBlankTuple
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table[row_num]  # (the stock writer also leaves an empty entry per row)
+            span = spans.get(int(row_num / 16))
+            info = row_info.get(row_num)
+            if not cells:
+                if row_num in row_info or row_num in comments:
+                    self._write_empty_row(row_num, span, info)
+                continue
+            r = str(row_num + 1)
+            if info is None and plain_rows:
+                out = [f'<row r="{r}" spans="{span}">' if span else f'<row r="{r}">']
+            else:
+                self._write_row(row_num, span, info)
+                out = []
+            items = sorted(cells.items())
+            if items[0][0] < col_min or items[-1][0] > col_max:
+                items = [(c, cell) for c, cell in items if col_min <= c <= col_max]
+            for col_num, cell in items:
+                kind = cell.__class__
+                fmt = cell.format
+                if fmt is None or (kind is not number and kind is not text and kind is not blank
+                                   and kind is not date):
+                    write("".join(out))
+                    out = []
+                    self._write_cell(row_num, col_num, cell)
+                    continue
+                s = style.get(fmt)
+                if s is None:
+                    s = style[fmt] = f'" s="{fmt._get_xf_index()}"'
+                if kind is text:
+                    out.append(f'{names[col_num]}{r}{s} t="s"><v>{cell.string}</v></c>')
+                elif kind is blank:
+                    out.append(f'{names[col_num]}{r}{s}/>')
+                else:
+                    value = cell.number
+                    cached = (value.__class__ is float or value.__class__ is int) and value != 0
+                    shown = numbers.get(value) if cached else None
+                    if shown is None:
+                        shown = f"{value:.16G}"
+                        if cached:
+                            numbers[value] = shown
+                    out.append(f'{names[col_num]}{r}{s}><v>{shown}</v></c>')
+            out.append("</row>")
+            write("".join(out))
+
+
+def add_sheet(wb, name: str):
+    """wb.add_worksheet(name), as a `Sheet` when this xlsxwriter version was checked."""
+    return wb.add_worksheet(name, worksheet_class=Sheet) if FAST_SHEETS else wb.add_worksheet(name)
+
+
 # ------------------------------------------------------------------ writing cells
 
 
 def put(ws, row: int, col: int, value: Any, fmt=None) -> None:
     """Write one value with the writer its type calls for; text is always a plain string."""
-    if value is None or value == "":
+    kind = type(value)  # the common exact types first: this runs for every cell of every sheet
+    if kind is str:
+        if value:
+            ws.write_string(row, col, value if len(value) <= MAX_CELL_TEXT else clip(value), fmt)
+        elif fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+    elif kind is float:
+        if math.isfinite(value):
+            ws.write_number(row, col, value, fmt)
+        else:
+            ws.write_string(row, col, "", fmt)
+    elif kind is int:
+        ws.write_number(row, col, value, fmt)
+    elif value is None:
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+    else:
+        _put_any(ws, row, col, value, fmt)
+
+
+def _put_any(ws, row: int, col: int, value: Any, fmt) -> None:
+    """`put` for every other type (bool, subclasses of str and numbers, dates, anything else)."""
+    if value == "":
         if fmt is not None:
             ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
@@ -116,6 +287,57 @@ def put(ws, row: int, col: int, value: Any, fmt=None) -> None:
         ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
     else:
         ws.write_string(row, col, clip(str(value)), fmt)
+
+
+def put_row(ws, row: int, first_col: int, values: Sequence[Any], formats: Sequence[Any]) -> None:
+    """put(ws, row, first_col + n, values[n], formats[n]) for each n (as far as both go), with the
+    same cells, shared strings and dimensions as a result.
+
+    The cells of a plain value (text, a finite float, an int, a date, a blank) are stored the way
+    xlsxwriter's writers store them, without their per-cell checks: the row and columns are
+    checked once, and the sheet's dimensions updated once per row. Anything else, and every
+    cell of a sheet the checked xlsxwriter version does not cover, goes through `put`.
+    """
+    last_col = first_col + min(len(values), len(formats)) - 1
+    if (not FAST_SHEETS or not isinstance(ws, Worksheet) or ws.constant_memory or row < 0 or first_col < 0
+            or row >= ws.xls_rowmax or last_col >= ws.xls_colmax):
+        for c, (value, fmt) in enumerate(zip(values, formats), start=first_col):
+            put(ws, row, c, value, fmt)
+        return
+    shared = ws.str_table._get_shared_string_index
+    number, text, blank = CellNumberTuple, CellStringTuple, CellBlankTuple
+    cells: dict[int, Any] = {}
+    col = first_col - 1
+    for value, fmt in zip(values, formats):
+        col += 1
+        kind = type(value)
+        if kind is str:
+            if not value:
+                if fmt is not None:
+                    cells[col] = blank(fmt)
+            elif len(value) <= _SHORT_TEXT:
+                cells[col] = text(shared(value), fmt)
+            else:  # long text: xlsxwriter's own checks (clipping, UTF-16 length)
+                put(ws, row, col, value, fmt)
+        elif kind is int or (kind is float and value - value == 0.0):  # finite: inf - inf is nan
+            cells[col] = number(value, fmt)
+        elif value is None:
+            if fmt is not None:
+                cells[col] = blank(fmt)
+        elif kind is dt.date or kind is dt.datetime:
+            moment = value if kind is dt.datetime else dt.datetime.combine(value, dt.time())
+            cells[col] = CellDatetimeTuple(ws._convert_date_time(moment),
+                                           ws.default_date_format if fmt is None else fmt)
+        else:
+            put(ws, row, col, value, fmt)
+    if cells:
+        ws.table[row].update(cells)
+        ws._check_dimensions(row, min(cells))
+        ws._check_dimensions(row, max(cells))
+
+
+# Text up to this length cannot reach Excel's cell limit in UTF-16 units: stored without checks.
+_SHORT_TEXT = MAX_CELL_TEXT // 2
 
 
 def put_merged(ws, row: int, first_col: int, last_col: int, value: Any, fmt) -> None:
@@ -148,8 +370,9 @@ def lines_needed(text: str, width: float, font_size: float = FONT_SIZE, *, bold:
     average letters per width unit at 11 pt, fewer in bold; Courier about 1.05 at 8 pt.
     Rounded towards more lines: a row a little too tall is better than cut-off text.
     """
-    per_unit = 1.05 * 8 / font_size if mono else 1.12 * FONT_SIZE / font_size * (0.9 if bold else 1)
-    usable = max(width * per_unit - 2, 1)
+    usable = _usable(width, font_size, bold=bold, mono=mono)
+    if type(text) is str and "\n" not in text:
+        return 1 if len(text) <= usable else math.ceil(len(text) / usable)
     return sum(max(1, math.ceil(len(part) / usable)) for part in str(text).split("\n"))
 
 
@@ -169,7 +392,10 @@ class Col:
 
     def width(self, values: Iterable[Any]) -> float:
         widest_word = max((len(w) for w in self.header.split()), default=0)
-        need = max([widest_word + 2, *(text_width(v) * self.scale + 2 for v in values)])
+        if self.min >= self.max:  # a fixed width: the values cannot change it
+            return min(max(widest_word + 2, self.min), self.max)
+        widest = widest_text(values)
+        need = widest_word + 2 if widest is None else max(widest_word + 2, widest * self.scale + 2)
         return min(max(need, self.min), self.max)
 
     @property
@@ -184,28 +410,91 @@ class Col:
         return self.font_size / FONT_SIZE / (0.85 if "caps" in self.fmt else 1.12)
 
 
+_NONE = type(None)
+
+
+def widest_text(values: Iterable[Any]) -> int | None:
+    """max(text_width(v) for v in values), None when there are none; a column of plain text,
+    numbers or blanks is measured without a Python call per value."""
+    values = values if isinstance(values, (list, tuple)) else list(values)
+    if not values:
+        return None
+    kinds = set(map(type, values))
+    if _NONE in kinds:
+        kinds.discard(_NONE)
+        values = [v for v in values if v is not None]
+        if not values:
+            return 0
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        if kind is str and "\n" not in "".join(values):
+            return max(map(len, values))
+        if kind is float:
+            return max(map(len, map("{:.2f}".format, values)))
+        if kind is int:
+            return max(map(len, map(str, values)))
+    return max(map(text_width, values))
+
+
 def write_table(ws, fmt: Formats, top: int, cols: list[Col], rows: list[list[Any]],
-                cell_fmt=None, first_col: int = 0) -> int:
+                cell_fmt=None, first_col: int = 0, col_fmt: dict[int, Sequence[tuple[str, ...]]] | None = None) -> int:
     """Header at `top`, one row per item below it; widths fitted. Returns the last row written.
 
     cell_fmt(row_index, col_index, value) may return extra format pieces for one cell
-    (a verdict's colour, a bold subtotal). Rows with wrapped text get an explicit height:
-    neither Excel nor LibreOffice re-measures rows when opening a file.
+    (a verdict's colour, a bold subtotal); col_fmt says the same without a call per cell:
+    {col_index: one piece or a tuple of pieces for each row}, after cell_fmt's pieces.
+    Rows with wrapped text get an explicit height: neither Excel nor LibreOffice re-measures
+    rows when opening a file.
+
+    Every cell is written as `put` would write it; a column's format is looked up once, and
+    once more per cell only where there are extra pieces.
     """
-    widths = [col.width(v[c] for v in rows) for c, col in enumerate(cols)]
+    columns = list(zip(*rows)) if rows else [()] * len(cols)
+    if len(columns) < len(cols):  # a short row: fail as indexing it would
+        columns = [[v[c] for v in rows] for c in range(len(cols))]
+    widths = [col.width(columns[c]) for c, col in enumerate(cols)]
+    head = fmt("head")
     for c, col in enumerate(cols):
-        put(ws, top, first_col + c, col.header, fmt("head"))
+        put(ws, top, first_col + c, col.header, head)
         ws.set_column(first_col + c, first_col + c, widths[c])
-    wrapped = [(c, col) for c, col in enumerate(cols) if col.wrap]
-    for r, values in enumerate(rows, start=1):
-        for c, (col, value) in enumerate(zip(cols, values)):
-            extra = cell_fmt(r - 1, c, value) if cell_fmt else ()
-            put(ws, top + r, first_col + c, value, fmt("cell", *col.fmt, "wrap" if col.wrap else "", *extra))
-        lines = max((lines_needed(values[c], widths[c], col.font_size, mono="mono" in col.fmt) * col.font_size
-                     for c, col in wrapped if values[c]), default=FONT_SIZE) / FONT_SIZE
-        if lines > 1:
-            ws.set_row(top + r, row_height(math.ceil(lines)))
+
+    names = [("cell", *col.fmt, "wrap" if col.wrap else "") for col in cols]
+    bases = [fmt(*n) for n in names]
+    by_col = sorted((col_fmt or {}).items())
+    for r, values in enumerate(rows):
+        n = min(len(values), len(cols))
+        extras = [cell_fmt(r, c, values[c]) for c in range(n)] if cell_fmt is not None else None
+        for c, per_row in by_col:
+            extra = per_row[r]
+            if c < n and extra:
+                if extras is None:
+                    extras = [()] * n
+                extras[c] = (*extras[c], *((extra,) if isinstance(extra, str) else extra))
+        formats = bases
+        if extras is not None and any(extras):
+            formats = [fmt(*nm, *extra) if extra else base for nm, base, extra in zip(names, bases, extras)]
+        put_row(ws, top + 1 + r, first_col, values, formats)
+
+    wrapped = [(c, col.font_size, widths[c], "mono" in col.fmt) for c, col in enumerate(cols) if col.wrap]
+    if wrapped:
+        for r, values in enumerate(rows, start=top + 1):
+            most = None
+            for c, size, width, mono in wrapped:
+                if not values[c]:
+                    continue
+                need = lines_needed(values[c], width, size, mono=mono) * size
+                if most is None or need > most:
+                    most = need
+            lines = (FONT_SIZE if most is None else most) / FONT_SIZE
+            if lines > 1:
+                ws.set_row(r, row_height(math.ceil(lines)))
     return top + len(rows)
+
+
+def _usable(width: float, font_size: float = FONT_SIZE, *, bold: bool = False, mono: bool = False) -> float:
+    """Characters per line in a column `width` wide (see lines_needed)."""
+    per_unit = 1.05 * 8 / font_size if mono else 1.12 * FONT_SIZE / font_size * (0.9 if bold else 1)
+    return max(width * per_unit - 2, 1)
 
 
 # ------------------------------------------------------------------ printing

@@ -8,8 +8,8 @@ The counts sit in three compact rows so the frozen area above the table stays sm
 from __future__ import annotations
 
 from ..model import NOT_SUBMITTED, REJECTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
-from .style import (Col, Formats, date_text, lines_needed, number_text, on_time_text, print_setup, put, put_merged,
-                    row_height, verdict_colour, verdict_text, write_table)
+from .style import (Col, Formats, add_sheet, date_text, gc_paused, lines_needed, number_text, on_time_text, print_setup,
+                    put, put_merged, row_height, verdict_colour, verdict_text, write_table)
 
 SHEET = "Tổng hợp"
 CHART_MAX_UNITS = 400  # beyond this a bar per unit is unreadable; the table says it all
@@ -21,9 +21,10 @@ COUNT_LABELS = (  # column by column: submissions, verdicts, data quality
 )
 
 
+@gc_paused
 def write_summary(wb, fmt: Formats, result: RunResult, sheet_names: dict[str, str] | None) -> None:
     """sheet_names: unit code -> its sheet, to link each unit's name; None when there are none."""
-    ws = wb.add_worksheet(SHEET)
+    ws = add_sheet(wb, SHEET)
     cols = _columns(result)
     last_col = len(cols) - 1
     row = _heading(ws, fmt, result, last_col)
@@ -37,8 +38,7 @@ def write_summary(wb, fmt: Formats, result: RunResult, sheet_names: dict[str, st
     rows = [_unit_row(result, u, rejected.get(u.unit.code, []), changes) for u in result.units]
     verdict_col = column_index(cols, "Kết quả")
     tone = [verdict_colour(u) for u in result.units]
-    last = write_table(ws, fmt, top, cols, rows,
-                       cell_fmt=lambda r, c, v: (tone[r],) if c == verdict_col else ())
+    last = write_table(ws, fmt, top, cols, rows, col_fmt={verdict_col: tone})
     if sheet_names:
         _link_names(ws, fmt, result, top, sheet_names)
     ws.set_row(top, row_height(2))
