@@ -113,3 +113,24 @@ def test_council_changes_in_feedback_but_not_its_workbook_problems(tmp_path):
     assert "Hồ sơ hòa giải thiếu" in text and "−2,5" in text
     again = write_feedback_workbooks(run, tmp_path / "b")
     assert paths[0].read_bytes() == again[0].read_bytes()  # same result, same bytes
+
+
+def test_feedback_on_two_cores_same_files_same_order(tmp_path, monkeypatch):
+    """Written by forked workers, the feedback workbooks are the same files, byte for byte and in
+    the same order, as written in one process."""
+    from pipeline import parallel
+    from pipeline.report import feedback
+
+    if not parallel._can_fork():
+        pytest.skip("workers are forked")
+    run = make_run()
+    monkeypatch.setenv("TCPL_WORKERS", "1")
+    alone = write_feedback_workbooks(run, tmp_path / "alone")
+    monkeypatch.setenv("TCPL_WORKERS", "2")  # two workers, whatever the number of units
+    assert parallel.workers(6, feedback.FEEDBACK_PARALLEL_MIN) == 2
+    pooled = write_feedback_workbooks(run, tmp_path / "pooled")
+    assert len(alone) == 6  # every unit but the one that sent nothing
+    assert [p.name for p in pooled] == [p.name for p in alone]
+    assert all(p.parent == tmp_path / "pooled" for p in pooled)
+    assert [p.read_bytes() for p in pooled] == [p.read_bytes() for p in alone]
+    assert sorted(p.name for p in (tmp_path / "pooled").iterdir()) == sorted(p.name for p in pooled)  # no temp files

@@ -16,18 +16,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import NOT_SUBMITTED, STATUS_LABEL, SUBMITTED, FileRecord, RunResult, UnitOutcome
+from ..parallel import map_in_order
 from ..problems import ERROR, SEVERITY_LABEL, Issue
 from ..season import change_text, points_source
 from ..appraisal import REFUSED_MARK
 from .atomic import atomic_output
-from .style import (Formats, date_text, lines_needed, number_text, on_time_text, print_setup, put_merged, row_height,
-                    workbook_options)
+from .style import (Formats, add_sheet, date_text, lines_needed, number_text, on_time_text, print_setup, put_merged,
+                    row_height, workbook_options)
 from .unit import file_stem, files_by_unit
 
 SHEET = "Phản hồi"
 WIDTHS = (6, 9, 14, 9, 34, 30)
 LAST = len(WIDTHS) - 1
 LOWEST = 5  # indicators listed as furthest below their maximum
+FEEDBACK_PARALLEL_MIN = 32  # below this, starting workers costs more than it saves (as for unit workbooks)
 
 
 def feedback_name(outcome: UnitOutcome) -> str:
@@ -40,14 +42,16 @@ def feedback_issues(result: RunResult, outcome: UnitOutcome) -> list[Issue]:
 
 
 def write_feedback_workbooks(result: RunResult, folder: Path) -> list[Path]:
+    """One workbook per unit that sent something, in `folder`; returns their paths in unit order.
+
+    Independent files: written on every core when there are many (each is byte-identical
+    whichever process writes it), like the per-unit workbooks."""
     import xlsxwriter
 
     folder = Path(folder)
     files = files_by_unit(result)
-    written = []
-    for outcome in result.units:
-        if outcome.status == NOT_SUBMITTED:
-            continue
+
+    def write_one(outcome: UnitOutcome) -> Path:
         path = folder / feedback_name(outcome)
         with atomic_output(path) as tmp:
             wb = xlsxwriter.Workbook(str(tmp), workbook_options())
@@ -57,10 +61,12 @@ def write_feedback_workbooks(result: RunResult, folder: Path) -> list[Path]:
                 "comments": f"tcpl {result.tool_version}; bộ tiêu chí {result.rule_set.id}",
                 "created": result.generated_at.replace(tzinfo=None),
             })
-            render_feedback(wb.add_worksheet(SHEET), Formats(wb), result, outcome, files.get(outcome.unit.code, []))
+            render_feedback(add_sheet(wb, SHEET), Formats(wb), result, outcome, files.get(outcome.unit.code, []))
             wb.close()
-        written.append(path)
-    return written
+        return path
+
+    senders = [u for u in result.units if u.status != NOT_SUBMITTED]
+    return map_in_order(write_one, senders, min_items=FEEDBACK_PARALLEL_MIN)
 
 
 def render_feedback(ws, fmt: Formats, result: RunResult, u: UnitOutcome, files: list[FileRecord]) -> None:
