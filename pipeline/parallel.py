@@ -22,6 +22,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, Sequence
 
+from .collector import collector_paused
 from .model import Submission
 from .problems import Issue, issue
 from .rules import RuleSet
@@ -61,25 +62,12 @@ def _can_fork() -> bool:
 def read_all(items: Sequence[tuple[object, str]], rule_set: RuleSet, read: Reader) -> Iterator[Result]:
     """read(path, rel, rule_set) for each (path, rel) in items, in order."""
     n = workers(len(items))
-    with _gc_paused():
+    with collector_paused():  # reading allocates many small objects and makes no cycles
         if n == 1:
             for path, rel in items:
                 yield read(path, rel, rule_set)
             return
         yield from _in_pool(items, rule_set, read, n)
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """Reading allocates many small objects and makes no reference cycles: the cyclic collector
-    would only walk an ever larger heap (all of pandas, and great-expectations when loaded)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _in_pool(items, rule_set, read, n) -> Iterator[Result]:

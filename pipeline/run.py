@@ -17,6 +17,7 @@ from typing import Callable
 import pandas as pd
 
 from . import __version__
+from .collector import without_collector
 from .config import Config
 from .crosscheck import banded_points_issues, cached_total_issues
 from .discover import discover, sha256_file
@@ -56,6 +57,7 @@ def consolidate(config: Config, progress: Progress | None = None) -> RunOutputs:
         return write_outputs(config, result)
 
 
+@without_collector  # a run's objects live until its end and make no cycles (collector.py)
 def collect(config: Config, progress: Progress | None = None) -> RunResult:
     """Everything up to (not including) writing: a pure-as-possible RunResult."""
     if not config.inputs.is_dir():
@@ -306,6 +308,7 @@ def output_paths(config: Config) -> dict[str, Path]:
     }
 
 
+@without_collector
 def write_outputs(config: Config, result: RunResult) -> RunOutputs:
     from .exports import write_manifest, write_results_csv
     from .report import write_unit_workbooks, write_workbook

@@ -16,24 +16,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
 import math
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, ParamSpec, Sequence, TypeVar
+from typing import Any, Iterable, Sequence
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
 
+from ..collector import without_collector
 from ..model import NOT_SUBMITTED, SUBMITTED, UNUSABLE, UnitOutcome
 
 FONT = "Times New Roman"  # the font of Vietnamese administrative documents; full diacritics coverage
 FONT_SIZE = 11
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 COLOURS = {
     "ok": ("#C6EFCE", "#006100"),
@@ -117,25 +113,9 @@ def workbook_options() -> dict[str, Any]:
 # ------------------------------------------------------------------ sheets
 
 
-def gc_paused(write: Callable[P, R]) -> Callable[P, R]:
-    """Run a sheet writer with the cyclic garbage collector paused (it is re-enabled after, if
-    it was on). A sheet of one row per unit stores tens of thousands of cells, each a small
-    tuple that lives until the workbook is closed: with the collector on, they trigger
-    hundreds of young collections and a full one over the whole run's heap (at 2,000 units,
-    a quarter of the summary workbook's time before issue 7's changes). Storing cells makes
-    no reference cycles, so there is nothing for the collector to find meanwhile."""
-
-    @functools.wraps(write)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not gc.isenabled():
-            return write(*args, **kwargs)
-        gc.disable()
-        try:
-            return write(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
+# Sheet writers run with the cyclic collector paused: a sheet of one row per unit stores tens of
+# thousands of cells, each a small tuple living until the workbook is closed (see collector.py).
+gc_paused = without_collector
 
 
 # xlsxwriter versions whose internals `Sheet` and `put_row` were checked against, byte for byte
