@@ -15,7 +15,9 @@ checked here, and why (each measured against python-calamine 0.9.1, the product'
   to the last non-empty cell, so one value at XFD1048576 in a 20 KB file asks for 500 GB and
   aborts the whole process (a Rust allocation failure, which no `except` can catch). The
   rectangle of every sheet is computed from the XML (xlsx: `<row r>` / `<c r>`; ods: repeated
-  rows and cells) or the BIFF cell records (xls) and capped;
+  rows and cells) or the BIFF cell records (xls) and capped. A sheet whose every cell lies in
+  A1:Z99 (the form) is counted as that whole rectangle, an upper bound found by one search;
+  only if the bounds add up to more than the cap are the exact rectangles measured;
 - encrypted files are recognised in `read.sniff` (OLE containers): they are named as such.
 
 Every check returns None (go on) or (issue code, Vietnamese detail for the message).
@@ -75,9 +77,13 @@ def check_zip(data: bytes, zf: zipfile.ZipFile, kind: str, limits: Limits = LIMI
     """kind: 'ooxml' or 'ods' (which cell grammar to measure). `zf` is open on `data`.
     keep: member names mapped to b""; filled with those members' bytes as inflated here, so
     the caller need not inflate them a second time (only when no problem is found)."""
+    keep = keep if keep is not None else {}
     try:
         _check_declared(zf.infolist(), limits)
-        _check_content(data, zf.infolist(), kind, limits, keep if keep is not None else {})
+        try:
+            _check_content(data, zf.infolist(), kind, limits, keep, exact=False)
+        except _Recount:  # over the limit by the quick upper bound: measure exactly
+            _check_content(data, zf.infolist(), kind, limits, keep, exact=True)
     except _Stop as stop:
         return stop.problem
     return None
@@ -96,11 +102,23 @@ def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             raise _unsafe(f"tỷ lệ nén bất thường {ratio}:1 ở phần {i.filename}")
 
 
+class _Recount(Exception):
+    """The sheet areas' upper bound is over the limit: the exact areas decide."""
+
+
 def _check_content(data: bytes, infos: list[zipfile.ZipInfo], kind: str, limits: Limits,
-                   keep: dict[str, bytes]) -> None:
-    """Inflate every member once, in bounded chunks: actual sizes, DTDs, sheet rectangles."""
+                   keep: dict[str, bytes], exact: bool) -> None:
+    """Inflate every member once, in bounded chunks: actual sizes, DTDs, sheet rectangles.
+    Unless `exact`, a sheet whose every cell is within A1:Z99 counts as that whole rectangle
+    (an upper bound, ten times cheaper to establish than the exact area); if the bounds add up
+    to more than the limit, _Recount asks for the exact measure."""
     budget = limits.max_total_bytes
     cells = 0
+    bounded = False
+
+    def too_wide() -> Exception:
+        return _Recount() if bounded else _too_wide(limits)
+
     for info in infos:
         if info.is_dir():
             continue
@@ -108,7 +126,7 @@ def _check_content(data: bytes, infos: list[zipfile.ZipInfo], kind: str, limits:
         # A parser follows the workbook's relationships, not file names: every member is
         # measured as a sheet could be; only the DTD test spares images (SVG may have one).
         media = info.filename.lower().endswith(_MEDIA)
-        area = _XlsxArea() if kind == "ooxml" else _OdsArea()
+        area = _XlsxArea(bound=not exact) if kind == "ooxml" else _OdsArea()
         tail = b""
         produced = 0
         for chunk in _inflate(data, info, min(info.file_size, budget)):
@@ -119,16 +137,18 @@ def _check_content(data: bytes, infos: list[zipfile.ZipInfo], kind: str, limits:
                     raise _unsafe(f"XML có khai báo DOCTYPE/ENTITY ở phần {info.filename}")
                 tail = window[-16:]
             area.feed(chunk)
+            bounded = bounded or area.bounded
             if cells + area.cells() > limits.max_cells:
-                raise _too_wide(limits)
+                raise too_wide()
             if kept is not None:
                 kept.append(chunk)
         if kept is not None:
             keep[info.filename] = b"".join(kept)
         budget -= produced
         cells += area.close()
+        bounded = bounded or area.bounded
         if cells > limits.max_cells:
-            raise _too_wide(limits)
+            raise too_wide()
 
 
 def _too_wide(limits: Limits) -> _Stop:
@@ -201,6 +221,7 @@ class _Area:
         self._carry = b""
         self._done = 0  # rectangles of finished sheets
         self._rows = self._cols = 0  # extent of non-empty cells in the current sheet
+        self.bounded = False  # True once an upper bound stood in for the exact extent
 
     def feed(self, chunk: bytes) -> None:
         text = self._carry + chunk
@@ -232,19 +253,34 @@ _PREFIXED_CELL = re.compile(rb"<\w+:c[\s>/]")
 _VALUED_REF = re.compile(rb"""<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>""")
 
 
+# A cell tag that is not exactly '<c r="' + one letter + one or two digits + '"' (a far cell,
+# another attribute first, a prefix, other quotes...): then every reference is read.
+_OUTSIDE_SMALL = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z]\d{1,2}")')
+SMALL_ROWS, SMALL_COLS = 99, 26
+
+
 class _XlsxArea(_Area):
     """SpreadsheetML, one sheet per part: <row r="7"> and <c r="H7">; either may omit r
     (then: previous + 1). An empty cell (<c .../>, written for borders and styles) is not
     stored by calamine. When every cell starts '<c r="', two C-speed passes suffice (~0.5 ms
     for a whole form); otherwise the cells are followed one by one."""
 
-    def __init__(self):
+    def __init__(self, bound: bool = False):
         super().__init__()
         self._row = 0  # 1-based row of the current <row>
         self._col = 0  # 1-based column of the last <c>
         self._sequential = False  # a cell of another shape was seen: follow positions from then on
+        self._bound = bound  # allowed to count a sheet within A1:Z99 as all of it
 
     def _scan(self, text: bytes) -> None:
+        if self._bound and not self._sequential and _OUTSIDE_SMALL.search(text) is None and not (
+                b":c" in text and _PREFIXED_CELL.search(text)):
+            # Every cell is <c r="A1"> .. <c r="Z99"> (our form, and most small sheets): one
+            # C-speed search instead of reading every reference.
+            if b'<c r="' in text:
+                self._rows, self._cols = max(self._rows, SMALL_ROWS), max(self._cols, SMALL_COLS)
+                self.bounded = True
+            return
         if not self._sequential:
             cells = len(_CELL_TAG.findall(text))
             if cells == 0 and b":c" not in text:

@@ -381,6 +381,36 @@ def test_sheet_area_follows_calamine(cells, area):
     assert measure.close() == area
 
 
+@pytest.mark.parametrize("cells, bounded", [
+    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="99"><c r="Z99" s="1"/></row>', True),
+    ('<row r="100"><c r="A100"><v>1</v></c></row>', False),  # row 100: outside A1:Z99
+    ('<row r="1"><c r="AA1"><v>1</v></c></row>', False),  # two letters
+    ('<row r="1"><c s="1" r="A1"><v>1</v></c></row>', False),  # r not first
+    ("<row r=\"1\"><c r='A1'><v>1</v></c></row>", False),  # other quotes
+    ('<row><c><v>1</v></c></row>', False),  # no reference
+])
+def test_quick_bound_only_for_sheets_within_a1_z99(cells, bounded):
+    """The quick bound (99 x 26) stands in only when every cell is within A1:Z99; it is never
+    below the exact area, so a sheet it lets through is within the limit."""
+    quick, exact = safety._XlsxArea(bound=True), safety._XlsxArea()
+    quick.feed(sheet(cells))
+    exact.feed(sheet(cells))
+    assert quick.bounded is bounded
+    assert quick.close() == (99 * 26 if bounded else exact.close())
+    assert quick.close() >= exact.close()
+
+
+def test_quick_bound_over_the_limit_is_measured_exactly():
+    small = zip_of({"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml":
+                    sheet('<row r="2"><c r="B2"><v>1</v></c></row>')})
+    assert check(small, max_cells=100) is None  # bound 2574 > 100, exact 2 x 2 = 4
+    wide = zip_of({"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml":
+                   sheet('<row r="60"><c r="B60"><v>1</v></c></row>')})
+    assert check(wide, max_cells=100) == ("FILE_UNSAFE", "bảng tính quá rộng, hơn 100 ô")  # 60 x 2 = 120
+    sheets = {f"xl/worksheets/sheet{n}.xml": sheet('<row r="1"><c r="A1"><v>1</v></c></row>') for n in range(500)}
+    assert check(zip_of({"xl/workbook.xml": b"<w/>", **sheets})) is None  # 500 bounds > 1,000,000; exact 500
+
+
 def test_sheet_area_limit(tmp_path):
     wide = zip_of({"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml":
                    sheet('<row r="1000"><c r="ALL1000"><v>1</v></c></row>')})
