@@ -7,6 +7,7 @@ one line each, so the office fixes the file in one go.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -71,7 +72,15 @@ class Config:
     previous_year: int | None = None
 
     def unit(self, code: str) -> Unit | None:
-        return next((u for u in self.units if u.code == code), None)
+        return self._units_by_code.get(code)
+
+    @functools.cached_property
+    def _units_by_code(self) -> dict[str, Unit]:
+        # A dict, not a scan: identify looks up every file's unit (10,000 x 10,000 nationally).
+        found: dict[str, Unit] = {}
+        for u in self.units:
+            found.setdefault(u.code, u)  # the first, as the scan gave (load() refuses duplicates anyway)
+        return found
 
     def load_rule_set(self) -> rules.RuleSet:
         return rules.load(self.rule_set_name, self.base_dir)

@@ -37,6 +37,7 @@ def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, alre
     rejected: dict[str, str] = {}
     by_unit: dict[str, list[dict]] = {}
     rejected_rows: dict[str, list[dict]] = {}  # unit code -> its readable but rejected files
+    mentions = _Mentions(config.units)
     for row in frame_records(cover):
         file = row["file"]
         if file in already_rejected:
@@ -52,11 +53,12 @@ def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, alre
             continue
         if unit is None:
             continue  # no code at all: validation has reported and rejected it
-        issues.extend(_name_checks(row, unit.name, config))
+        issues.extend(_name_checks(row, unit.name, mentions))
         by_unit.setdefault(code, []).append(row)
 
     used: dict[str, str] = {}
     superseded: dict[str, str] = {}
+    rows_of = _RowsByFile(indicators)
     for code, rows in by_unit.items():
         ordered = sorted(rows, key=lambda r: _recency(r, modified), reverse=True)
         winner = ordered[0]["file"]
@@ -73,7 +75,7 @@ def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, alre
             if sha256.get(loser) and sha256.get(loser) == sha256.get(winner):
                 issues.append(issue("DUPLICATE_FILE", file=loser, value=winner, unit=code))
             else:
-                issues.extend(_differences(indicators, loser, winner, code))
+                issues.extend(_differences(rows_of, loser, winner, code))
     return Identification(used, superseded, rejected, tuple(issues))
 
 
@@ -84,7 +86,33 @@ def _recency(row: dict, modified: dict[str, dt.datetime]) -> tuple:
     return (report_key, modified.get(row["file"], dt.datetime.min), row["file"])
 
 
-def _name_checks(row: dict, expected: str, config: Config) -> list[Issue]:
+class _Mentions:
+    """Which configured units a file name mentions, by code or by name (accents stripped), as a
+    substring: every substring of the name of a length some code or name has is looked up, so
+    the cost is the file name's length, not the number of units (10,000 nationally)."""
+
+    def __init__(self, units):
+        self._units = units
+        self._first: dict[str, list[int]] | None = None  # code or name -> indices of its units
+        self._lengths: list[int] = []
+
+    def units_in(self, stem: str) -> list:
+        """The units mentioned in `stem`, in configuration order."""
+        if self._first is None:  # built on first use: most file names match their own unit
+            self._first = {}
+            for n, u in enumerate(self._units):
+                for key in (u.code, strip_accents(u.name)):
+                    if key:
+                        self._first.setdefault(key, []).append(n)
+            self._lengths = sorted({len(k) for k in self._first})
+        found = set()
+        for size in self._lengths:
+            for start in range(len(stem) - size + 1):
+                found.update(self._first.get(stem[start:start + size], ()))
+        return [self._units[n] for n in sorted(found)]
+
+
+def _name_checks(row: dict, expected: str, mentions: _Mentions) -> list[Issue]:
     out = []
     file, code = row["file"], row["unit_code"]
     written = strip_accents(row["unit_name"])
@@ -94,16 +122,30 @@ def _name_checks(row: dict, expected: str, config: Config) -> list[Issue]:
                          value=row["unit_name"], unit=code, unit_code=code, expected=expected))
     stem = strip_accents(PurePosixPath(file).stem).replace("-", " ").replace("_", " ")
     if wanted not in stem and code not in stem:
-        for other in config.units:
-            if other.code != code and (strip_accents(other.name) in stem or other.code in stem):
+        for other in mentions.units_in(stem):
+            if other.code != code:
                 out.append(issue("FILE_NAME_MISMATCH", file=file, value=other.name, unit=code, expected=expected))
                 break
     return out
 
 
-def _differences(indicators: pd.DataFrame, old: str, new: str, code: str) -> list[Issue]:
-    a = indicators[indicators["file"] == old].set_index("code")
-    b = indicators[indicators["file"] == new].set_index("code")
+class _RowsByFile:
+    """A file's indicator rows indexed by code; the frame is grouped once, on first use (filtering
+    the whole frame per duplicate would make a run where every unit sent twice quadratic)."""
+
+    def __init__(self, indicators: pd.DataFrame):
+        self._frame = indicators
+        self._groups: dict[str, pd.DataFrame] | None = None
+
+    def __call__(self, file: str) -> pd.DataFrame:
+        if self._groups is None:
+            self._groups = {f: rows.set_index("code") for f, rows in self._frame.groupby("file", sort=False)}
+        found = self._groups.get(file)
+        return found if found is not None else self._frame.iloc[0:0].set_index("code")
+
+
+def _differences(rows_of: _RowsByFile, old: str, new: str, code: str) -> list[Issue]:
+    a, b = rows_of(old), rows_of(new)
     out = []
     for ind in sorted(set(a.index) | set(b.index)):
         if ind not in a.index or ind not in b.index:

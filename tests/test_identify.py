@@ -39,3 +39,41 @@ def test_no_warning_when_the_rejected_file_is_older(tmp_path, make_form, rule_se
     result = collect(config_mod.load(tmp_path / "config.toml").with_paths(inputs, tmp_path / "out"))
     assert not [i for i in result.issues if i.code == "NEWER_FILE_REJECTED"]
     assert {f.path: f.status for f in result.files} == {"cu.xlsx": "rejected", "moi.xlsx": "used"}
+
+
+def test_file_named_after_another_unit_is_flagged_and_duplicates_compared(tmp_path, make_form, rule_set):
+    """Unit 14809 (Bắc Sơn) sent a file named after Lam Sơn, and a second copy with one score
+    changed: the name is flagged, the newer copy counts, and the difference is listed."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    make_form(inputs / "phieu-lam-son.xlsx", filled_values(rule_set) | {"ngay_bao_cao": dt.date(2024, 1, 3)})
+    make_form(inputs / "bac-son-sua.xlsx", filled_values(rule_set) | {"ngay_bao_cao": dt.date(2024, 1, 8),
+                                                                     "diem_1_1": 1.5})
+    shutil.copy(REPO / "config.toml", tmp_path / "config.toml")
+    result = collect(config_mod.load(tmp_path / "config.toml").with_paths(inputs, tmp_path / "out"))
+
+    named = [(i.file, i.value) for i in result.issues if i.code == "FILE_NAME_MISMATCH"]
+    assert named == [("phieu-lam-son.xlsx", "Lam Sơn")]
+    differs = [(i.file, i.indicator) for i in result.issues if i.code == "DUPLICATE_DIFFERS"]
+    assert differs == [("phieu-lam-son.xlsx", "1.1")]
+    assert {f.path: f.status for f in result.files} == {"bac-son-sua.xlsx": "used", "phieu-lam-son.xlsx": "superseded"}
+
+
+def test_mentions_are_what_scanning_every_unit_finds():
+    """The substring lookup finds the same first other unit as comparing the file name with
+    every configured unit in turn (the obvious scan, quadratic at 10,000 units)."""
+    from pipeline.config import Unit
+    from pipeline.identify import _Mentions
+    from pipeline.values import strip_accents
+
+    units = [Unit("14809", "Bắc Sơn", "phường"), Unit("14812", "Ba Đình", "phường"), Unit("14815", "Sơn", "xã"),
+             Unit("30001", "An", "xã"), Unit("30002", "Tân An", "xã"), Unit("30003", "An", "xã")]
+    mentions = _Mentions(units)
+    for raw in ("phieu ba dinh", "14812 bac son", "tan an 2023", "an", "son la", "x30001y", "khong co gi", "",
+                "ba dinh ba dinh 30003", "ĐÔNG"):
+        stem = strip_accents(raw)
+        for own in units:
+            expected = next((u for u in units if u.code != own.code
+                             and (strip_accents(u.name) in stem or u.code in stem)), None)
+            got = next((u for u in mentions.units_in(stem) if u.code != own.code), None)
+            assert got == expected, (raw, own)
