@@ -14,9 +14,10 @@ Per-file costs exclude fixed start-up: they are marginal costs, (T(N) - T(N0)) /
 N0 the smallest size measured in the same run. Targets are ratios, so they hold on a noisy
 machine; absolute times vary with the load. Each size is run --repeat times (the pipeline and
 the limit alternating) and the fastest run counts, as timeit does: a neighbour can only slow a
-run down. Peak memory is the largest sum of proportional set
-sizes (PSS) of the pipeline process and its worker processes, sampled every 20 ms (Linux; the
-process's own peak RSS elsewhere).
+run down. Peak memory is the largest sum of proportional set sizes (PSS) of the pipeline
+process and its worker processes, sampled every 20 ms (Linux; the process's own peak RSS
+elsewhere), in the last run only: reading a 1 GB process's smaps_rollup takes ~15 ms, so the
+sampling would take most of a core from the run being timed.
 
 Usage: python -m pipeline.bench [--sizes 7,166,700,10000] [--sample 100] [--repeat 2]
 TCPL_WORKERS=1 measures the single-process pipeline.
@@ -167,8 +168,21 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_pipeline(config_path: Path) -> dict:
-    """The product, stage by stage, in this (fresh) process."""
+class NoSampler:
+    """Stands in for MemorySampler in the timed runs: reading smaps_rollup of a 1 GB process
+    takes ~15 ms, so sampling every 20 ms would take most of a core from what is being timed."""
+
+    peak_mb = 0.0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+
+def measure_pipeline(config_path: Path, memory: bool = True) -> dict:
+    """The product, stage by stage, in this (fresh) process; peak memory only when `memory`."""
     t0 = time.perf_counter()
     import great_expectations  # noqa: F401 - the fixed import cost, paid once per run
 
@@ -185,7 +199,7 @@ def measure_pipeline(config_path: Path) -> dict:
     paths = output_paths(cfg)
     cfg.outputs.mkdir(parents=True, exist_ok=True)
 
-    with MemorySampler() as memory:
+    with (MemorySampler() if memory else NoSampler()) as sampler:
         t = time.perf_counter()
         result = collect(cfg)
         t_collect = time.perf_counter() - t
@@ -227,7 +241,7 @@ def measure_pipeline(config_path: Path) -> dict:
         "per_unit_s": t_units / n,
         "feedback_per_unit_s": t_feedback / feedback_n,
         "straightforward_per_unit_s": t_straight,
-        "peak_mb": memory.peak_mb,
+        "peak_mb": sampler.peak_mb,
         "output_mb": out_bytes / 1e6,
         "files_used": sum(f.status == "used" for f in result.files),
         "issues": len(result.issues),
@@ -578,7 +592,7 @@ def measure_limit(files: list[Path]) -> float:
 def _child(args: argparse.Namespace) -> None:
     kind = args.child
     if kind == "pipeline":
-        out = measure_pipeline(Path(args.config))
+        out = measure_pipeline(Path(args.config), memory=args.memory)
     elif kind == "baseline":
         files = sorted(Path(args.config).parent.joinpath("inputs").glob("*.xlsx"))
         step = max(1, len(files) // max(1, args.sample))
@@ -589,8 +603,9 @@ def _child(args: argparse.Namespace) -> None:
     print("RESULT " + json.dumps(out))
 
 
-def _run_child(kind: str, config: Path, sample: int = 0) -> dict:
-    cmd = [sys.executable, "-m", "pipeline.bench", "--child", kind, "--config", str(config), "--sample", str(sample)]
+def _run_child(kind: str, config: Path, sample: int = 0, memory: bool = False) -> dict:
+    cmd = [sys.executable, "-m", "pipeline.bench", "--child", kind, "--config", str(config), "--sample", str(sample),
+           *(["--memory"] if memory else [])]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     if proc.returncode or line is None:
@@ -630,6 +645,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs per size; the fastest counts")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
+    parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return _child(args)
@@ -645,7 +661,9 @@ def main(argv: list[str] | None = None) -> None:
             config = generate(root / str(n), n, pool_dir=root / "forms")
             # Each measured `repeat` times, alternating, keeping the fastest (as timeit does): on a
             # shared machine a run is only ever slowed down, never sped up, by its neighbours.
-            runs = [(_run_child("pipeline", config), _run_child("limit", config)) for _ in range(args.repeat)]
+            # The last run also samples memory (and is timed too, though the sampling slows it).
+            runs = [(_run_child("pipeline", config, memory=k == args.repeat - 1), _run_child("limit", config))
+                    for k in range(args.repeat)]
             row = fastest([r for r, _ in runs])
             row["limit_per_file_s"] = min(limit["limit_per_file_s"] for _, limit in runs)
             rows.append(row)
