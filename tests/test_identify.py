@@ -15,19 +15,20 @@ from pipeline.run import collect
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _collect(tmp_path):
-    """The pipeline on tmp_path/inputs with the town's config."""
+def _collect(tmp_path, make_form, rule_set, forms: dict[str, dict]):
+    """The pipeline, with the town's config, on filled forms {file name: values changed}."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for name, changed in forms.items():
+        make_form(inputs / name, filled_values(rule_set) | changed)
     shutil.copy(REPO / "config.toml", tmp_path / "config.toml")
     return collect(config_mod.load(tmp_path / "config.toml").with_paths(tmp_path / "inputs", tmp_path / "out"))
 
 
 def test_older_file_used_when_newer_is_rejected_and_office_is_told(tmp_path, make_form, rule_set):
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    make_form(inputs / "ban-dau.xlsx", filled_values(rule_set) | {"ngay_bao_cao": dt.date(2024, 1, 3)})
-    make_form(inputs / "ban-sua.xlsx", filled_values(rule_set) | {"ngay_bao_cao": dt.date(2024, 1, 8),
-                                                                 "nam_danh_gia": 2022})
-    result = _collect(tmp_path)
+    result = _collect(tmp_path, make_form, rule_set, {
+        "ban-dau.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 3)},
+        "ban-sua.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 8), "nam_danh_gia": 2022}})
 
     status = {f.path: f.status for f in result.files}
     assert status == {"ban-dau.xlsx": "used", "ban-sua.xlsx": "rejected"}
@@ -36,11 +37,9 @@ def test_older_file_used_when_newer_is_rejected_and_office_is_told(tmp_path, mak
 
 
 def test_no_warning_when_the_rejected_file_is_older(tmp_path, make_form, rule_set):
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    make_form(inputs / "cu.xlsx", filled_values(rule_set) | {"ngay_bao_cao": dt.date(2024, 1, 2), "nam_danh_gia": 2022})
-    make_form(inputs / "moi.xlsx", filled_values(rule_set) | {"ngay_bao_cao": dt.date(2024, 1, 8)})
-    result = _collect(tmp_path)
+    result = _collect(tmp_path, make_form, rule_set, {
+        "cu.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 2), "nam_danh_gia": 2022},
+        "moi.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 8)}})
     assert not [i for i in result.issues if i.code == "NEWER_FILE_REJECTED"]
     assert {f.path: f.status for f in result.files} == {"cu.xlsx": "rejected", "moi.xlsx": "used"}
 
@@ -48,12 +47,9 @@ def test_no_warning_when_the_rejected_file_is_older(tmp_path, make_form, rule_se
 def test_file_named_after_another_unit_is_flagged_and_duplicates_compared(tmp_path, make_form, rule_set):
     """Unit 14809 (Bắc Sơn) sent a file named after Lam Sơn, and a second copy with one score
     changed: the name is flagged, the newer copy counts, and the difference is listed."""
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    make_form(inputs / "phieu-lam-son.xlsx", filled_values(rule_set) | {"ngay_bao_cao": dt.date(2024, 1, 3)})
-    make_form(inputs / "bac-son-sua.xlsx", filled_values(rule_set) | {"ngay_bao_cao": dt.date(2024, 1, 8),
-                                                                     "diem_1_1": 1.5})
-    result = _collect(tmp_path)
+    result = _collect(tmp_path, make_form, rule_set, {
+        "phieu-lam-son.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 3)},
+        "bac-son-sua.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 8), "diem_1_1": 1.5}})
 
     named = [(i.file, i.value) for i in result.issues if i.code == "FILE_NAME_MISMATCH"]
     assert named == [("phieu-lam-son.xlsx", "Lam Sơn")]
