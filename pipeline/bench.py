@@ -65,10 +65,10 @@ def _write_chunk(args: tuple[str, int, list[tuple[int, str]]]) -> int:
     folder, year, items = args
     import datetime as dt
 
-    from .config import Unit
-    from .demo import PLAN, submission_values
-    from .form import write_form
-    from .rules import load
+    from pipeline.core.config import Unit
+    from pipeline.app.demo import PLAN, submission_values
+    from pipeline.writers.form import write_form
+    from pipeline.core.rules import load
 
     rule_set = load("qd25-2021")
     for i, code in items:
@@ -186,13 +186,13 @@ def measure_pipeline(config_path: Path, memory: bool = True) -> dict:
     t0 = time.perf_counter()
     import great_expectations  # noqa: F401 - the fixed import cost, paid once per run
 
-    from . import config as config_mod
-    from .exports import write_manifest, write_results_csv
-    from .parallel import workers
-    from .report import write_unit_workbooks, write_workbook
-    from .report.feedback import write_feedback_workbooks
-    from .discover import sha256_file
-    from .run import collect, output_paths
+    from pipeline.core import config as config_mod
+    from pipeline.writers.exports import write_manifest, write_results_csv
+    from pipeline.infra.parallel import workers
+    from pipeline.writers.workbook import write_unit_workbooks, write_workbook
+    from pipeline.writers.feedback import write_feedback_workbooks
+    from pipeline.readers.discover import sha256_file
+    from pipeline.app.run import collect, output_paths
 
     fixed_import = time.perf_counter() - t0
     cfg = config_mod.load(config_path)
@@ -274,12 +274,12 @@ def straightforward_unit_output(result, folder: Path, limit: int, as_sheets: boo
 
     import xlsxwriter
 
-    from .model import NOT_SUBMITTED, REJECTED, SUBMITTED
-    from .problems import SEVERITY_LABEL
-    from .report import sheet_names
-    from .report.style import date_text, number_text, on_time_text, place_name, workbook_options
-    from .report.unit import files_by_unit
-    from .scoring import SOURCE_LABEL
+    from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED
+    from pipeline.core.problems import SEVERITY_LABEL
+    from pipeline.writers.workbook import sheet_names
+    from pipeline.writers.style import date_text, number_text, on_time_text, place_name, workbook_options
+    from pipeline.writers.unit import files_by_unit
+    from pipeline.core.verdict import SOURCE_LABEL
 
     widths = [5.5, 34, 6.5, 6.5, 6, 9.5, 18, 17, 15, 18]
     headers = ["Mã", "Nội dung", "Điểm tối đa", "Điểm", "% tối đa", "Nguồn điểm", "Cách tính", "Số liệu",
@@ -550,17 +550,18 @@ def measure_baseline(files: list[Path], config_path: Path) -> float:
     """Per-file cost of the obvious implementation on a sample (seconds per file)."""
     import pandas as pd
 
-    from . import config as config_mod
-    from .normalise import normalise
-    from .read import read_workbook
-    from .validate import validate
+    from pipeline.core import config as config_mod
+    from pipeline.steps.normalise import normalise
+    from pipeline.readers.read import read_workbook
+    from pipeline.steps.validate import validate
 
     cfg = config_mod.load(config_path)
     rule_set = cfg.load_rule_set()
     subs = [read_workbook(p, p.name, rule_set)[0] for p in files]  # records for validation and scoring
     subs = [s for s in subs if s is not None]
     validate(*normalise(subs[:1], rule_set)[:2], rule_set, cfg)  # pay the GX import outside the timing
-    from .scoring import IndicatorEntry, UnitEntries, score_unit
+    from pipeline.core.verdict import IndicatorEntry, UnitEntries
+    from pipeline.steps.scoring import score_unit
 
     t = time.perf_counter()
     for sub in subs:

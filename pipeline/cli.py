@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from pipeline import __version__
 
 HELP_CONFIG = "Tệp cấu hình (mặc định: config.toml)."
 HELP_INPUTS = "Thư mục chứa phiếu của các xã (ghi đè [paths] inputs)."
@@ -20,7 +20,7 @@ HELP_OUTPUTS = "Thư mục ghi kết quả (ghi đè [paths] outputs)."
 
 
 def _load_config(config_path: str, inputs: str | None, outputs: str | None):
-    from .config import load
+    from pipeline.core.config import load
 
     cfg = load(Path(config_path))
     return cfg.with_paths(Path(inputs) if inputs else None, Path(outputs) if outputs else None)
@@ -64,7 +64,7 @@ def cli() -> None:
 @common_options
 def template(config_path: str, inputs: str | None, outputs: str | None) -> None:
     """Tạo mẫu phiếu trống và mẫu phiếu điền sẵn cho từng đơn vị (vào outputs/mau-phieu/)."""
-    from .form import write_templates
+    from pipeline.writers.form import write_templates
 
     cfg = _load_config(config_path, inputs, outputs)
     folder = cfg.outputs / "mau-phieu"
@@ -86,7 +86,7 @@ def _today_option(func):
 @_today_option
 def consolidate(config_path: str, inputs: str | None, outputs: str | None, today) -> None:
     """Tổng hợp mọi phiếu trong thư mục inputs/ thành sổ tổng hợp trong outputs/."""
-    from .run import consolidate as run_consolidate
+    from pipeline.app.run import consolidate as run_consolidate
 
     cfg = _load_config(config_path, inputs, outputs)
     click.echo(f"Đang tổng hợp phiếu trong {cfg.inputs} ...", err=True)
@@ -98,9 +98,9 @@ def consolidate(config_path: str, inputs: str | None, outputs: str | None, today
 @common_options
 def appraisal_form(config_path: str, inputs: str | None, outputs: str | None) -> None:
     """Lập phiếu thẩm định cho Hội đồng (outputs/tham-dinh/) từ các phiếu hiện có trong inputs/."""
-    from .appraisal import appraisal_path, write_appraisal_form
-    from .lock import run_lock
-    from .run import collect
+    from pipeline.app.appraisal import appraisal_path, write_appraisal_form
+    from pipeline.infra.lock import run_lock
+    from pipeline.app.run import collect
 
     cfg = _load_config(config_path, inputs, outputs)
     click.echo(f"Đang đọc phiếu trong {cfg.inputs} ...", err=True)
@@ -119,8 +119,8 @@ def appraisal_form(config_path: str, inputs: str | None, outputs: str | None) ->
 @common_options
 def demo(config_path: str, inputs: str | None, outputs: str | None) -> None:
     """Tạo phiếu mẫu của các đơn vị (dữ liệu giả), tổng hợp và chỉ ra sổ tổng hợp."""
-    from .demo import make_demo
-    from .run import consolidate as run_consolidate
+    from pipeline.app.demo import make_demo
+    from pipeline.app.run import consolidate as run_consolidate
 
     cfg = _load_config(config_path, inputs, outputs)
     demo_inputs = make_demo(cfg, cfg.demo / "inputs")
@@ -152,7 +152,7 @@ def _day(today) -> dt.date:
 
 
 def _summary(out, today: dt.date | None = None) -> None:
-    from .season import deadline_message
+    from pipeline.steps.season import deadline_message
 
     c = out.result.counts
     files = out.result.files
@@ -177,10 +177,10 @@ def _summary(out, today: dt.date | None = None) -> None:
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:
-    from .config import ConfigError
-    from .appraisal import AppraisalError
-    from .errors import NothingToDo, RunLocked
-    from .rules import RuleSetError
+    from pipeline.core.config import ConfigError
+    from pipeline.app.appraisal import AppraisalError
+    from pipeline.core.errors import NothingToDo, RunLocked
+    from pipeline.core.rules import RuleSetError
 
     return (ConfigError, RuleSetError, NothingToDo, RunLocked, AppraisalError)
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from pipeline import layout, rules
+from pipeline.core import layout
+from pipeline.core import rules
 
 YEAR = 2023
 UNIT_CODE = "14809"
@@ -51,7 +52,7 @@ def make_form(rule_set):
     """make_form(path, **overrides) -> Path of a filled form (values keyed by defined name)."""
 
     def make(path: Path, values: dict[str, Any] | None = None, unit=None) -> Path:
-        from pipeline.form import write_form
+        from pipeline.writers.form import write_form
 
         filled = filled_values(rule_set) if values is None else values
         return write_form(Path(path), rule_set, YEAR, unit=unit, values=filled, office_name="Phòng Tư pháp")

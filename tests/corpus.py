@@ -1,7 +1,7 @@
 """Bad input files, built by the tests (nothing binary is committed).
 
 Each builder writes one file and returns its path. They start from the real form
-(`pipeline.form.write_form`) and break it the way mail, USB sticks, other programs or a
+(`pipeline.writers.form.write_form`) and break it the way mail, USB sticks, other programs or a
 hostile sender would. Used by test_hostile.py, test_properties.py and test_integrity.py.
 """
 
@@ -19,8 +19,9 @@ from typing import Any, Callable
 import openpyxl
 
 from conftest import YEAR, filled_values
-from pipeline import layout, rules
-from pipeline.form import write_form
+from pipeline.core import layout
+from pipeline.core import rules
+from pipeline.writers.form import write_form
 from test_read import compound_file
 
 RULE_SET = rules.load("qd25-2021")
@@ -244,7 +245,7 @@ EXTRA_UNITS = [("90001", "Thử Nghiệm Một"), ("90002", "Thử Nghiệm Hai"
 def make_config(root: Path, *, max_file_mb: int = 20, extra_units: bool = True):
     """A copy of the repository's config.toml in `root` (optionally with more units and
     another size limit), loaded with inputs = root/inputs and outputs = root/outputs."""
-    from pipeline import config as config_mod
+    from pipeline.core import config as config_mod
 
     text = (REPO / "config.toml").read_text(encoding="utf-8")
     text = text.replace("max_file_mb = 20", f"max_file_mb = {max_file_mb}")

@@ -1,6 +1,6 @@
 """Build realistic RunResult objects for tests of the writers (and anyone else who needs one).
 
-`make_run()` scores each unit with the real engine (`pipeline.scoring.score_unit`), so the
+`make_run()` scores each unit with the real engine (`pipeline.steps.scoring.score_unit`), so the
 verdicts, reasons and provisional notes are exactly what a run would produce. Each unit of the
 repository's config.toml gets one scenario, in config order:
 
@@ -23,16 +23,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from pipeline import config as config_mod
-from pipeline import rules
-from pipeline.config import Config, Unit
-from pipeline.model import (
-    IGNORED, NOT_SUBMITTED, REJECTED, SUBMITTED, SUPERSEDED, UNUSABLE, USED,
-    FileRecord, IndicatorDetail, RunResult, UnitOutcome,
-)
-from pipeline.problems import Issue, issue
-from pipeline.rules import RuleSet
-from pipeline.scoring import APPRAISED, SELF_ASSESSED, IndicatorEntry, UnitEntries, score_unit
+from pipeline.core import config as config_mod
+from pipeline.core import rules
+from pipeline.core.config import Config, Unit
+from pipeline.core.model import IGNORED, NOT_SUBMITTED, REJECTED, SUBMITTED, SUPERSEDED, UNUSABLE, USED, FileRecord, IndicatorDetail, RunResult, UnitOutcome
+from pipeline.core.problems import Issue, issue
+from pipeline.core.rules import RuleSet
+from pipeline.core.verdict import APPRAISED, SELF_ASSESSED, IndicatorEntry, UnitEntries
+from pipeline.steps.scoring import score_unit
 
 REPO = Path(__file__).resolve().parents[1]
 INJECTION = '=HYPERLINK("http://x","y")'

@@ -11,10 +11,11 @@ import openpyxl
 from click.testing import CliRunner
 
 from conftest import filled_values
-from pipeline import config as config_mod
-from pipeline import layout, rules
+from pipeline.core import config as config_mod
+from pipeline.core import layout
+from pipeline.core import rules
 from pipeline.cli import cli
-from pipeline.form import write_form
+from pipeline.writers.form import write_form
 
 REPO = Path(__file__).resolve().parents[1]
 QD25 = rules.load("qd25-2021")

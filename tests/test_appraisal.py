@@ -12,10 +12,11 @@ import pytest
 
 from helpers_run import make_run
 from helpers_season import QD25, load, office, run_cli, table, texts, unit_form
-from pipeline import appraisal
-from pipeline.appraisal import AppraisalBook, AppraisedValue, apply_appraisal
-from pipeline.model import SUBMITTED
-from pipeline.scoring import APPRAISED, SELF_ASSESSED, IndicatorEntry, UnitEntries, score_unit
+from pipeline.app import appraisal
+from pipeline.app.appraisal import AppraisalBook, AppraisedValue, apply_appraisal
+from pipeline.core.model import SUBMITTED
+from pipeline.core.verdict import APPRAISED, SELF_ASSESSED, IndicatorEntry, UnitEntries
+from pipeline.steps.scoring import score_unit
 
 FORM = "tham-dinh/bim-son-2023-tham-dinh.xlsx"
 # Bắc Sơn self-assesses 97; the council lowers it to 78,5 (2.5 is banded: 2 -> 1).

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from conftest import filled_values
 
-from pipeline import config as config_mod
-from pipeline.crosscheck import cached_total_issues
-from pipeline.model import Located
-from pipeline.normalise import normalise
-from pipeline.read import read_workbook
-from pipeline.run import collect
+from pipeline.core import config as config_mod
+from pipeline.steps.crosscheck import cached_total_issues
+from pipeline.core.model import Located
+from pipeline.steps.normalise import normalise
+from pipeline.readers.read import read_workbook
+from pipeline.app.run import collect
 
 REPO = Path(__file__).resolve().parents[1]
 

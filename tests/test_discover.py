@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 
-from pipeline.discover import discover, human_size
-from pipeline.model import IGNORED, REJECTED
+from pipeline.readers.discover import discover, human_size
+from pipeline.core.model import IGNORED, REJECTED
 
 
 def _tree(root, files: dict[str, bytes]) -> None:

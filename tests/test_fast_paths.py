@@ -12,9 +12,9 @@ import pytest
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from pipeline import parallel
-from pipeline.read import _named_cell, _plain_defined_names, defined_names
-from pipeline.scoring import exact, exact_sum
+from pipeline.infra import parallel
+from pipeline.readers.read import _named_cell, _plain_defined_names, defined_names
+from pipeline.steps.scoring import exact, exact_sum
 
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 

@@ -9,11 +9,11 @@ import pytest
 
 from helpers_run import make_run
 from helpers_season import load, office, run_cli, texts, unit_form
-from pipeline import config as config_mod
-from pipeline.demo import make_demo
-from pipeline.model import AppraisalChange
-from pipeline.problems import issue
-from pipeline.report.feedback import SHEET, write_feedback_workbooks
+from pipeline.core import config as config_mod
+from pipeline.app.demo import make_demo
+from pipeline.core.model import AppraisalChange
+from pipeline.core.problems import issue
+from pipeline.writers.feedback import SHEET, write_feedback_workbooks
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +118,8 @@ def test_council_changes_in_feedback_but_not_its_workbook_problems(tmp_path):
 def test_feedback_on_two_cores_same_files_same_order(tmp_path, monkeypatch):
     """Written by forked workers, the feedback workbooks are the same files, byte for byte and in
     the same order, as written in one process."""
-    from pipeline import parallel
-    from pipeline.report import feedback
+    from pipeline.infra import parallel
+    from pipeline.writers import feedback
 
     if not parallel._can_fork():
         pytest.skip("workers are forked")

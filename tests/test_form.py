@@ -11,8 +11,11 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline import __version__, form, layout, rules
-from pipeline.config import Config, Unit
+from pipeline import __version__
+from pipeline.writers import form
+from pipeline.core import layout
+from pipeline.core import rules
+from pipeline.core.config import Config, Unit
 
 # xlsxwriter drops a validation whose prompt is too long with only a warning: make it fail.
 pytestmark = pytest.mark.filterwarnings("error")

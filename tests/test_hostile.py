@@ -22,10 +22,12 @@ import pytest
 
 import corpus
 from corpus import form, named_cell, nfd
-from pipeline import layout, run, safety
-from pipeline.model import REJECTED, SUBMITTED, SUPERSEDED, USED
-from pipeline.problems import CATALOGUE, ERROR, WARNING, display
-from pipeline.read import read_workbook, sniff
+from pipeline.core import layout
+from pipeline.app import run
+from pipeline.readers import safety
+from pipeline.core.model import REJECTED, SUBMITTED, SUPERSEDED, USED
+from pipeline.core.problems import CATALOGUE, ERROR, WARNING, display
+from pipeline.readers.read import read_workbook, sniff
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -212,7 +214,7 @@ class PanicException(BaseException):
 
 @pytest.mark.parametrize("error", [MemoryError(), PanicException("index out of bounds")])
 def test_a_crash_while_reading_one_file_is_contained_to_that_file(tmp_path, monkeypatch, error):
-    import pipeline.read as read
+    import pipeline.readers.read as read
 
     config = corpus.make_config(tmp_path)
     form(config.inputs / "bac-son.xlsx", "14809", "Bắc Sơn")
@@ -232,7 +234,7 @@ def test_a_crash_while_reading_one_file_is_contained_to_that_file(tmp_path, monk
 
 
 def test_interrupt_is_not_swallowed(tmp_path, monkeypatch, rule_set):
-    import pipeline.read as read
+    import pipeline.readers.read as read
 
     monkeypatch.setattr(read, "_read", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
@@ -244,8 +246,9 @@ def test_interrupt_is_not_swallowed(tmp_path, monkeypatch, rule_set):
 BOUNDED = r"""
 import json, resource, sys, time
 from pathlib import Path
-from pipeline import config as config_mod, run
-import pipeline.validate, great_expectations  # imports are not what is measured
+from pipeline.core import config as config_mod
+from pipeline.app import run
+import pipeline.steps.validate, great_expectations  # imports are not what is measured
 
 def peak_mb():
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

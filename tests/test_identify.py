@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import filled_values
 
-from pipeline import config as config_mod
-from pipeline.run import collect
+from pipeline.core import config as config_mod
+from pipeline.app.run import collect
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,9 +61,9 @@ def test_file_named_after_another_unit_is_flagged_and_duplicates_compared(tmp_pa
 def test_mentions_are_what_scanning_every_unit_finds():
     """The substring lookup finds the same first other unit as comparing the file name with
     every configured unit in turn (the obvious scan, quadratic at 10,000 units)."""
-    from pipeline.config import Unit
-    from pipeline.identify import _Mentions
-    from pipeline.values import strip_accents
+    from pipeline.core.config import Unit
+    from pipeline.steps.identify import _Mentions
+    from pipeline.steps.values import strip_accents
 
     units = [Unit("14809", "Bắc Sơn", "phường"), Unit("14812", "Ba Đình", "phường"), Unit("14815", "Sơn", "xã"),
              Unit("30001", "An", "xã"), Unit("30002", "Tân An", "xã"), Unit("30003", "An", "xã")]

@@ -27,9 +27,10 @@ import pytest
 
 import corpus
 from corpus import form
-from pipeline import lock, run
-from pipeline.errors import OutputInUse, RunLocked
-from pipeline.exports import FORMULA_START
+from pipeline.infra import lock
+from pipeline.app import run
+from pipeline.core.errors import OutputInUse, RunLocked
+from pipeline.writers.exports import FORMULA_START
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN_OUTPUTS = {"bim-son-2023-tong-hop.xlsx", "ket-qua.csv", "bim-son-2023-manifest.json"}
@@ -85,7 +86,7 @@ def test_inputs_are_never_touched(config):
 
 
 def test_writer_failing_midway_keeps_the_previous_outputs(config, monkeypatch):
-    from pipeline import report
+    from pipeline.writers import workbook as report
 
     run.consolidate(config)
     before = outputs_of(config.outputs)
@@ -102,7 +103,7 @@ def test_writer_failing_midway_keeps_the_previous_outputs(config, monkeypatch):
 
 
 def test_output_open_in_excel_is_a_clear_error(config, monkeypatch):
-    from pipeline.report import atomic
+    from pipeline.writers import atomic
 
     run.consolidate(config)
     before = outputs_of(config.outputs)
@@ -127,7 +128,7 @@ def test_output_open_in_excel_is_a_clear_error(config, monkeypatch):
 HOLD = """
 import sys
 from pathlib import Path
-from pipeline.lock import run_lock
+from pipeline.infra.lock import run_lock
 with run_lock(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.read()
@@ -234,7 +235,8 @@ def refuse(*args, **kwargs):
 socket.socket.connect = socket.socket.connect_ex = refuse
 socket.create_connection = socket.getaddrinfo = refuse
 from pathlib import Path
-from pipeline import config as config_mod, run
+from pipeline.core import config as config_mod
+from pipeline.app import run
 config = config_mod.load(Path(sys.argv[1])).with_paths(Path(sys.argv[2]), Path(sys.argv[3]))
 out = run.consolidate(config)
 print(out.result.counts["usable"], os.environ["GX_ANALYTICS_ENABLED"], attempts, out.workbook.exists())

@@ -9,11 +9,12 @@ import math
 import pandas as pd
 import pytest
 
-from pipeline import layout, values
-from pipeline.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
-from pipeline.model import Located, Submission
-from pipeline.normalise import normalise
-from pipeline.read import read_workbook
+from pipeline.core import layout
+from pipeline.steps import values
+from pipeline.steps.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
+from pipeline.core.model import Located, Submission
+from pipeline.steps.normalise import normalise
+from pipeline.readers.read import read_workbook
 
 BAD = "invalid"  # expected result of a value that was typed but cannot be understood
 
@@ -235,7 +236,7 @@ def test_form_read_and_normalised_end_to_end(tmp_path, make_form, rule_set, fill
 def test_parsed_in_the_reading_worker_is_what_normalise_would_make(tmp_path, make_form, rule_set, filled):
     """The workers parse each file where they read it and send back only the rows; the frames
     and problems must be exactly what parsing the raw cells in the main process gives."""
-    from pipeline.run import read_and_parse
+    from pipeline.app.run import read_and_parse
 
     path = make_form(tmp_path / "f.xlsx", dict(filled, diem_1_2="6,5", diem_2_1="sáu", ngay_bao_cao="32/13/2024"))
     raw, _ = read_workbook(path, "f.xlsx", rule_set)

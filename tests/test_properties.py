@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import corpus
-from pipeline import form as form_mod
-from pipeline import run
-from pipeline.model import IGNORED, REJECTED, SUBMITTED, SUPERSEDED, USED
+from pipeline.writers import form as form_mod
+from pipeline.app import run
+from pipeline.core.model import IGNORED, REJECTED, SUBMITTED, SUPERSEDED, USED
 
 # Each example is one run of four damaged files (plus a good one): the run's fixed cost
 # (great-expectations, ~1 s) is paid once per example, not once per file.

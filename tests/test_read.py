@@ -10,10 +10,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from pipeline import layout
-from pipeline.model import Located
-from pipeline.problems import issue
-from pipeline.read import a1, col_letter, defined_names, parse_a1, read_workbook, sniff
+from pipeline.core import layout
+from pipeline.core.model import Located
+from pipeline.core.problems import issue
+from pipeline.readers.read import a1, col_letter, defined_names, parse_a1, read_workbook, sniff
 
 
 

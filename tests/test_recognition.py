@@ -10,10 +10,10 @@ import pytest
 
 from helpers_run import make_run
 from helpers_season import load, table, texts
-from pipeline import rules
-from pipeline.config import Signature
-from pipeline.report import write_workbook
-from pipeline.report.recognition import SHEET
+from pipeline.core import rules
+from pipeline.core.config import Signature
+from pipeline.writers.workbook import write_workbook
+from pipeline.writers.recognition import SHEET
 
 
 def lists(ws) -> dict[str, list[dict]]:

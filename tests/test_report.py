@@ -14,12 +14,12 @@ import openpyxl
 import pytest
 
 from helpers_run import INJECTION, make_run
-from pipeline import report
-from pipeline.config import Unit
-from pipeline.exports import write_manifest, write_results_csv
-from pipeline.model import FileRecord, REJECTED
-from pipeline.problems import issue
-from pipeline.report import write_unit_workbooks, write_workbook
+from pipeline.writers import workbook as report
+from pipeline.core.config import Unit
+from pipeline.writers.exports import write_manifest, write_results_csv
+from pipeline.core.model import FileRecord, REJECTED
+from pipeline.core.problems import issue
+from pipeline.writers.workbook import write_unit_workbooks, write_workbook
 
 FIXED = ["Tổng hợp", "Chỉ tiêu", "Lỗi dữ liệu", "Hồ sơ"]
 SEASON = ["Đôn đốc", "Danh sách công nhận"]  # before the unit sheets; "Thẩm định" once appraised
@@ -224,7 +224,7 @@ def test_unit_formats_do_not_outlive_their_workbook(tmp_path, run):
     every cell of every sheet)."""
     import gc
 
-    from pipeline.report import unit
+    from pipeline.writers import unit
 
     write_workbook(run, tmp_path / "a.xlsx")
     write_unit_workbooks(run, tmp_path / "don-vi")
@@ -233,8 +233,8 @@ def test_unit_formats_do_not_outlive_their_workbook(tmp_path, run):
 
 
 def test_problems_by_row_is_row_issues_for_every_row():
-    from pipeline.problems import Issue
-    from pipeline.report.unit import _problems_by_row, row_issues
+    from pipeline.core.problems import Issue
+    from pipeline.writers.unit import _problems_by_row, row_issues
 
     issues = (
         Issue("A", "error", "Điểm chỉ tiêu 2.1 là 9.", indicator="2.1"),
@@ -359,7 +359,7 @@ def test_failed_write_keeps_previous_file(tmp_path, run, monkeypatch):
 def test_failed_csv_keeps_previous_file(tmp_path, run, monkeypatch):
     path = write_results_csv(run, tmp_path / "ket-qua.csv")
     before = path.read_bytes()
-    monkeypatch.setattr("pipeline.exports._csv_row", lambda *a: 1 / 0)
+    monkeypatch.setattr("pipeline.writers.exports._csv_row", lambda *a: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         write_results_csv(run, path)
     assert path.read_bytes() == before
@@ -427,7 +427,7 @@ def _members(path: Path) -> dict[str, bytes]:
 def _workbook(path: Path):
     import xlsxwriter
 
-    from pipeline.report import style
+    from pipeline.writers import style
 
     wb = xlsxwriter.Workbook(str(path), style.workbook_options())
     wb.set_properties({"created": dt.datetime(2024, 1, 15, 8, 30)})
@@ -467,7 +467,7 @@ def _every_kind_of_cell(ws, fmt) -> None:
 
 
 def test_fast_sheet_writes_exactly_what_xlsxwriter_writes(tmp_path):
-    from pipeline.report import style
+    from pipeline.writers import style
 
     if not style.FAST_SHEETS:
         pytest.skip("xlsxwriter version not checked: stock worksheets are used")
@@ -507,7 +507,7 @@ def _odd_values():
 
 
 def test_put_row_is_put_cell_by_cell(tmp_path):
-    from pipeline.report import style
+    from pipeline.writers import style
 
     values = PUT_VALUES + _odd_values()
     out = []
@@ -532,7 +532,7 @@ def test_put_row_is_put_cell_by_cell(tmp_path):
 
 def test_write_table_col_fmt_is_cell_fmt(tmp_path):
     """Extra pieces per column and row (col_fmt) are the same cells as asking cell_fmt per cell."""
-    from pipeline.report import style
+    from pipeline.writers import style
 
     cols = [style.Col("Mã", ("center",)), style.Col("Tên", wrap=True, min=8, max=12),
             style.Col("Điểm", ("pts",)), style.Col("Ghi chú", ("small",), wrap=True, min=6, max=10)]
@@ -557,7 +557,7 @@ def test_write_table_col_fmt_is_cell_fmt(tmp_path):
 
 
 def test_widest_text_is_the_widest_text_width():
-    from pipeline.report.style import Col, text_width, widest_text
+    from pipeline.writers.style import Col, text_width, widest_text
 
     columns = [["a", "bcd", ""], ["dòng 1\ndòng dài 2", "x"], [1.5, None, 123.456], [None, None], [1, 22, 333],
                [True, 5], [dt.date(2024, 1, 1), "ab"], [dt.datetime(2024, 1, 1), None], ["a", 1.0, None, 12]]
@@ -578,7 +578,7 @@ def test_formats_ignore_empty_pieces_and_are_shared(tmp_path):
 def test_gc_paused_restores_the_collector():
     import gc
 
-    from pipeline.report.style import gc_paused
+    from pipeline.writers.style import gc_paused
 
     @gc_paused
     def inside():

@@ -26,14 +26,15 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipeline import config as config_mod
-from pipeline import layout, rules
-from pipeline.form import write_form
-from pipeline.frames import declaration_columns
-from pipeline.normalise import normalise
-from pipeline.problems import ERROR, Issue
-from pipeline.read import read_workbook
-from pipeline.run import collect
+from pipeline.core import config as config_mod
+from pipeline.core import layout
+from pipeline.core import rules
+from pipeline.writers.form import write_form
+from pipeline.steps.frames import declaration_columns
+from pipeline.steps.normalise import normalise
+from pipeline.core.problems import ERROR, Issue
+from pipeline.readers.read import read_workbook
+from pipeline.app.run import collect
 
 pytestmark = pytest.mark.libreoffice
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import config, rules
+from pipeline.core import config
+from pipeline.core import rules
 
 REPO = Path(__file__).resolve().parents[1]
 QD25_FILE = rules.resolve("qd25-2021")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import rules
-from pipeline.scoring import APPRAISED, IndicatorEntry, UnitEntries, score_unit
+from pipeline.core import rules
+from pipeline.core.verdict import APPRAISED, IndicatorEntry, UnitEntries
+from pipeline.steps.scoring import score_unit
 
 QD25 = rules.load("qd25-2021")
 

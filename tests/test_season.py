@@ -10,10 +10,10 @@ import pytest
 
 from helpers_run import make_run
 from helpers_season import load, office, run_cli, table, texts, unit_form
-from pipeline import season
-from pipeline.exports import write_results_csv
-from pipeline.model import PreviousResult
-from pipeline.report import write_workbook
+from pipeline.steps import season
+from pipeline.writers.exports import write_results_csv
+from pipeline.core.model import PreviousResult
+from pipeline.writers.workbook import write_workbook
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,7 @@ def test_missing_previous_results_is_a_warning(tmp_path):
 
 
 def test_config_checks_the_new_sections(tmp_path):
-    from pipeline.config import ConfigError, load as load_config
+    from pipeline.core.config import ConfigError, load as load_config
 
     cfg = office(tmp_path, '[signature]\nsigner_name = 12\nsomething = "x"\n\n[previous]\nyear = "2022"')
     with pytest.raises(ConfigError) as err:

@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import config as config_mod
-from pipeline import layout, rules, scoring
-from pipeline.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
-from pipeline.validate import derive_cover, derive_indicators, load_suite, validate
+from pipeline.core import config as config_mod
+from pipeline.core import layout
+from pipeline.core import rules
+from pipeline.steps import scoring
+from pipeline.steps.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
+from pipeline.steps.validate import derive_cover, derive_indicators, load_suite, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 RULE_SET = rules.load("qd25-2021")
@@ -417,6 +419,6 @@ def test_validation_makes_no_network_connection():
 
 
 def test_importing_validate_does_not_import_great_expectations():
-    code = "import sys, pipeline.validate; print('great_expectations' in sys.modules)"
+    code = "import sys, pipeline.steps.validate; print('great_expectations' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -1,0 +1,330 @@
+"""The consolidation pipeline, wired end to end:
+
+    discover -> read -> normalise -> validate -> identify -> score -> aggregate -> write
+
+Each step is a function of the previous step's data; this module only wires them and is the
+one place that knows the order. I/O happens in discover/read (inputs) and write (outputs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from pipeline import __version__
+from pipeline.infra.collector import without_collector
+from pipeline.core.config import Config
+from pipeline.steps.crosscheck import banded_points_issues, cached_total_issues
+from pipeline.readers.discover import discover, sha256_file
+from pipeline.core.errors import NothingToDo
+from pipeline.steps.frames import declaration_columns
+from pipeline.steps.identify import identify
+from pipeline.infra.lock import run_lock
+from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, SUPERSEDED, UNUSABLE, USED, FileRecord, IndicatorDetail, RunResult, UnitOutcome
+from pipeline.steps.normalise import frame_records, normalise, parsed_only
+from pipeline.core.problems import Issue, issue
+from pipeline.infra.parallel import read_all
+from pipeline.readers.read import read_workbook
+from pipeline.core.rules import RuleSet
+from pipeline.core.verdict import IndicatorEntry, UnitEntries
+from pipeline.steps.scoring import score_unit
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RunOutputs:
+    result: RunResult
+    workbook: Path
+    csv: Path
+    manifest: Path
+    unit_folder: Path | None
+    feedback: list[Path] | None = None  # one workbook per unit that sent something (outputs/phan-hoi/)
+
+
+def consolidate(config: Config, progress: Progress | None = None) -> RunOutputs:
+    """Run the whole pipeline on config.inputs and write every output to config.outputs.
+    Holds the outputs folder's lock for the whole run, so two runs never interleave."""
+    with run_lock(config.outputs):
+        result = collect(config, progress)
+        return write_outputs(config, result)
+
+
+@without_collector  # a run's objects live until its end and make no cycles (collector.py)
+def collect(config: Config, progress: Progress | None = None) -> RunResult:
+    """Everything up to (not including) writing: a pure-as-possible RunResult."""
+    if not config.inputs.is_dir():
+        raise NothingToDo(f"Không có thư mục hồ sơ {config.inputs}. Tạo thư mục, chép phiếu của các xã vào đó "
+                          "(hoặc chạy 'make demo' để thử với dữ liệu mẫu).")
+    rule_set = config.load_rule_set()
+    candidates, records, issues = discover(config.inputs, config.max_file_bytes)
+    if not candidates and not records:
+        raise NothingToDo(f"Thư mục {config.inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
+                          "Chạy 'make template' để tạo mẫu phiếu gửi các xã, hoặc 'make demo' để thử.")
+
+    submissions, read_rejected = [], {}
+    # On every core when there are enough files to pay for it; results come back in order.
+    read = read_all([(c.path, c.rel) for c in candidates], rule_set, read_and_parse)
+    for n, (cand, (sub, found)) in enumerate(zip(candidates, read, strict=True), start=1):
+        issues.extend(found)
+        if sub is None:
+            read_rejected[cand.rel] = _first_error(found)
+        else:
+            submissions.append(sub)
+        if progress:
+            progress(n, len(candidates))
+
+    # The council's appraisal workbooks are recognised by their metadata and set aside here.
+    from pipeline.app.appraisal import apply_appraisal, split_appraisals
+
+    submissions, read_rejected, issues, appraisals = split_appraisals(
+        candidates, submissions, read_rejected, issues, rule_set, config)
+    issues.extend(appraisals.issues)
+    records = [*records, *appraisals.records]
+    all_candidates, candidates = candidates, [c for c in candidates if c.rel not in appraisals.files]
+
+    cover, indicators, parse_issues = normalise(submissions, rule_set)
+    issues.extend(parse_issues)
+    issues.extend(cached_total_issues(submissions, indicators))
+    del submissions  # the raw cells are in the frames now: ~40 KB a file, gigabytes nationally
+
+    from pipeline.steps.validate import validate  # loads great-expectations: only when there is something to check
+
+    checked = validate(cover, indicators, rule_set, config)
+    issues.extend(checked.issues)
+    rejected = {**read_rejected, **checked.rejected_files}
+
+    modified = {c.rel: c.modified for c in candidates}
+    hashes = {c.rel: c.sha256 for c in candidates}
+    ident = identify(cover, indicators, config, rejected, modified, hashes)
+    issues.extend(ident.issues)
+    rejected.update(ident.rejected)
+
+    units = _outcomes(config, rule_set, cover, indicators, ident.used, checked.unusable_rows, rejected)
+    issues.extend(i for u in units if u.verdict for i in banded_points_issues(u.file, u.verdict, indicators, u.unit.code))
+    units, appraisal_issues = apply_appraisal(units, appraisals.book, rule_set)
+    issues.extend(appraisal_issues)
+    issues.extend(_run_level_issues(config, units))
+    from pipeline.steps.season import load_previous
+
+    previous, previous_year, previous_issues = load_previous(config)
+    issues.extend(previous_issues)
+    files = _register(candidates, records, cover, ident.used, ident.superseded, rejected)
+    issues = sorted(_with_units(issues, cover), key=_issue_order)
+    return RunResult(
+        config=config,
+        rule_set=rule_set,
+        units=tuple(_attach_issues(units, issues)),
+        files=tuple(files),
+        issues=tuple(issues),
+        generated_at=_as_of(all_candidates, config),
+        tool_version=__version__,
+        appraisal_file=appraisals.book.file if appraisals.book else "",
+        previous=previous,
+        previous_year=previous_year,
+    )
+
+
+def read_and_parse(path: Path, rel: str, rule_set: RuleSet) -> tuple:
+    """One file read and its rows parsed, where it is read (a worker, when there are many):
+    the parsing runs on every core and only the parsed rows travel back."""
+    sub, found = read_workbook(path, rel, rule_set)
+    return (None if sub is None else parsed_only(sub, rule_set)), found
+
+
+# ------------------------------------------------------------------ per unit
+
+
+def _outcomes(config: Config, rule_set: RuleSet, cover: pd.DataFrame, indicators: pd.DataFrame,
+              used: dict[str, str], unusable: frozenset, rejected: dict[str, str]) -> list[UnitOutcome]:
+    cover_by_file = {r["file"]: r for r in frame_records(cover)}
+    rows_by_file: dict[str, list[dict]] = {}
+    for r in frame_records(indicators[list(_SCORED_COLUMNS)]):  # only what scoring and details use
+        rows_by_file.setdefault(r["file"], []).append(r)
+    tried = _files_naming_units(cover, rejected)
+    out = []
+    for unit in config.units:
+        file = used.get(unit.code)
+        if file is None:
+            status = UNUSABLE if unit.code in tried else NOT_SUBMITTED
+            out.append(UnitOutcome(unit=unit, status=status))
+            continue
+        head = cover_by_file[file]
+        rows = rows_by_file.get(file, [])
+        entries = {r["code"]: _entry(r, (file, r["code"]) not in unusable) for r in rows}
+        declarations = {d.key: _bool(head[declaration_columns(d.key)[0]]) for d in rule_set.conditions.declarations}
+        scored = UnitEntries(entries, declarations)
+        verdict = score_unit(rule_set, scored)
+        report = head["report_date"]
+        report_date = None if pd.isna(report) else pd.Timestamp(report).date()
+        out.append(UnitOutcome(
+            unit=unit, status=SUBMITTED, file=file, report_date=report_date,
+            days_late=(report_date - config.deadline).days if report_date else None,
+            contact_name=head["contact_name"], contact_phone=head["phone"],
+            verdict=verdict, details={r["code"]: _detail(r) for r in rows}, entries=scored,
+        ))
+    return out
+
+
+_SCORED_COLUMNS = ("file", "code", "points", "not_applicable", "numerator", "denominator", "passed",
+                   "figures", "evidence", "note")
+
+
+def _files_naming_units(cover: pd.DataFrame, rejected: dict[str, str]) -> set[str]:
+    return {r["unit_code"] for r in frame_records(cover) if r["file"] in rejected and r["unit_code"]}
+
+
+def _entry(row: dict, usable: bool) -> IndicatorEntry:
+    return IndicatorEntry(
+        code=row["code"], points=_num(row["points"]), not_applicable=bool(row["not_applicable"]),
+        numerator=_num(row["numerator"]), denominator=_num(row["denominator"]),
+        passed=_bool(row["passed"]), usable=usable,
+    )
+
+
+def _detail(row: dict) -> IndicatorDetail:
+    return IndicatorDetail(
+        figures=row["figures"], evidence=row["evidence"], note=row["note"],
+        numerator=_num(row["numerator"]), denominator=_num(row["denominator"]),
+        entered_points=_num(row["points"]), not_applicable=bool(row["not_applicable"]),
+    )
+
+
+def _num(x) -> float | None:
+    # None, <NA> and NaN (x != x) are "no value"; called for every cell of every row.
+    if x is None or x is pd.NA or x != x:
+        return None
+    return float(x)
+
+
+def _bool(x) -> bool | None:
+    if x is None or x is pd.NA or x != x:
+        return None
+    return bool(x)
+
+
+def _run_level_issues(config: Config, units: list[UnitOutcome]) -> list[Issue]:
+    deadline = config.deadline.strftime("%d/%m/%Y")
+    out = []
+    for u in units:
+        if u.status == NOT_SUBMITTED:
+            out.append(issue("UNIT_NOT_SUBMITTED", unit=u.unit.code, deadline=deadline))
+        elif u.days_late and u.days_late > 0:
+            out.append(issue("SUBMITTED_LATE", file=u.file, unit=u.unit.code,
+                             value=u.report_date.strftime("%d/%m/%Y"), deadline=deadline))
+    return out
+
+
+# ------------------------------------------------------------------ register and issues
+
+
+def _register(candidates, records: list[FileRecord], cover: pd.DataFrame, used: dict[str, str],
+              superseded: dict[str, str], rejected: dict[str, str]) -> list[FileRecord]:
+    heads = {r["file"]: r for r in frame_records(cover)}
+    used_files = set(used.values())
+    out = list(records)  # ignored / rejected-before-reading, from discover
+    for c in candidates:
+        head = heads.get(c.rel, {})
+        if c.rel in rejected:
+            status, note = REJECTED, rejected[c.rel]
+        elif c.rel in superseded:
+            status, note = SUPERSEDED, f"thay bằng {superseded[c.rel]}"
+        elif c.rel in used_files:
+            status, note = USED, ""
+        else:
+            status, note = REJECTED, "không xác định được đơn vị"
+        report = head.get("report_date")
+        out.append(FileRecord(
+            path=c.rel, size=c.size, sha256=c.sha256, modified=c.modified, status=status,
+            unit_code=head.get("unit_code", ""), template_version=head.get("meta_template_version", ""),
+            report_date=None if report is None or pd.isna(report) else pd.Timestamp(report).date(),
+            note=note, contact_name=_text(head.get("contact_name")), contact_phone=_text(head.get("phone")),
+        ))
+    return sorted(out, key=lambda f: f.path)
+
+
+def _text(x) -> str:
+    return x if isinstance(x, str) else ""
+
+
+def _with_units(issues: list[Issue], cover: pd.DataFrame) -> list[Issue]:
+    """Stamp each file's unit code on its issues, so every sheet can group them by unit."""
+    unit_of = {r["file"]: r["unit_code"] for r in frame_records(cover)}
+    return [i if i.unit or not i.file else i.located(unit=unit_of.get(i.file, "")) for i in issues]
+
+
+def _attach_issues(units: list[UnitOutcome], issues: list[Issue]) -> list[UnitOutcome]:
+    """Each unit gets its own issues, in the run's (already sorted) order."""
+    by_unit: dict[str, list[Issue]] = {}
+    for i in issues:
+        if i.unit:
+            by_unit.setdefault(i.unit, []).append(i)
+    return [replace(u, issues=tuple(by_unit.get(u.unit.code, ()))) for u in units]
+
+
+def _issue_order(i: Issue) -> tuple:
+    return (i.file, i.sheet, _cell_key(i.cell), i.code, i.message)
+
+
+def _cell_key(cell: str) -> tuple:
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, len(letters), letters)
+
+
+def _first_error(found: list[Issue]) -> str:
+    return next((i.message for i in found if i.severity == "error"), "không đọc được")
+
+
+def _as_of(candidates, config: Config) -> dt.datetime:
+    """The time the data describes: the newest input file. Same inputs, same outputs, byte for
+    byte; SOURCE_DATE_EPOCH overrides it (reproducible-builds convention)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    if candidates:
+        return max(c.modified for c in candidates).replace(microsecond=0)
+    return dt.datetime.combine(config.deadline, dt.time())
+
+
+# ------------------------------------------------------------------ writing
+
+
+def output_paths(config: Config) -> dict[str, Path]:
+    stem = f"{config.slug}-{config.year}"
+    return {
+        "workbook": config.outputs / f"{stem}-tong-hop.xlsx",
+        "csv": config.outputs / "ket-qua.csv",
+        "manifest": config.outputs / f"{stem}-manifest.json",
+        "units": config.outputs / "don-vi",
+        "feedback": config.outputs / "phan-hoi",
+    }
+
+
+@without_collector
+def write_outputs(config: Config, result: RunResult) -> RunOutputs:
+    from pipeline.writers.exports import write_manifest, write_results_csv
+    from pipeline.writers.workbook import write_unit_workbooks, write_workbook
+
+    paths = output_paths(config)
+    config.outputs.mkdir(parents=True, exist_ok=True)
+    per_unit_sheets = len(result.units) <= config.per_unit_sheets_max
+    unit_folder = None
+    if not per_unit_sheets:
+        write_unit_workbooks(result, paths["units"])
+        unit_folder = paths["units"]
+    write_workbook(result, paths["workbook"], per_unit_sheets=per_unit_sheets)
+    write_results_csv(result, paths["csv"])
+    write_manifest(result, paths["manifest"], sha256_file(config.source_file),
+                   sha256_file(Path(result.rule_set.source_file)))
+    from pipeline.writers.feedback import write_feedback_workbooks
+
+    feedback = write_feedback_workbooks(result, paths["feedback"])
+    return RunOutputs(result, paths["workbook"], paths["csv"], paths["manifest"], unit_folder, feedback)
+
+

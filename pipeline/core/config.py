@@ -1,0 +1,265 @@
+"""config.toml: the office, the year, the rule set, the units, the paths.
+
+Loaded into a frozen object and checked on load. Every problem found is reported at once,
+one line each, so the office fixes the file in one go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.core import rules
+
+UNIT_KINDS = ("xã", "phường", "thị trấn")
+
+
+class ConfigError(ValueError):
+    def __init__(self, file: str, problems: list[str]):
+        self.file, self.problems = file, problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"Tệp cấu hình {file} có {len(problems)} lỗi:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    kind: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.kind.capitalize()} {self.name}"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The signature block of the recognition list ([signature] in config.toml, all optional)."""
+
+    authority: str = ""  # 'Ủy ban nhân dân thị xã Bỉm Sơn': who decides (default from [office] area)
+    signer_title: str = "CHỦ TỊCH"
+    signer_name: str = ""
+    place: str = ""  # 'Bỉm Sơn' on the place-and-date line (default from [office] area)
+    decision: str = ""  # 'số 125/QĐ-UBND ngày 05/02/2024' once the decision has a number
+
+
+@dataclass(frozen=True)
+class Config:
+    office_name: str
+    area: str
+    area_code: str
+    province: str
+    province_code: str
+    slug: str
+    year: int
+    rule_set_name: str
+    deadline: dt.date
+    inputs: Path
+    outputs: Path
+    demo: Path
+    max_file_bytes: int
+    per_unit_sheets_max: int
+    units: tuple[Unit, ...]
+    source_file: Path
+    base_dir: Path
+    signature: Signature = Signature()
+    previous_results: Path | None = None  # last year's outputs folder or its ket-qua.csv ([previous] results)
+    previous_year: int | None = None
+
+    def unit(self, code: str) -> Unit | None:
+        return self._units_by_code.get(code)
+
+    @functools.cached_property
+    def _units_by_code(self) -> dict[str, Unit]:
+        # A dict, not a scan: identify looks up every file's unit (10,000 x 10,000 nationally).
+        found: dict[str, Unit] = {}
+        for u in self.units:
+            found.setdefault(u.code, u)  # the first, as the scan gave (load() refuses duplicates anyway)
+        return found
+
+    def load_rule_set(self) -> rules.RuleSet:
+        return rules.load(self.rule_set_name, self.base_dir)
+
+    def with_paths(self, inputs: Path | None = None, outputs: Path | None = None) -> Config:
+        from dataclasses import replace
+
+        return replace(self, inputs=inputs or self.inputs, outputs=outputs or self.outputs)
+
+
+_SECTIONS = {
+    "office": ({"name", "area", "area_code", "province", "province_code", "slug"}, set()),
+    "assessment": ({"year", "rule_set", "deadline"}, set()),
+    "paths": ({"inputs", "outputs"}, {"demo"}),
+    "limits": (set(), {"max_file_mb", "per_unit_sheets_max"}),
+    "signature": (set(), {"authority", "signer_title", "signer_name", "place", "decision"}),
+    "previous": (set(), {"results", "year"}),
+}
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def load(path: Path) -> Config:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(str(path), ["không tìm thấy tệp cấu hình"])
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), ["tệp phải lưu bằng mã UTF-8"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), [f"sai cú pháp TOML: {exc}"]) from None
+    return parse(data, path)
+
+
+def parse(data: dict[str, Any], path: Path) -> Config:
+    problems: list[str] = []
+    base = path.resolve().parent
+
+    for section, (required, optional) in _SECTIONS.items():
+        table = data.get(section)
+        if table is None:
+            if required:
+                problems.append(f"thiếu mục [{section}]")
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"[{section}] phải là một mục (bảng)")
+            continue
+        for key in sorted(set(table) - required - optional):
+            problems.append(f"[{section}] {key}: khóa không được biết (gõ sai tên?)")
+        for key in sorted(required - set(table)):
+            problems.append(f"[{section}] {key}: thiếu khóa bắt buộc")
+    for key in sorted(set(data) - set(_SECTIONS) - {"units"}):
+        problems.append(f"[{key}]: mục không được biết")
+
+    def get(section: str, key: str, default: Any = None) -> Any:
+        table = data.get(section)
+        return table.get(key, default) if isinstance(table, dict) else default
+
+    def text(section: str, key: str, default: str | None = None) -> str:
+        value = get(section, key, default)
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"[{section}] {key}: phải là chữ, không để trống")
+            return ""
+        return nfc(value)
+
+    def whole(section: str, key: str, default: int, low: int, high: int) -> int:
+        value = get(section, key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            problems.append(f"[{section}] {key}: phải là số nguyên từ {low} đến {high}, gặp {value!r}")
+            return default
+        return value
+
+    year = whole("assessment", "year", 0, 2000, 2100) if get("assessment", "year") is not None else 0
+    deadline = get("assessment", "deadline")
+    if deadline is not None and not isinstance(deadline, dt.date) or isinstance(deadline, dt.datetime):
+        problems.append(f"[assessment] deadline: phải là ngày dạng YYYY-MM-DD (không có ngoặc kép), gặp {deadline!r}")
+        deadline = None
+    if isinstance(deadline, dt.date) and year and not year < deadline.year <= year + 1:
+        problems.append(f"[assessment] deadline: {deadline.isoformat()} không thuộc năm {year} hoặc {year + 1}")
+
+    rule_set_name = text("assessment", "rule_set")
+    if rule_set_name:
+        try:
+            rs = rules.load(rule_set_name, base)
+            if year and not rs.applies_to(year):
+                last = rs.last_year or "nay"
+                problems.append(
+                    f"[assessment] rule_set: bộ tiêu chí {rs.id} áp dụng cho năm {rs.first_year}–{last}, không cho năm {year}"
+                )
+        except rules.RuleSetError as exc:
+            problems.append(f"[assessment] rule_set: {exc}")
+
+    slug = text("office", "slug")
+    if slug and not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):
+        problems.append(f"[office] slug: chỉ gồm chữ không dấu, số và dấu '-', gặp {slug!r}")
+
+    units = _units(data.get("units"), problems)
+
+    paths = {}
+    for key, default in (("inputs", "inputs"), ("outputs", "outputs"), ("demo", "demo")):
+        value = text("paths", key, default)
+        paths[key] = (base / value) if value else base / default
+
+    def optional_text(section: str, key: str, default: str) -> str:
+        value = get(section, key)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            problems.append(f"[{section}] {key}: phải là chữ trong ngoặc kép, gặp {value!r}")
+            return default
+        return nfc(value) or default
+
+    signature = Signature(**{key: optional_text("signature", key, default)
+                             for key, default in Signature().__dict__.items()})
+    previous = optional_text("previous", "results", "")
+    previous_year = get("previous", "year")
+    if previous_year is not None:
+        previous_year = whole("previous", "year", 0, 2000, 2100) or None
+
+    if problems:
+        raise ConfigError(str(path), problems)
+    return Config(
+        office_name=text("office", "name"),
+        area=text("office", "area"),
+        area_code=str(get("office", "area_code")),
+        province=text("office", "province"),
+        province_code=str(get("office", "province_code")),
+        slug=slug,
+        year=year,
+        rule_set_name=rule_set_name,
+        deadline=deadline,
+        inputs=paths["inputs"],
+        outputs=paths["outputs"],
+        demo=paths["demo"],
+        max_file_bytes=whole("limits", "max_file_mb", 20, 1, 1024) * 1024 * 1024,
+        per_unit_sheets_max=whole("limits", "per_unit_sheets_max", 300, 0, 100_000),
+        units=units,
+        source_file=path,
+        base_dir=base,
+        signature=signature,
+        previous_results=(base / previous) if previous else None,
+        previous_year=previous_year or (year - 1 if previous and year else None),
+    )
+
+
+def _units(raw: Any, problems: list[str]) -> tuple[Unit, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append("[[units]]: cần ít nhất một đơn vị")
+        return ()
+    units: list[Unit] = []
+    seen: set[str] = set()
+    for n, item in enumerate(raw, start=1):
+        where = f"[[units]] thứ {n}"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: phải là một mục")
+            continue
+        for key in sorted(set(item) - {"code", "name", "kind"}):
+            problems.append(f"{where} {key}: khóa không được biết")
+        code = item.get("code")
+        if isinstance(code, int) and not isinstance(code, bool):
+            code = f"{code:05d}"
+        if not isinstance(code, str) or not code.isdigit():
+            problems.append(f"{where} code: mã đơn vị phải là dãy số (ví dụ \"14809\"), gặp {code!r}")
+            continue
+        if code in seen:
+            problems.append(f"{where} code: mã {code} bị lặp")
+        seen.add(code)
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"{where} name: thiếu tên đơn vị")
+            continue
+        kind = nfc(str(item.get("kind", "")))
+        if kind not in UNIT_KINDS:
+            problems.append(f"{where} kind: phải là một trong {', '.join(UNIT_KINDS)}, gặp {item.get('kind')!r}")
+            continue
+        units.append(Unit(code=code, name=nfc(name), kind=kind))
+    return tuple(units)

@@ -1,0 +1,100 @@
+"""What scoring takes and gives: one unit's entries and its verdict (plain frozen records).
+
+They live here, below every layer, because the run's model (`model.UnitOutcome`) carries them
+and readers, steps and writers all read them; the engine that makes them is `steps.scoring`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+SELF_ASSESSED = "tu_cham"
+APPRAISED = "tham_dinh"
+SOURCE_LABEL = {SELF_ASSESSED: "tự chấm", APPRAISED: "thẩm định"}
+
+
+@dataclass(frozen=True)
+class IndicatorEntry:
+    """What a unit entered for one indicator (already parsed and validated)."""
+
+    code: str
+    points: float | None = None
+    not_applicable: bool = False
+    numerator: float | None = None
+    denominator: float | None = None
+    passed: bool | None = None  # pass/fail rule sets
+    usable: bool = True  # False when validation rejected this row
+    source: str = SELF_ASSESSED
+
+
+@dataclass(frozen=True)
+class UnitEntries:
+    indicators: Mapping[str, IndicatorEntry]
+    declarations: Mapping[str, bool | None]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    code: str
+    criterion: str
+    max: float
+    points: float
+    basis: str  # how the points were obtained, in Vietnamese
+    source: str
+    passed: bool | None = None  # pass/fail rule sets, or points == max for point sets
+    rate: float | None = None
+    entered_points: float | None = None
+    counted_as_zero: bool = False  # points forced to 0 for missing or unusable data
+
+    @property
+    def percent(self) -> float | None:
+        return self.points / self.max * 100 if self.max else None
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    code: str
+    name: str
+    max: float
+    points: float
+    floor: float | None
+    met: bool
+    passed_count: int = 0
+    indicator_count: int = 0
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    code: str
+    label: str
+    met: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rule_set: str
+    indicators: tuple[IndicatorResult, ...]
+    criteria: tuple[CriterionResult, ...]
+    total: float
+    total_max: float
+    conditions: tuple[ConditionResult, ...]
+    recognised: bool
+    reasons: tuple[Reason, ...]  # one per failed condition
+    provisional: tuple[Reason, ...]  # why the result is not final
+    notes: tuple[Reason, ...] = field(default=())  # data that was counted as zero
+
+    @property
+    def label(self) -> str:
+        return "Đạt" if self.recognised else "Chưa đạt"
+
+    @property
+    def criterion_points(self) -> dict[str, float]:
+        return {c.code: c.points for c in self.criteria}

@@ -1,0 +1,1 @@
+"""Small infrastructure: worker processes, the garbage-collector pause, the run lock."""

@@ -1,0 +1,1 @@
+"""Everything that opens input files: discovery, sniffing and safety checks, the workbook readers."""

@@ -1,0 +1,277 @@
+"""The season around one consolidation: the deadline, who to chase, last year's results.
+
+Pure functions of a RunResult. Nothing here reads the clock: the one function that needs the
+date (`deadline_message`) takes `today` as a parameter (the CLI passes the real date, tests a
+fixed one). Sheets use the run's own as-of date (`RunResult.generated_at`, the newest input
+file), so the same inputs give the same workbook, byte for byte.
+
+The one function that touches a file is `load_previous`, which reads last year's
+`ket-qua.csv` (our own format) and never raises: a missing or unreadable file is a warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.core.config import Config, Unit
+from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, UNUSABLE, FileRecord, PreviousResult, RunResult, UnitOutcome
+from pipeline.core.problems import ERROR, Issue, display, issue
+
+RESULTS_CSV = "ket-qua.csv"
+
+
+def _date(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _num(x: float) -> str:
+    return display(float(x))
+
+
+# ------------------------------------------------------------------ the deadline
+
+
+def days_left(deadline: dt.date, today: dt.date) -> int:
+    """> 0: days before the deadline; 0: the deadline is today; < 0: days past it."""
+    return (deadline - today).days
+
+
+def deadline_message(result: RunResult, today: dt.date) -> str:
+    """One line for the CLI: how far the deadline is and where the submissions stand."""
+    deadline = result.config.deadline
+    c = result.counts
+    left = days_left(deadline, today)
+    waiting = f"{c['submitted']}/{c['expected']} đơn vị đã nộp, {c['not_submitted']} chưa nộp"
+    if left > 0:
+        return f"Còn {left} ngày đến hạn nộp phiếu ({_date(deadline)}): {waiting}."
+    if left == 0:
+        return f"Hôm nay là hạn nộp phiếu ({_date(deadline)}): {waiting}."
+    return f"Đã quá hạn nộp phiếu ({_date(deadline)}) {-left} ngày: {waiting}, {c['late']} nộp muộn."
+
+
+def as_of_text(result: RunResult) -> str:
+    """The deadline seen from the run's own date (the newest input file), for the workbook."""
+    deadline, as_of = result.config.deadline, result.generated_at.date()
+    left = days_left(deadline, as_of)
+    head = f"Hạn nộp phiếu {_date(deadline)}; số liệu tính đến {_date(as_of)}"
+    if left > 0:
+        return f"{head}: còn {left} ngày đến hạn."
+    if left == 0:
+        return f"{head}: đúng ngày hạn nộp."
+    return f"{head}: đã quá hạn {-left} ngày."
+
+
+def deadline_state(result: RunResult) -> str:
+    """'còn 3 ngày', 'đúng ngày hạn', 'đã quá hạn 5 ngày': the deadline as of the run's date."""
+    left = days_left(result.config.deadline, result.generated_at.date())
+    if left > 0:
+        return f"còn {left} ngày, tính đến {_date(result.generated_at.date())}"
+    if left == 0:
+        return "đúng ngày hạn"
+    return f"đã quá hạn {-left} ngày, tính đến {_date(result.generated_at.date())}"
+
+
+def points_source(u: UnitOutcome) -> str:
+    """Whose points a unit's verdict rests on: 'Thẩm định', 'Thẩm định 12/20 chỉ tiêu', 'Tự chấm'."""
+    if u.status != SUBMITTED or u.verdict is None:
+        return ""
+    total = len(u.verdict.indicators)
+    appraised = len(u.appraisal)
+    if appraised == 0:
+        return "Tự chấm"
+    return "Thẩm định" if appraised >= total else f"Thẩm định {appraised}/{total} chỉ tiêu"
+
+
+# ------------------------------------------------------------------ who to chase
+
+CHASE_NOT_SUBMITTED = "Chưa nộp"
+CHASE_UNUSABLE = "Phiếu không dùng được"
+CHASE_LATE = "Nộp muộn"
+CHASE_ERRORS = "Phiếu có lỗi"
+
+
+@dataclass(frozen=True)
+class ChaseRow:
+    unit: Unit
+    status: str  # one or two of the CHASE_* labels, joined by '; '
+    days_late: int | None  # late submission, or days past the deadline without one
+    contact_name: str
+    contact_phone: str
+    contact_file: str  # the file the contact comes from ('' when none)
+    todo: str  # what is missing or wrong, in a sentence
+
+
+def newest_file(files: list[FileRecord]) -> FileRecord | None:
+    """The most recent file of a unit, whatever its status: newest report date, then file time."""
+    dated = [f for f in files if f.status != "ignored"]
+    if not dated:
+        return None
+    return max(dated, key=lambda f: (f.report_date or dt.date.min, f.modified, f.path))
+
+
+def _files_by_unit(result: RunResult) -> dict[str, list[FileRecord]]:
+    out: dict[str, list[FileRecord]] = {}
+    for f in result.files:
+        if f.unit_code:
+            out.setdefault(f.unit_code, []).append(f)
+    return out
+
+
+def chase_list(result: RunResult) -> list[ChaseRow]:
+    """Units the office must chase, in config order: not submitted, unusable, late, or whose file
+    has errors. Contact details come from the used file, else the unit's newest file of any
+    status (a rejected draft still says who to call)."""
+    deadline = result.config.deadline
+    overdue = result.generated_at.date() - deadline
+    files = _files_by_unit(result)
+    rows = []
+    for u in result.units:
+        mine = files.get(u.unit.code, [])
+        used = next((f for f in mine if f.path == u.file), None) if u.file else None
+        contact = used or newest_file(mine)
+        name = u.contact_name or (contact.contact_name if contact else "")
+        phone = u.contact_phone or (contact.contact_phone if contact else "")
+        source = contact.path if contact and (contact.contact_name or contact.contact_phone) else ""
+        statuses, todo, days = _what_to_chase(u, mine, deadline, overdue.days)
+        if statuses:
+            rows.append(ChaseRow(u.unit, "; ".join(statuses), days, name, phone, source, " ".join(todo)))
+    return rows
+
+
+def _what_to_chase(u: UnitOutcome, files: list[FileRecord], deadline: dt.date,
+                   overdue: int) -> tuple[list[str], list[str], int | None]:
+    if u.status == NOT_SUBMITTED:
+        if overdue > 0:
+            return [CHASE_NOT_SUBMITTED], [f"Chưa gửi phiếu tự đánh giá; đã quá hạn {overdue} ngày."], overdue
+        return [CHASE_NOT_SUBMITTED], [f"Chưa gửi phiếu tự đánh giá (hạn {_date(deadline)})."], None
+    if u.status == UNUSABLE:
+        reasons = [f"{f.path}: {f.note}" if f.note else f.path for f in sorted(files, key=lambda f: f.path)
+                   if f.status == REJECTED]
+        todo = "Gửi lại phiếu đúng mẫu, đúng năm; phiếu đã gửi bị loại" + (": " + "; ".join(reasons) if reasons else "")
+        return [CHASE_UNUSABLE], [todo + "."], u.days_late if u.days_late and u.days_late > 0 else None
+    statuses, todo = [], []
+    if u.days_late and u.days_late > 0:
+        statuses.append(CHASE_LATE)
+        todo.append(f"Nộp muộn {u.days_late} ngày (ngày báo cáo {_date(u.report_date)}).")
+    errors = [i for i in u.issues if i.severity == ERROR and (not i.file or i.file == u.file)]
+    if errors:
+        statuses.append(CHASE_ERRORS)
+        where = "; ".join(_issue_place(i) for i in errors[:5]) + ("; …" if len(errors) > 5 else "")
+        todo.append(f"Sửa {len(errors)} lỗi ({where}) và gửi lại phiếu.")
+    return statuses, todo, u.days_late if statuses and u.days_late and u.days_late > 0 else None
+
+
+def _issue_place(i: Issue) -> str:
+    where = f"ô {i.cell}" if i.cell else (i.sheet or "")
+    what = f"chỉ tiêu {i.indicator}" if i.indicator else i.message.rstrip(".")
+    return f"{where}: {what}" if where else what
+
+
+# ------------------------------------------------------------------ year over year
+
+
+@dataclass(frozen=True)
+class YearChange:
+    previous_total: float | None
+    previous_verdict: str
+    change: float | None  # this year's total minus last year's
+    verdict_change: str  # 'Giữ vững', 'Mới đạt', 'Không còn đạt', 'Vẫn chưa đạt', ''
+
+
+def compare_years(result: RunResult) -> dict[str, YearChange]:
+    """unit code -> its change since last year (units without a previous row are left out)."""
+    out = {}
+    for u in result.units:
+        prev = result.previous.get(u.unit.code)
+        if prev is None:
+            continue
+        usable = u.status == SUBMITTED and u.verdict is not None
+        total = u.verdict.total if usable else None
+        change = total - prev.total if total is not None and prev.total is not None else None
+        if not usable:
+            label = ""
+        elif u.verdict.recognised:
+            label = "Giữ vững" if prev.recognised else "Mới đạt"
+        else:
+            label = "Không còn đạt" if prev.recognised else "Vẫn chưa đạt"
+        out[u.unit.code] = YearChange(prev.total, prev.verdict, change, label)
+    return out
+
+
+def change_text(change: float | None) -> str:
+    if change is None:
+        return ""
+    if change == 0:
+        return "0"
+    return ("+" if change > 0 else "−") + _num(abs(change))
+
+
+def load_previous(config: Config) -> tuple[dict[str, PreviousResult], int | None, list[Issue]]:
+    """Last year's results by unit code, the year they are for, and any problem (warnings).
+
+    [previous] results may name last year's outputs folder or its ket-qua.csv; the year comes
+    from the run manifest next to it when there is one, else [previous] year, else year - 1.
+    """
+    path = config.previous_results
+    if path is None:
+        return {}, None, []
+    csv_path = path / RESULTS_CSV if path.is_dir() else path
+    shown = str(csv_path)
+    if not csv_path.is_file():
+        return {}, None, [issue("PREVIOUS_MISSING", value=shown)]
+    try:
+        rows = parse_results_csv(csv_path.read_bytes())
+    except (OSError, ValueError) as exc:
+        return {}, None, [issue("PREVIOUS_UNREADABLE", value=f"{shown}: {exc}")]
+    return rows, _manifest_year(csv_path.parent) or config.previous_year, []
+
+
+def _manifest_year(folder: Path) -> int | None:
+    for manifest in sorted(folder.glob("*-manifest.json")):
+        try:
+            year = json.loads(manifest.read_text(encoding="utf-8")).get("year")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(year, int):
+            return year
+    return None
+
+
+def parse_results_csv(data: bytes) -> dict[str, PreviousResult]:
+    """Our own ket-qua.csv (UTF-8 with BOM, ',' and '.' decimals), also after Excel re-saved it
+    with ';' and decimal commas. Raises ValueError with a short Vietnamese reason."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("không phải mã UTF-8 (tệp đã bị lưu lại bằng Excel?)") from None
+    lines = text.splitlines()
+    if not lines:
+        raise ValueError("tệp rỗng")
+    delimiter = max((",", ";", "\t"), key=lines[0].count)
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = [h.strip() for h in next(reader)]
+    need = {"Mã đơn vị": None, "Tổng điểm": None, "Kết quả": None}
+    for key in need:
+        if key not in header:
+            raise ValueError(f"thiếu cột \"{key}\"")
+        need[key] = header.index(key)
+    name_col = header.index("Tên đơn vị") if "Tên đơn vị" in header else None
+    out: dict[str, PreviousResult] = {}
+    for row in reader:
+        if len(row) < len(header):
+            continue
+        code = row[need["Mã đơn vị"]].strip().lstrip("'")
+        if not code:
+            continue
+        raw_total = row[need["Tổng điểm"]].strip().replace(",", ".")
+        try:
+            total = float(raw_total) if raw_total else None
+        except ValueError:
+            raise ValueError(f"tổng điểm \"{raw_total}\" của đơn vị {code} không phải là số") from None
+        name = row[name_col].strip() if name_col is not None else ""
+        out[code] = PreviousResult(code, name, total, row[need["Kết quả"]].strip().lstrip("'"))
+    return out

@@ -1,0 +1,88 @@
+"""The two list sheets: 'Lỗi dữ liệu' (every problem) and 'Hồ sơ' (every file seen).
+
+Both are plain filterable tables: title row, frozen header, autofilter, landscape A4.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.core.model import STATUS_LABEL, RunResult
+from pipeline.core.problems import ERROR, SEVERITY_LABEL, Issue
+from pipeline.writers.style import Col, Formats, add_sheet, gc_paused, print_setup, put_merged, write_table
+
+ISSUES_SHEET = "Lỗi dữ liệu"
+FILES_SHEET = "Hồ sơ"
+TOP = 2  # title, a note, then the table header
+
+
+@gc_paused
+def write_issues(wb, fmt: Formats, result: RunResult) -> None:
+    ws = add_sheet(wb, ISSUES_SHEET)
+    names = {u.unit.code: u.unit.name for u in result.units}
+    issues = sorted_issues(result)
+    cols = [
+        Col("STT", ("center",), min=5, max=6), Col("Tệp", wrap=True, min=14, max=30),
+        Col("Mã đơn vị", ("center",), min=7, max=8), Col("Đơn vị", max=18, wrap=True),
+        Col("Trang tính", max=16, wrap=True), Col("Ô", ("center",), min=5, max=7),
+        Col("Mức độ", ("center", "bold"), min=9, max=10), Col("Mã lỗi", ("small", "caps"), max=28, wrap=True),
+        Col("Nội dung", wrap=True, min=30, max=55), Col("Cách khắc phục", wrap=True, min=25, max=45),
+    ]
+    rows = [[n, i.file, i.unit, names.get(i.unit, ""), i.sheet, i.cell, SEVERITY_LABEL.get(i.severity, i.severity),
+             i.code, i.message, i.fix] for n, i in enumerate(issues, start=1)]
+    tone = ["bad" if i.severity == ERROR else "warn" for i in issues]
+    errors = result.counts["errors"]
+    _title(ws, fmt, len(cols) - 1, f"LỖI VÀ CẢNH BÁO TRONG DỮ LIỆU — NĂM {result.config.year}",
+           f"{errors} lỗi (tệp hoặc dòng không dùng được), {len(issues) - errors} cảnh báo (vẫn dùng, nên kiểm tra). "
+           "Ô: địa chỉ ô trong tệp của xã.")
+    last = write_table(ws, fmt, TOP, cols, rows, col_fmt={6: tone})
+    _finish(ws, result, last, len(cols) - 1)
+
+
+@gc_paused
+def write_register(wb, fmt: Formats, result: RunResult) -> None:
+    ws = add_sheet(wb, FILES_SHEET)
+    names = {u.unit.code: u.unit.name for u in result.units}
+    files = sorted(result.files, key=lambda f: f.path)
+    cols = [
+        Col("STT", ("center",), min=5, max=6), Col("Tệp", wrap=True, min=20, max=40),
+        Col("Cỡ (KB)", ("kb",), min=8, max=9), Col("SHA-256", ("mono",), min=33, max=33, wrap=True),
+        Col("Sửa lần cuối", ("datetime",), min=15, max=16), Col("Trạng thái", ("center", "bold"), min=11, max=12),
+        Col("Đơn vị", wrap=True, max=22), Col("Phiên bản mẫu", ("center",), min=8, max=9),
+        Col("Ngày báo cáo", ("date",), min=11, max=11), Col("Ghi chú", wrap=True, min=20, max=40),
+    ]
+    rows = [[n, f.path, f.size / 1024, f.sha256, f.modified, STATUS_LABEL.get(f.status, f.status),
+             f"{f.unit_code} {names.get(f.unit_code, '')}".strip(), f.template_version, f.report_date, f.note]
+            for n, f in enumerate(files, start=1)]
+    tone = {"used": "ok", "rejected": "bad", "superseded": "grey", "ignored": "grey"}
+    tones = [tone.get(f.status, "") for f in files]
+    _title(ws, fmt, len(cols) - 1, f"HỒ SƠ: CÁC TỆP ĐÃ NHẬN — NĂM {result.config.year}",
+           f"{len(files)} tệp trong thư mục nhận phiếu. SHA-256: dấu vân tay của tệp, để đối chiếu đúng bản đã tổng hợp.")
+    last = write_table(ws, fmt, TOP, cols, rows, col_fmt={5: tones})
+    _finish(ws, result, last, len(cols) - 1)
+
+
+def sorted_issues(result: RunResult) -> list[Issue]:
+    """Grouped by unit in config order (run-level problems without a unit last), then by file and
+    cell position, so the list reads like the files themselves."""
+    order = {u.unit.code: n for n, u in enumerate(result.units)}
+    return sorted(result.issues, key=lambda i: (order.get(i.unit, len(order)), i.file, i.sheet, _cell_key(i.cell),
+                                                i.code, i.message))
+
+
+def _cell_key(cell: str) -> tuple[int, str]:
+    m = re.fullmatch(r"\$?([A-Za-z]+)\$?(\d+)", cell or "")
+    return (int(m.group(2)), m.group(1).upper()) if m else (0, cell or "")
+
+
+def _title(ws, fmt: Formats, last_col: int, title: str, note: str) -> None:
+    put_merged(ws, 0, 0, last_col, title, fmt("title"))
+    ws.set_row(0, 24)
+    put_merged(ws, 1, 0, last_col, note, fmt("subtitle"))
+
+
+def _finish(ws, result: RunResult, last: int, last_col: int) -> None:
+    ws.set_row(TOP, 32)
+    ws.autofilter(TOP, 0, max(last, TOP), last_col)
+    ws.freeze_panes(TOP + 1, 0)
+    print_setup(ws, landscape=True, repeat=(TOP, TOP), header=result.config.office_name)

@@ -1,0 +1,236 @@
+"""The 'Tổng hợp' sheet: heading, provisional banners, counts, one row per unit, a chart.
+
+Layout, top to bottom: title rows, banners, a 3 x 3 block of counts, the unit table (frozen
+header, autofilter), and below it a column chart of totals with the threshold as a line.
+The counts sit in three compact rows so the frozen area above the table stays small.
+"""
+
+from __future__ import annotations
+
+from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
+from pipeline.writers.style import Col, Formats, add_sheet, date_text, gc_paused, lines_needed, number_text, on_time_text, print_setup, put, put_merged, row_height, verdict_colour, verdict_text, write_table
+
+SHEET = "Tổng hợp"
+CHART_MAX_UNITS = 400  # beyond this a bar per unit is unreadable; the table says it all
+
+COUNT_LABELS = (  # column by column: submissions, verdicts, data quality
+    ("expected", "Số đơn vị phải đánh giá"), ("submitted", "Đã nộp phiếu"), ("usable", "Phiếu dùng được"),
+    ("recognised", "Đạt chuẩn"), ("not_recognised", "Chưa đạt chuẩn"), ("not_submitted", "Chưa nộp phiếu"),
+    ("late", "Nộp muộn"), ("errors", "Lỗi dữ liệu"), ("warnings", "Cảnh báo"),
+)
+
+
+@gc_paused
+def write_summary(wb, fmt: Formats, result: RunResult, sheet_names: dict[str, str] | None) -> None:
+    """sheet_names: unit code -> its sheet, to link each unit's name; None when there are none."""
+    ws = add_sheet(wb, SHEET)
+    cols = _columns(result)
+    last_col = len(cols) - 1
+    row = _heading(ws, fmt, result, last_col)
+    row = _banners(ws, fmt, result, row, last_col)
+    row = _counts(ws, fmt, result, row + 1)
+    top = row + 1
+    rejected = rejected_files(result)
+    from pipeline.steps.season import compare_years
+
+    changes = compare_years(result) if result.previous else {}
+    rows = [_unit_row(result, u, rejected.get(u.unit.code, []), changes) for u in result.units]
+    verdict_col = column_index(cols, "Kết quả")
+    tone = [verdict_colour(u) for u in result.units]
+    last = write_table(ws, fmt, top, cols, rows, col_fmt={verdict_col: tone})
+    if sheet_names:
+        _link_names(ws, fmt, result, top, sheet_names)
+    ws.set_row(top, row_height(2))
+    ws.autofilter(top, 0, last, last_col)
+    ws.freeze_panes(top + 1, 2)
+    if result.rule_set.scoring == "points" and result.units:
+        _chart(wb, ws, fmt, result, top, last, last_col, column_index(cols, "Tổng điểm"))
+    print_setup(ws, landscape=True, repeat=(top, top), header=result.config.office_name)
+
+
+def _columns(result: RunResult) -> list[Col]:
+    criteria = [Col(c.code, ("pts",), min=6.5, max=8) for c in result.rule_set.criteria]
+    return [
+        Col("Mã đơn vị", ("center",), min=7, max=8), Col("Đơn vị", min=16, max=24), Col("Loại", min=9, max=10),
+        Col("Ngày báo cáo", ("date",), min=11, max=11), Col("Thời hạn nộp", max=14),
+        *criteria,
+        Col("Tổng điểm", ("pts", "bold"), min=7, max=8), Col("Kết quả", ("center", "bold"), min=17, max=18),
+        *_season_columns(result),
+        Col("Lý do", wrap=True, min=30, max=60),
+    ]
+
+
+def column_index(cols: list[Col], header: str) -> int:
+    return next(n for n, c in enumerate(cols) if c.header == header)
+
+
+def _season_columns(result: RunResult) -> list[Col]:
+    """Where the points come from (once the council has appraised) and last year's result
+    (when [previous] results is configured): only shown when there is something to show."""
+    cols = []
+    if result.appraisal_file:
+        cols.append(Col("Nguồn điểm", ("center",), min=10, max=16, wrap=True))
+    if result.previous:
+        year = result.previous_year or result.config.year - 1
+        cols += [Col(f"Tổng điểm {year}", ("pts",), min=8, max=9), Col("Tăng/giảm", ("center",), min=7, max=8),
+                 Col(f"Kết quả {year}", ("center",), min=10, max=12), Col("So với năm trước", ("center",), min=11, max=13)]
+    return cols
+
+
+def _season_values(result: RunResult, u: UnitOutcome, changes: dict) -> list:
+    from pipeline.steps.season import change_text, points_source
+
+    values = []
+    if result.appraisal_file:
+        values.append(points_source(u))
+    if result.previous:
+        c = changes.get(u.unit.code)
+        values += [c.previous_total, change_text(c.change), c.previous_verdict, c.verdict_change] if c else ["", "", "", ""]
+    return values
+
+
+def _heading(ws, fmt: Formats, result: RunResult, last_col: int) -> int:
+    from pipeline.steps.season import deadline_state
+
+    cfg, rs = result.config, result.rule_set
+    lines = [
+        (f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ CHUẨN TIẾP CẬN PHÁP LUẬT NĂM {cfg.year}", "title", 24),
+        (f"{cfg.office_name} — {cfg.area}, {cfg.province}", "subtitle", None),
+        (f"Bộ tiêu chí: {rs.id} — {rs.name}" + (f" ({rs.decision}" + (f"; {rs.guidance})" if rs.guidance else ")")
+                                                 if rs.decision else ""), "subtitle", None),
+        (f"Số liệu tính đến {result.generated_at:%d/%m/%Y %H:%M} (tệp mới nhất) — tcpl {result.tool_version}; "
+         f"hạn nộp phiếu {date_text(cfg.deadline)} ({deadline_state(result)})", "subtitle", None),
+    ]
+    for row, (text, style, height) in enumerate(lines):
+        put_merged(ws, row, 0, last_col, text, fmt(style))
+        if height:
+            ws.set_row(row, height)
+    return len(lines)
+
+
+def _banners(ws, fmt: Formats, result: RunResult, row: int, last_col: int) -> int:
+    rs = result.rule_set
+    texts = []
+    if rs.has_provisional:
+        texts.append(("banner_bad", "KẾT QUẢ TẠM TÍNH: bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc: "
+                      + "; ".join(rs.provisional_figures) + "."))
+    self_assessed = [u for u in result.units if u.verdict and any(
+        r.code == "SELF_ASSESSED" for r in u.verdict.provisional)]
+    if self_assessed:
+        usable = sum(1 for u in result.units if u.verdict)
+        texts.append(("banner_warn", "KẾT QUẢ TẠM TÍNH: Điểm tự chấm, chưa có điểm thẩm định của Hội đồng "
+                      f"({len(self_assessed)}/{usable} đơn vị có phiếu dùng được)."))
+    for style, text in texts:
+        row += 1
+        put_merged(ws, row, 0, last_col, text, fmt(style))
+        ws.set_row(row, row_height(lines_needed(text, 150)))
+    return row + 1
+
+
+def _counts(ws, fmt: Formats, result: RunResult, row: int) -> int:
+    """Three label/value pairs per row; labels span two columns so they fit on one line."""
+    counts = result.counts
+    slots = ((0, 1, 2), (3, 4, 5), (6, 7, 8))  # label from, label to, value column
+    for n, (key, label) in enumerate(COUNT_LABELS):
+        first, last, value_col = slots[n // 3]
+        r = row + n % 3
+        put_merged(ws, r, first, last, label, fmt("cell", "bold", "vcenter"))
+        tone = {"recognised": "ok", "not_recognised": "bad", "not_submitted": "grey", "errors": "bad",
+                "warnings": "warn", "late": "warn"}.get(key, "") if counts[key] else ""
+        put(ws, r, value_col, counts[key], fmt("cell", "count", tone))
+        ws.set_row(r, 19)
+    return row + 3
+
+
+def _unit_row(result: RunResult, u: UnitOutcome, rejected: list[FileRecord], changes: dict | None = None) -> list:
+    v = u.verdict
+    usable = u.status == SUBMITTED and v is not None
+    points = v.criterion_points if usable else {}
+    return [
+        u.unit.code, u.unit.name, u.unit.kind, u.report_date,
+        on_time_text(u.days_late) if u.status != NOT_SUBMITTED else "—",
+        *(points.get(c.code) for c in result.rule_set.criteria),
+        v.total if usable else None,
+        verdict_text(u),
+        *_season_values(result, u, changes or {}),
+        reasons_text(u, rejected),
+    ]
+
+
+def rejected_files(result: RunResult) -> dict[str, list[FileRecord]]:
+    """unit code -> its rejected files, built once (a province has thousands of files)."""
+    out: dict[str, list[FileRecord]] = {}
+    for f in sorted(result.files, key=lambda f: f.path):
+        if f.status == REJECTED and f.unit_code:
+            out.setdefault(f.unit_code, []).append(f)
+    return out
+
+
+def reasons_text(u: UnitOutcome, rejected: list[FileRecord]) -> str:
+    """Why the unit has the verdict it has, in one cell; `rejected`: the unit's rejected files."""
+    if u.status == NOT_SUBMITTED:
+        return "Chưa nộp phiếu"
+    if u.status != SUBMITTED or u.verdict is None:
+        notes = [f.note or f.path for f in rejected]
+        notes = notes or [i.message for i in u.issues if i.severity == "error"]
+        return "Phiếu bị loại: " + "; ".join(notes) if notes else "Phiếu bị loại"
+    reasons = [r.text for r in u.verdict.reasons] or ["Đủ điều kiện công nhận"]
+    zeroed = [n.text.split(":")[0].removeprefix("Chỉ tiêu ") for n in u.verdict.notes]
+    if zeroed:  # data the engine could not use: the office should know the result rests on zeros
+        reasons.append(f"lưu ý: chỉ tiêu {', '.join(zeroed)} tính 0 điểm do thiếu hoặc lỗi dữ liệu")
+    return "; ".join(reasons)
+
+
+def _link_names(ws, fmt: Formats, result: RunResult, top: int, sheet_names: dict[str, str]) -> None:
+    """Make each unit's name a link to its own sheet (the text stays a plain string)."""
+    for r, u in enumerate(result.units, start=top + 1):
+        target = sheet_names.get(u.unit.code)
+        if target:
+            ws.write_url(r, 1, f"internal:'{target}'!A1", fmt("cell", "link"), string=u.unit.name,
+                         tip="Xem phiếu chi tiết của đơn vị")
+
+
+def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_col: int, total_col: int) -> None:
+    n = len(result.units)
+    if n > CHART_MAX_UNITS:
+        put(ws, last + 2, 0, f"Không vẽ biểu đồ vì có {n} đơn vị (quá {CHART_MAX_UNITS}); xem bảng ở trên.",
+            fmt("italic"))
+        return
+    threshold = result.rule_set.conditions.total_min
+    # The threshold line needs cells to plot: a hidden column right of the table.
+    helper_col = last_col + 1
+    put(ws, top, helper_col, "Ngưỡng", fmt("head"))
+    for r in range(top + 1, last + 1):
+        put(ws, r, helper_col, threshold if threshold is not None else 0)
+    ws.set_column(helper_col, helper_col, 8, None, {"hidden": True})
+
+    bars = wb.add_chart({"type": "column"})
+    colour = {"ok": "#70AD47", "bad": "#E15759", "warn": "#F2C744", "grey": "#BFBFBF"}
+    bars.add_series({
+        "name": "Tổng điểm (xanh: Đạt; đỏ: Chưa đạt)",
+        "categories": [ws.name, top + 1, 1, last, 1],
+        "values": [ws.name, top + 1, total_col, last, total_col],
+        "points": [{"fill": {"color": colour[verdict_colour(u)]}} for u in result.units],
+        "gap": 60,
+        "data_labels": {"value": True, "num_format": "0.##", "font": {"size": 8}} if n <= 40 else None,
+    })
+    if threshold is not None:
+        line = wb.add_chart({"type": "line"})
+        line.add_series({
+            "name": f"Ngưỡng {number_text(threshold)} điểm",
+            "categories": [ws.name, top + 1, 1, last, 1],
+            "values": [ws.name, top + 1, helper_col, last, helper_col],
+            "line": {"color": "#C00000", "width": 2, "dash_type": "dash"},
+            "marker": {"type": "none"},
+        })
+        bars.combine(line)
+    bars.set_title({"name": f"Tổng điểm của từng đơn vị (ngưỡng đạt {number_text(threshold or 0)} điểm)",
+                    "name_font": {"size": 12, "name": "Times New Roman"}})
+    bars.set_y_axis({"min": 0, "max": result.rule_set.total_max, "major_gridlines": {"visible": True},
+                     "num_font": {"name": "Times New Roman"}})
+    bars.set_x_axis({"num_font": {"name": "Times New Roman", "rotation": -45 if n > 12 else 0}})
+    bars.set_legend({"position": "bottom", "font": {"name": "Times New Roman"}})
+    bars.show_hidden_data()
+    bars.set_size({"width": max(760, min(24 * n + 200, 4000)), "height": 360})
+    ws.insert_chart(last + 2, 0, bars, {"x_offset": 4, "y_offset": 4, "object_position": 3})
+    ws.set_h_pagebreaks([last + 1])  # the chart prints whole on its own page, never cut across two
