@@ -13,7 +13,8 @@ import pytest
 from pipeline.core import layout
 from pipeline.core.model import Located
 from pipeline.core.problems import issue
-from pipeline.readers.read import a1, col_letter, defined_names, parse_a1, read_workbook, sniff
+from pipeline.core.cells import a1, col_letter, parse_a1
+from pipeline.readers.read import defined_names, read_workbook, sniff
 
 
 

@@ -34,6 +34,7 @@ from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
 from pipeline.core import layout
+from pipeline.core.cells import a1, col_index, parse_a1
 from pipeline.readers import safety
 from pipeline.core.model import Located, Submission
 from pipeline.core.problems import Issue, issue
@@ -161,40 +162,6 @@ def describe(data: bytes) -> str:
         return "tệp văn bản"
     except UnicodeDecodeError:
         return "không rõ định dạng"
-
-
-# ----------------------------------------------------------------------------- cells
-
-
-def col_letter(col: int) -> str:
-    """0-based column index -> letters: 0 -> 'A', 27 -> 'AB'."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-@functools.lru_cache(maxsize=65536)
-def a1(row: int, col: int) -> str:
-    """0-based (row, col) -> 'B4'. Cached: every form asks for the same few hundred cells."""
-    return f"{col_letter(col)}{row + 1}"
-
-
-_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def parse_a1(ref: str) -> tuple[int, int] | None:
-    match = _A1.match(ref)
-    return (int(match.group(2)) - 1, col_index(match.group(1))) if match else None
 
 
 class Grid:
