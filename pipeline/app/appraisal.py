@@ -42,6 +42,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from pipeline import __version__
 from pipeline.steps import values
 from pipeline.core.config import Config
+from pipeline.core.errors import TcplError
 from pipeline.core.model import REJECTED, SUBMITTED, SUPERSEDED, USED, AppraisalChange, FileRecord, RunResult, UnitOutcome
 from pipeline.core.problems import Issue, display, issue
 from pipeline.core.rules import Indicator, RuleSet
@@ -75,7 +76,7 @@ INPUT_FILL = "#FFF2CC"  # the commune form's colour for "type here"
 REFUSED_MARK = "; điểm thẩm định ở ô "  # basis suffix of an indicator whose appraised value was refused
 
 
-class AppraisalError(RuntimeError):
+class AppraisalError(TcplError, RuntimeError):
     """The appraisal workbook cannot be written (shown as one line by the CLI)."""
 
 
