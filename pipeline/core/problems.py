@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pipeline.core.text import value_text
+
 ERROR = "error"
 WARNING = "warning"
 SEVERITY_LABEL = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
@@ -218,15 +220,8 @@ def issue(code: str, *, file: str = "", sheet: str = "", cell: str = "", value: 
 
 
 def display(value: Any) -> str:
-    """A value as a user would write it: 2.5 -> '2,5', 3.0 -> '3'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, float):
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-        return text.replace(".", ",")
-    return str(value)
+    """A value as a user would write it: 2.5 -> '2,5', 3.0 -> '3' (see core.text)."""
+    return value_text(value)
 
 
 def _fill(template: str, fields: dict[str, str]) -> str:

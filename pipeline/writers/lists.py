@@ -9,7 +9,7 @@ import re
 
 from pipeline.core.model import STATUS_LABEL, RunResult
 from pipeline.core.problems import ERROR, SEVERITY_LABEL, Issue
-from pipeline.writers.style import Col, Formats, add_sheet, gc_paused, print_setup, put_merged, write_table
+from pipeline.writers.xlsx import Col, Formats, add_sheet, gc_paused, print_setup, put_merged, write_table
 
 ISSUES_SHEET = "Lỗi dữ liệu"
 FILES_SHEET = "Hồ sơ"

@@ -7,7 +7,7 @@ scale, so the same colour means the same thing in every year and every town.
 from __future__ import annotations
 
 from pipeline.core.model import SUBMITTED, RunResult
-from pipeline.writers.style import Formats, add_sheet, gc_paused, print_setup, put, put_merged, put_row, row_height
+from pipeline.writers.xlsx import Formats, add_sheet, gc_paused, print_setup, put, put_merged, put_row, row_height
 
 SHEET = "Chỉ tiêu"
 FIRST_DATA_ROW = 5  # title, note, criterion row, code row, maximum row

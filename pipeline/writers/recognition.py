@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, RunResult, UnitOutcome
 from pipeline.steps.season import points_source
-from pipeline.writers.style import Formats, add_sheet, gc_paused, lines_needed, number_text, place_name, put, put_merged, put_row, row_height
-from pipeline.writers.summary import reasons_text, rejected_files
+from pipeline.core.text import number_text, place_name, reasons_text, rejected_files
+from pipeline.writers.xlsx import Formats, add_sheet, gc_paused, lines_needed, print_setup, put, put_merged, put_row, row_height
 
 SHEET = "Danh sách công nhận"
 WIDTHS = (6, 28, 9, 50)  # STT, unit, total, note / reasons: A4 portrait at about 90%
@@ -67,8 +67,6 @@ def write_recognition(wb, fmt: Formats, result: RunResult) -> None:
         row = _empty(ws, fmt, row)
     row = _totals(ws, fmt, row + 1, len(result.units), len(met))
     row = _signature(ws, fmt, result, row + 1)
-    from pipeline.writers.style import print_setup
-
     print_setup(ws, landscape=False, repeat=(header, header), header=result.config.office_name)
     if provisional:  # on every printed page, in red, centred
         ws.set_header(f'&L&8{_hf(result.config.office_name)}&C&"Times New Roman,Bold"&12&KC00000KẾT QUẢ TẠM TÍNH')
@@ -135,7 +133,7 @@ def _not_met_note(u: UnitOutcome, rejected: list) -> str:
 
 
 def _totals(ws, fmt: Formats, row: int, total: int, met: int) -> int:
-    share = f" ({number_text(met / total * 100)}%)" if total else ""
+    share = f" ({number_text(met / total * 100, places=2)}%)" if total else ""
     text = (f"Tổng số: {total} đơn vị; đạt chuẩn tiếp cận pháp luật: {met} đơn vị{share}; "
             f"chưa đạt chuẩn: {total - met} đơn vị.")
     put_merged(ws, row, 0, LAST, text, fmt("bold", "wrap"))

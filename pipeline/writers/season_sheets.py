@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pipeline.core.model import RunResult, SUBMITTED
 from pipeline.steps.season import as_of_text, chase_list, change_text
-from pipeline.writers.style import Col, Formats, add_sheet, gc_paused, lines_needed, print_setup, put_merged, row_height, write_table
+from pipeline.writers.xlsx import Col, Formats, add_sheet, gc_paused, lines_needed, print_setup, put_merged, row_height, write_table
 
 CHASE_SHEET = "Đôn đốc"
 APPRAISAL_SHEET = "Thẩm định"

@@ -7,8 +7,11 @@ The counts sit in three compact rows so the frozen area above the table stays sm
 
 from __future__ import annotations
 
-from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
-from pipeline.writers.style import Col, Formats, add_sheet, date_text, gc_paused, lines_needed, number_text, on_time_text, print_setup, put, put_merged, row_height, verdict_colour, verdict_text, write_table
+from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
+from pipeline.core.text import date_text, number_text, on_time_text, reasons_text, rejected_files, verdict_text
+from pipeline.writers.xlsx import (
+    Col, Formats, add_sheet, gc_paused, lines_needed, print_setup, put, put_merged, row_height, verdict_colour, write_table,
+)
 
 SHEET = "Tổng hợp"
 CHART_MAX_UNITS = 400  # beyond this a bar per unit is unreadable; the table says it all
@@ -155,30 +158,6 @@ def _unit_row(result: RunResult, u: UnitOutcome, rejected: list[FileRecord], cha
         *_season_values(result, u, changes or {}),
         reasons_text(u, rejected),
     ]
-
-
-def rejected_files(result: RunResult) -> dict[str, list[FileRecord]]:
-    """unit code -> its rejected files, built once (a province has thousands of files)."""
-    out: dict[str, list[FileRecord]] = {}
-    for f in sorted(result.files, key=lambda f: f.path):
-        if f.status == REJECTED and f.unit_code:
-            out.setdefault(f.unit_code, []).append(f)
-    return out
-
-
-def reasons_text(u: UnitOutcome, rejected: list[FileRecord]) -> str:
-    """Why the unit has the verdict it has, in one cell; `rejected`: the unit's rejected files."""
-    if u.status == NOT_SUBMITTED:
-        return "Chưa nộp phiếu"
-    if u.status != SUBMITTED or u.verdict is None:
-        notes = [f.note or f.path for f in rejected]
-        notes = notes or [i.message for i in u.issues if i.severity == "error"]
-        return "Phiếu bị loại: " + "; ".join(notes) if notes else "Phiếu bị loại"
-    reasons = [r.text for r in u.verdict.reasons] or ["Đủ điều kiện công nhận"]
-    zeroed = [n.text.split(":")[0].removeprefix("Chỉ tiêu ") for n in u.verdict.notes]
-    if zeroed:  # data the engine could not use: the office should know the result rests on zeros
-        reasons.append(f"lưu ý: chỉ tiêu {', '.join(zeroed)} tính 0 điểm do thiếu hoặc lỗi dữ liệu")
-    return "; ".join(reasons)
 
 
 def _link_names(ws, fmt: Formats, result: RunResult, top: int, sheet_names: dict[str, str]) -> None:

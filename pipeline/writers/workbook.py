@@ -26,7 +26,7 @@ from pipeline.writers.matrix import write_matrix
 from pipeline.writers.recognition import SHEET as RECOGNITION_SHEET
 from pipeline.writers.recognition import write_recognition
 from pipeline.writers.season_sheets import APPRAISAL_SHEET, CHASE_SHEET, write_appraisal_differences, write_chase
-from pipeline.writers.style import Formats, add_sheet, gc_paused, workbook_options
+from pipeline.writers.xlsx import Formats, add_sheet, gc_paused, workbook_options
 from pipeline.writers.summary import SHEET as SUMMARY_SHEET
 from pipeline.writers.summary import write_summary
 from pipeline.writers.unit import file_stem, files_by_unit, render_unit, sheet_names
