@@ -110,6 +110,42 @@ def test_steps_must_divide_maxima():
     assert err.key == "criteria[0].indicators[0].max" and "bội số" in err.problem
 
 
+def test_every_problem_of_a_rule_file_at_once():
+    err = broken(lambda d: (d["rule_set"].update(typo=1), ind(d, 0, 0).update(kind="stars"),
+                            bands(d)[1].update(to=85), d["conditions"].update(total_min=120)))
+    assert [key for key, _ in err.problems] == [
+        "rule_set.typo", "criteria[0].indicators[0].kind", "criteria[1].indicators[4].bands", "conditions.total_min",
+    ]
+    assert (err.key, err.problem) == err.problems[0]
+    assert str(err).splitlines() == [f"thu.toml: {key}: {problem}" for key, problem in err.problems]
+
+
+def test_a_missing_or_unusable_value_is_reported_once_not_its_consequences():
+    # No indicator, no sum of TC1 and no total: checks that need the value are skipped.
+    err = broken(lambda d: ind(d, 0, 0).pop("provenance"))
+    assert err.problems == [("criteria[0].indicators[0].provenance", "thiếu khóa bắt buộc")]
+    err = broken(lambda d: ind(d, 0, 0).update(max="ba"))
+    assert err.problems == [("criteria[0].indicators[0].max", "phải là số, gặp 'ba'")]
+    err = broken(lambda d: d.pop("rule_set"))
+    assert err.problems == [("(gốc).rule_set", "thiếu khóa bắt buộc")]
+
+
+def test_config_lists_each_problem_of_its_rule_set(tmp_path):
+    text = QD25_FILE.read_text(encoding="utf-8").replace("[rule_set]\n", "[rule_set]\ntypo = 1\n", 1)
+    text = text.replace("total_min = 80", "total_min = 120", 1)
+    (tmp_path / "hong.toml").write_text(text, encoding="utf-8")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text((REPO / "config.toml").read_text(encoding="utf-8").replace('"qd25-2021"', '"hong.toml"', 1),
+                   encoding="utf-8")
+    with pytest.raises(config.ConfigError) as caught:
+        config.load(cfg)
+    file = tmp_path / "hong.toml"
+    assert caught.value.problems == [
+        f"[assessment] rule_set: {file}: rule_set.typo: khóa không được biết (gõ sai tên?)",
+        f"[assessment] rule_set: {file}: conditions.total_min: vượt total_max (100)",
+    ]
+
+
 def test_not_toml(tmp_path):
     bad = tmp_path / "x.toml"
     bad.write_text("[rule_set\nid = 1", encoding="utf-8")

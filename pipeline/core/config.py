@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core import rules
+from pipeline.core.errors import TcplError
 
 UNIT_KINDS = ("xã", "phường", "thị trấn")
 
 
-class ConfigError(ValueError):
+class ConfigError(TcplError, ValueError):
+    """config.toml cannot be used; lists every problem found, one line each."""
+
     def __init__(self, file: str, problems: list[str]):
         self.file, self.problems = file, problems
         lines = "\n".join(f"  - {p}" for p in problems)
@@ -176,7 +179,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
                     f"[assessment] rule_set: bộ tiêu chí {rs.id} áp dụng cho năm {rs.first_year}–{last}, không cho năm {year}"
                 )
         except rules.RuleSetError as exc:
-            problems.append(f"[assessment] rule_set: {exc}")
+            problems += [f"[assessment] rule_set: {line}" for line in exc.lines]
 
     slug = text("office", "slug")
     if slug and not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):

@@ -1,0 +1,404 @@
+"""The rule-set TOML dictionary -> `rules.RuleSet`, checking everything and reporting every
+problem of the file at once (like config.py), so the office fixes the file in one go.
+
+Each check records `(key, problem)` and parsing goes on. A value that cannot be used (not a
+number, a missing key) makes the object holding it unusable (`None`), and checks that need
+that object (sums, steps, band order) are skipped instead of reporting a consequence of the
+same mistake. Problems are recorded in reading order, so the first one is the first mistake
+in the file. `rules.parse` raises one `RuleSetError` with all of them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pipeline.core.rules import (
+    INDICATOR_KINDS,
+    PASS_MODES,
+    PROVENANCE_STATUSES,
+    SCORING_KINDS,
+    Band,
+    Conditions,
+    Criterion,
+    Declaration,
+    Indicator,
+    PassRule,
+    Provenance,
+    RuleSet,
+    is_multiple,
+)
+
+_MISSING: Any = object()  # a required key that is absent: already reported by keys()
+
+
+class Parser:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[tuple[str, str]] = []
+
+    def fail(self, key: str, problem: str) -> None:
+        self.problems.append((key, problem))
+
+    # -- generic helpers: each returns None (after recording why) when the value is unusable
+    def keys(self, table: Any, key: str, required: set[str], optional: set[str]) -> bool:
+        """False when `table` is not a table at all; unknown and missing keys are recorded."""
+        if not isinstance(table, dict):
+            self.fail(key, "phải là một bảng (table)")
+            return False
+        for name in sorted(set(table) - required - optional):
+            self.fail(f"{key}.{name}", "khóa không được biết (gõ sai tên?)")
+        for name in sorted(required - set(table)):
+            self.fail(f"{key}.{name}", "thiếu khóa bắt buộc")
+        return True
+
+    def number(self, value: Any, key: str, minimum: float | None = None) -> float | None:
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(key, f"phải là số, gặp {value!r}")
+            return None
+        if minimum is not None and value < minimum:
+            self.fail(key, f"phải ≥ {minimum:g}, gặp {value:g}")
+            return None
+        return float(value)
+
+    def text(self, value: Any, key: str) -> str | None:
+        if value is _MISSING:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, "phải là chuỗi không rỗng")
+            return None
+        return value.strip()
+
+    def choice(self, value: Any, key: str, allowed: tuple[str, ...]) -> str | None:
+        if value is _MISSING:
+            return None
+        if value not in allowed:
+            self.fail(key, f"phải là một trong {', '.join(allowed)}, gặp {value!r}")
+            return None
+        return str(value)
+
+    def flag(self, value: Any, key: str) -> bool | None:
+        if not isinstance(value, bool):
+            if value is not _MISSING:
+                self.fail(key, "phải là true hoặc false")
+            return None
+        return value
+
+    def provenance(self, value: Any, key: str) -> Provenance | None:
+        if value is _MISSING or not self.keys(value, key, {"status"}, {"source"}):
+            return None
+        status = self.choice(value.get("status", _MISSING), f"{key}.status", PROVENANCE_STATUSES)
+        source = value.get("source", "")
+        if not isinstance(source, str):
+            self.fail(f"{key}.source", "phải là chuỗi")
+            return None
+        return Provenance(status, source) if status is not None else None
+
+    def optional_provenance(self, table: dict, name: str, key: str) -> Provenance | None:
+        return self.provenance(table[name], f"{key}.{name}") if name in table else None
+
+    def pass_rule(self, value: Any, key: str, parts: int) -> PassRule | None:
+        if not self.keys(value, key, {"mode"}, {"n"}):
+            return None
+        mode = self.choice(value.get("mode", _MISSING), f"{key}.mode", PASS_MODES)
+        if mode == "all":
+            if "n" in value:
+                self.fail(f"{key}.n", 'chỉ dùng với mode = "n_of_m"')
+                return None
+            return PassRule("all")
+        if mode is None:
+            return None
+        n = value.get("n")
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= parts:
+            self.fail(f"{key}.n", f"phải là số nguyên từ 1 đến {parts}, gặp {n!r}")
+            return None
+        return PassRule("n_of_m", n)
+
+    # -- the tree
+    def rule_set(self, data: Any) -> RuleSet | None:
+        if not self.keys(data, "(gốc)", {"rule_set", "conditions", "criteria"}, set()):
+            return None
+        head = data.get("rule_set", {})
+        head_ok = "rule_set" in data and self.keys(
+            head,
+            "rule_set",
+            {"id", "name", "first_year", "scoring", "total_max", "provenance"},
+            {"decision", "guidance", "last_year", "point_step", "point_step_provenance"},
+        )
+        if not head_ok:
+            head = {}
+        get = head.get
+        scoring = self.choice(get("scoring", _MISSING), "rule_set.scoring", SCORING_KINDS)
+        first = self.number(get("first_year", _MISSING), "rule_set.first_year", 1990)
+        first_year = int(first) if first is not None else None
+        last_year: int | None = None
+        if get("last_year") is not None:
+            last = self.number(get("last_year"), "rule_set.last_year", first_year)
+            last_year = int(last) if last is not None else None
+        point_step = self.number(get("point_step", 0.25), "rule_set.point_step", 0)
+        if point_step is not None and point_step <= 0:
+            self.fail("rule_set.point_step", "phải > 0")
+            point_step = None
+        total_max = self.number(get("total_max", _MISSING), "rule_set.total_max", 0)
+
+        criteria: list[Criterion | None] = []
+        criteria_raw = data.get("criteria", _MISSING)
+        if criteria_raw is not _MISSING and (not isinstance(criteria_raw, list) or not criteria_raw):
+            self.fail("criteria", "cần ít nhất một tiêu chí ([[criteria]])")
+        elif criteria_raw is not _MISSING:
+            criteria = [self.criterion(c, f"criteria[{n}]", scoring) for n, c in enumerate(criteria_raw)]
+        self.check_unique_codes(criteria)
+        complete = [c for c in criteria if c is not None]
+        if scoring == "points" and len(complete) == len(criteria):
+            total = sum(Decimal(str(c.max)) for c in complete)
+            if complete and total_max is not None and total != Decimal(str(total_max)):
+                self.fail(
+                    "rule_set.total_max",
+                    f"tổng điểm tối đa các tiêu chí là {total:g}, khác total_max = {total_max:g}",
+                )
+        if scoring == "points" and point_step is not None:
+            self.check_steps(criteria, point_step)
+        conditions = None
+        if "conditions" in data:
+            conditions = self.conditions(data["conditions"], scoring, len(criteria), total_max)
+        rule_set_id = self.text(get("id", _MISSING), "rule_set.id")
+        name = self.text(get("name", _MISSING), "rule_set.name")
+        step_provenance = self.optional_provenance(head, "point_step_provenance", "rule_set")
+        provenance = self.provenance(get("provenance", _MISSING), "rule_set.provenance")
+        if self.problems:
+            return None
+        assert rule_set_id and name and scoring and first_year and total_max is not None and point_step
+        assert provenance and conditions
+        rs = RuleSet(
+            id=rule_set_id,
+            name=name,
+            decision=get("decision", ""),
+            guidance=get("guidance", ""),
+            first_year=first_year,
+            last_year=last_year,
+            scoring=scoring,
+            total_max=total_max,
+            point_step=point_step,
+            point_step_provenance=step_provenance,
+            provenance=provenance,
+            conditions=conditions,
+            criteria=tuple(complete),
+            source_file=self.file,
+        )
+        rs.indicator_index.update({i.code: i for i in rs.indicators})
+        return rs
+
+    def criterion(self, raw: Any, key: str, scoring: str | None) -> Criterion | None:
+        if not self.keys(raw, key, {"code", "name", "max", "provenance", "indicators"}, {"pass_rule"}):
+            return None
+        code = self.text(raw.get("code", _MISSING), f"{key}.code")
+        max_points = self.number(raw.get("max", _MISSING), f"{key}.max", 0)
+        inds_raw = raw.get("indicators", _MISSING)
+        indicators: list[Indicator | None] = [None]  # unusable until read
+        if inds_raw is not _MISSING and (not isinstance(inds_raw, list) or not inds_raw):
+            self.fail(f"{key}.indicators", "cần ít nhất một chỉ tiêu")
+        elif inds_raw is not _MISSING:
+            indicators = [
+                self.indicator(i, f"{key}.indicators[{n}]", code or "", scoring) for n, i in enumerate(inds_raw)
+            ]
+        complete = [i for i in indicators if i is not None]
+        rule: PassRule | None = PassRule()
+        if scoring == "points":
+            total = sum(Decimal(str(i.max)) for i in complete)
+            if max_points is not None and len(complete) == len(indicators) and total != Decimal(str(max_points)):
+                self.fail(
+                    f"{key}.max",
+                    f"tổng điểm tối đa các chỉ tiêu của {code} là {total:g}, khác max = {max_points:g}",
+                )
+            if "pass_rule" in raw:
+                self.fail(f"{key}.pass_rule", "chỉ dùng cho bộ tiêu chí đạt/không đạt")
+        elif scoring == "pass_fail":
+            rule = self.pass_rule(raw.get("pass_rule", {"mode": "all"}), f"{key}.pass_rule", len(indicators))
+        name = self.text(raw.get("name", _MISSING), f"{key}.name")
+        provenance = self.provenance(raw.get("provenance", _MISSING), f"{key}.provenance")
+        if None in (code, name, max_points, provenance, rule) or len(complete) != len(indicators):
+            return None
+        assert code and name and max_points is not None and provenance and rule
+        return Criterion(code=code, name=name, max=max_points, provenance=provenance, indicators=tuple(complete),
+                         pass_rule=rule)
+
+    def indicator(self, raw: Any, key: str, criterion: str, scoring: str | None) -> Indicator | None:
+        optional = {"not_applicable_full", "deduction_max", "bands", "numerator_label", "denominator_label"}
+        if not self.keys(raw, key, {"code", "name", "max", "kind", "provenance"}, optional):
+            return None
+        code = self.text(raw.get("code", _MISSING), f"{key}.code")
+        if code is not None and not all(ch.isalnum() or ch == "." for ch in code):
+            self.fail(f"{key}.code", f"mã chỉ gồm chữ, số và dấu chấm, gặp {code!r}")
+            code = None
+        kind = self.choice(raw.get("kind", _MISSING), f"{key}.kind", INDICATOR_KINDS)
+        if scoring == "pass_fail" and kind not in (None, "pass_fail"):
+            self.fail(f"{key}.kind", 'bộ tiêu chí đạt/không đạt chỉ có chỉ tiêu kind = "pass_fail"')
+        if scoring == "points" and kind == "pass_fail":
+            self.fail(f"{key}.kind", 'bộ tiêu chí tính điểm không dùng kind = "pass_fail"')
+        max_points = self.number(raw.get("max", _MISSING), f"{key}.max", 0)
+        naf = self.flag(raw.get("not_applicable_full", False), f"{key}.not_applicable_full")
+        deduction = self.number(raw.get("deduction_max", 0), f"{key}.deduction_max", 0)
+        bands: tuple[Band, ...] | None = ()
+        if kind == "rate_bands":
+            bands = self.bands(raw.get("bands"), f"{key}.bands", max_points)
+        elif "bands" in raw and kind is not None:
+            self.fail(f"{key}.bands", 'chỉ dùng với kind = "rate_bands"')
+        name = self.text(raw.get("name", _MISSING), f"{key}.name")
+        provenance = self.provenance(raw.get("provenance", _MISSING), f"{key}.provenance")
+        if None in (code, kind, max_points, naf, deduction, bands, name, provenance):
+            return None
+        assert code and kind and name and provenance and max_points is not None and deduction is not None
+        assert naf is not None and bands is not None
+        return Indicator(
+            code=code,
+            name=name,
+            max=max_points,
+            kind=kind,
+            criterion=criterion,
+            provenance=provenance,
+            not_applicable_full=naf,
+            deduction_max=deduction,
+            bands=bands,
+            numerator_label=raw.get("numerator_label", "Tử số"),
+            denominator_label=raw.get("denominator_label", "Mẫu số"),
+        )
+
+    def bands(self, raw: Any, key: str, max_points: float | None) -> tuple[Band, ...] | None:
+        if not isinstance(raw, list) or not raw:
+            self.fail(key, "chỉ tiêu tính theo tỷ lệ cần ít nhất một mức (bands)")
+            return None
+        bands: list[Band | None] = []
+        for n, b in enumerate(raw):
+            bkey = f"{key}[{n}]"
+            if not self.keys(b, bkey, {"from", "points", "provenance"}, {"to"}):
+                bands.append(None)
+                continue
+            lower = self.number(b.get("from", _MISSING), f"{bkey}.from", 0)
+            upper = self.number(b["to"], f"{bkey}.to") if "to" in b else None
+            usable = "to" not in b or upper is not None
+            if upper is not None and lower is not None and upper <= lower:
+                self.fail(f"{bkey}.to", f"phải lớn hơn from ({lower:g}), gặp {upper:g}")
+                usable = False
+            points = self.number(b.get("points", _MISSING), f"{bkey}.points", 0)
+            if points is not None and max_points is not None and points > max_points:
+                self.fail(f"{bkey}.points", f"vượt điểm tối đa của chỉ tiêu ({max_points:g})")
+                usable = False
+            provenance = self.provenance(b.get("provenance", _MISSING), f"{bkey}.provenance")
+            if usable and lower is not None and points is not None and provenance is not None:
+                bands.append(Band(lower, upper, points, provenance))
+            else:
+                bands.append(None)
+        complete = [b for b in bands if b is not None]
+        if len(complete) != len(bands):
+            return None
+        return self.band_order(complete, key)
+
+    def band_order(self, bands: list[Band], key: str) -> tuple[Band, ...] | None:
+        before = len(self.problems)
+        ordered = sorted(bands, key=lambda b: b.lower)
+        if ordered[0].lower != 0:
+            self.fail(key, f"các mức phải bắt đầu từ 0%, mức thấp nhất bắt đầu từ {ordered[0].lower:g}%")
+        for low, high in zip(ordered, ordered[1:], strict=False):
+            if low.upper is None or low.upper > high.lower:
+                self.fail(key, f"mức từ {low.lower:g}% chồng lên mức từ {high.lower:g}%")
+            elif low.upper < high.lower:
+                self.fail(key, f"có khoảng trống giữa {low.upper:g}% và {high.lower:g}%")
+        if ordered[-1].upper is not None:
+            self.fail(key, f"mức cao nhất phải không có cận trên (bỏ 'to'), đang dừng ở {ordered[-1].upper:g}%")
+        points = [b.points for b in ordered]
+        if points != sorted(points):
+            self.fail(key, "tỷ lệ cao hơn không được cho ít điểm hơn")
+        return tuple(ordered) if len(self.problems) == before else None
+
+    def conditions(self, raw: Any, scoring: str | None, n_criteria: int, total_max: float | None) -> Conditions | None:
+        optional = {
+            "total_min", "total_min_provenance", "criterion_min_fraction", "criterion_min_fraction_provenance",
+            "declarations", "criteria_pass_rule", "criteria_pass_rule_provenance",
+        }
+        if not self.keys(raw, "conditions", set(), optional):
+            return None
+        usable = True
+        total_min = fraction = None
+        rule: PassRule | None = None
+        if scoring == "points":
+            if "criteria_pass_rule" in raw:
+                self.fail("conditions.criteria_pass_rule", "chỉ dùng cho bộ tiêu chí đạt/không đạt")
+            if "total_min" in raw:
+                total_min = self.number(raw["total_min"], "conditions.total_min", 0)
+                if total_min is not None and total_max is not None and total_min > total_max:
+                    self.fail("conditions.total_min", f"vượt total_max ({total_max:g})")
+            if "criterion_min_fraction" in raw:
+                fraction = self.number(raw["criterion_min_fraction"], "conditions.criterion_min_fraction", 0)
+                if fraction is not None and fraction > 1:
+                    self.fail("conditions.criterion_min_fraction", "là tỷ lệ từ 0 đến 1 (ví dụ 0.5)")
+        elif scoring == "pass_fail":
+            for k in ("total_min", "criterion_min_fraction"):
+                if k in raw:
+                    self.fail(f"conditions.{k}", "chỉ dùng cho bộ tiêu chí tính điểm")
+            rule = self.pass_rule(
+                raw.get("criteria_pass_rule", {"mode": "all"}), "conditions.criteria_pass_rule", n_criteria
+            )
+            usable = rule is not None
+        declarations = self.declarations(raw.get("declarations", []))
+        return Conditions(
+            total_min=total_min,
+            total_min_provenance=self.optional_provenance(raw, "total_min_provenance", "conditions"),
+            criterion_min_fraction=fraction,
+            criterion_min_fraction_provenance=self.optional_provenance(
+                raw, "criterion_min_fraction_provenance", "conditions"
+            ),
+            declarations=declarations,
+            criteria_pass_rule=rule,
+            criteria_pass_rule_provenance=self.optional_provenance(raw, "criteria_pass_rule_provenance", "conditions"),
+        ) if usable else None
+
+    def declarations(self, raw: Any) -> tuple[Declaration, ...]:
+        if not isinstance(raw, list):
+            self.fail("conditions.declarations", "phải là danh sách ([[conditions.declarations]])")
+            return ()
+        found = []
+        seen: set[str] = set()
+        for n, d in enumerate(raw):
+            dkey = f"conditions.declarations[{n}]"
+            if not self.keys(d, dkey, {"key", "label", "disqualifying_answer", "provenance"}, {"short"}):
+                continue
+            name = self.text(d.get("key", _MISSING), f"{dkey}.key")
+            if name is not None and (not name.isidentifier() or name in seen):
+                self.fail(f"{dkey}.key", f"phải là tên duy nhất gồm chữ không dấu, số, '_', gặp {name!r}")
+            if name is not None:
+                seen.add(name)
+            answer = self.flag(d.get("disqualifying_answer", _MISSING), f"{dkey}.disqualifying_answer")
+            label = self.text(d.get("label", _MISSING), f"{dkey}.label")
+            provenance = self.provenance(d.get("provenance", _MISSING), f"{dkey}.provenance")
+            if name is not None and answer is not None and label is not None and provenance is not None:
+                short = d.get("short", label)
+                found.append(Declaration(key=name, label=label, short=short, disqualifying_answer=answer,
+                                         provenance=provenance))
+        return tuple(found)
+
+    def check_unique_codes(self, criteria: list[Criterion | None]) -> None:
+        # Compared in defined-name form, since '1.1' and '1_1' would give the same cell name.
+        seen: dict[str, str] = {}
+        for n, c in enumerate(criteria):
+            if c is None:
+                continue
+            places = [(c.code, f"criteria[{n}].code")]
+            places += [(i.code, f"criteria[{n}].indicators[{m}].code") for m, i in enumerate(c.indicators)]
+            for code, key in places:
+                name = code.replace(".", "_").lower()
+                if name in seen:
+                    self.fail(key, f"mã {code!r} trùng với {seen[name]}")
+                else:
+                    seen[name] = key
+
+    def check_steps(self, criteria: list[Criterion | None], step: float) -> None:
+        for n, c in enumerate(criteria):
+            for m, i in enumerate(c.indicators if c is not None else ()):
+                for name, value in (("max", i.max), ("deduction_max", i.deduction_max)):
+                    if not is_multiple(value, step):
+                        self.fail(
+                            f"criteria[{n}].indicators[{m}].{name}",
+                            f"{value:g} không phải bội số của bậc điểm {step:g}",
+                        )
