@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
 import click
 
 from pipeline import __version__
+from pipeline.core.errors import TcplError
+
+LOG_NAME = "tcpl-loi.log"
+OUTPUTS_KEY = "tcpl.outputs"  # ctx.meta: the outputs folder, once the configuration is loaded
 
 HELP_CONFIG = "Tệp cấu hình (mặc định: config.toml)."
 HELP_INPUTS = "Thư mục chứa phiếu của các xã (ghi đè [paths] inputs)."
@@ -23,7 +28,9 @@ def _load_config(config_path: str, inputs: str | None, outputs: str | None):
     from pipeline.core.config import load
 
     cfg = load(Path(config_path))
-    return cfg.with_paths(Path(inputs) if inputs else None, Path(outputs) if outputs else None)
+    cfg = cfg.with_paths(Path(inputs) if inputs else None, Path(outputs) if outputs else None)
+    click.get_current_context().meta[OUTPUTS_KEY] = cfg.outputs  # where an unexpected error is logged
+    return cfg
 
 
 def common_options(func):
@@ -35,15 +42,19 @@ def common_options(func):
 
 
 class SafeGroup(click.Group):
-    """Runs a subcommand so that no traceback ever reaches the user."""
+    """Runs a subcommand so that no traceback ever reaches the user: the one place where
+    run-ending errors (TcplError) become a one-line message, exit 1, and anything else is
+    logged, exit 2."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except TcplError as exc:
+            raise click.ClickException(str(exc)) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            raise _as_click_error(exc) from None
+            raise _unexpected(exc, ctx.meta.get(OUTPUTS_KEY)) from None
 
 
 @click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -176,30 +187,25 @@ def _summary(out, today: dt.date | None = None) -> None:
         click.echo(f"Phiếu phản hồi cho {len(out.feedback)} đơn vị: {out.feedback[0].parent}")
 
 
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from pipeline.core.config import ConfigError
-    from pipeline.app.appraisal import AppraisalError
-    from pipeline.core.errors import NothingToDo, RunLocked
-    from pipeline.core.rules import RuleSetError
-
-    return (ConfigError, RuleSetError, NothingToDo, RunLocked, AppraisalError)
-
-
 class UnexpectedError(click.ClickException):
     exit_code = 2
 
 
-def _as_click_error(exc: Exception) -> click.ClickException:
-    """Known errors become their own one-line message; anything else is logged, never shown
-    as a traceback."""
-    if isinstance(exc, _known_errors()):
-        return click.ClickException(str(exc))
-    log = Path("tcpl-loi.log").resolve()
-    try:
-        log.write_text(traceback.format_exc(), encoding="utf-8")
+def _unexpected(exc: Exception, outputs: Path | None) -> click.ClickException:
+    """Anything but a TcplError is a bug: its traceback goes to tcpl-loi.log in the outputs
+    folder (where the office looks for results) or, before there is one, the user's temp
+    folder; never to the current folder, which on an office PC may be a system folder."""
+    details = traceback.format_exc()
+    where = "Không ghi được tệp nhật ký lỗi."
+    folders = [outputs] if outputs is not None and outputs.is_dir() else []
+    for folder in [*folders, Path(tempfile.gettempdir())]:
+        log = (folder / LOG_NAME).resolve()
+        try:
+            log.write_text(details, encoding="utf-8")
+        except OSError:
+            continue
         where = f"Chi tiết kỹ thuật đã ghi vào {log}; xin gửi tệp này cho người hỗ trợ."
-    except OSError:
-        where = "Không ghi được tệp nhật ký lỗi."
+        break
     return UnexpectedError(f"lỗi không mong đợi ({type(exc).__name__}: {exc}). {where}")
 
 
