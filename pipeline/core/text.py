@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pipeline.core.model import FileRecord, RunResult, UnitOutcome
+    from pipeline.core.verdict import IndicatorResult
+    from pipeline.core.rules import Indicator
 
 SIGNIFICANT = 15  # digits Excel keeps of a number, and shows at most
 
@@ -101,6 +103,16 @@ def place_name(area: str) -> str:
     return area
 
 
+def band_text(indicator: Indicator) -> str:
+    """A rate indicator's bands, highest first: '≥ 80%: 3 điểm; 50% đến dưới 80%: 2 điểm'."""
+    parts = []
+    for b in sorted(indicator.bands, key=lambda b: b.lower, reverse=True):
+        span = (f"≥ {number_text(b.lower)}%" if b.upper is None
+                else f"{number_text(b.lower)}% đến dưới {number_text(b.upper)}%")
+        parts.append(f"{span}: {number_text(b.points)} điểm")
+    return "; ".join(parts)
+
+
 # ------------------------------------------------------------------ a unit's reasons
 
 
@@ -131,3 +143,18 @@ def reasons_text(u: UnitOutcome, rejected: list[FileRecord]) -> str:
     if zeroed:  # data the engine could not use: the office should know the result rests on zeros
         reasons.append(f"lưu ý: chỉ tiêu {', '.join(zeroed)} tính 0 điểm do thiếu hoặc lỗi dữ liệu")
     return "; ".join(reasons)
+
+
+# ------------------------------------------------------------------ appraisal (added by the "flow" helper)
+
+
+def pass_text(passed: bool | None) -> str:
+    """A pass/fail result: 'Đạt', 'Không đạt', '' when there is none."""
+    return "" if passed is None else ("Đạt" if passed else "Không đạt")
+
+
+def basis_text(r: IndicatorResult) -> str:
+    """How an indicator's points were obtained, with the appraised cell that was refused, if any."""
+    if not r.refused_cell:
+        return r.basis
+    return f"{r.basis}; điểm thẩm định ở ô {r.refused_cell} không hợp lệ, tạm dùng điểm tự chấm"

@@ -16,7 +16,8 @@ import pandas as pd
 
 from pipeline.core.config import Config
 from pipeline.steps.normalise import frame_records
-from pipeline.core.problems import Issue, display, issue
+from pipeline.core.problems import Issue, issue
+from pipeline.core.text import value_text
 from pipeline.steps.values import strip_accents
 
 COMPARED_FIELDS = (("points", "điểm"), ("numerator", "tử số"), ("denominator", "mẫu số"),
@@ -173,4 +174,4 @@ def _missing(x) -> bool:
 
 
 def _show(x) -> str:
-    return "(trống)" if _missing(x) else display(x)
+    return "(trống)" if _missing(x) else value_text(x)

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Iterable, Mapping
 
 from pipeline.core.rules import Band, Criterion, Indicator, RuleSet
+from pipeline.core.text import number_text
 from pipeline.core.verdict import (
     SELF_ASSESSED,
     APPRAISED,
@@ -79,9 +80,9 @@ def _score_rate(indicator: Indicator, entry: IndicatorEntry, base: dict) -> Indi
                                counted_as_zero=True)
     rate = exact(num) * 100 / exact(den)
     band = band_for(indicator, rate)
-    upper = f"{band.upper:g}%" if band.upper is not None else ""
-    span = f"[{band.lower:g}%, {upper})" if upper else f"≥ {band.lower:g}%"
-    rate_text = f"{float(rate):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    upper = f"{number_text(band.upper)}%" if band.upper is not None else ""
+    span = f"[{number_text(band.lower)}%, {upper})" if upper else f"≥ {number_text(band.lower)}%"
+    rate_text = number_text(rate, places=2)  # a quotient: two decimals are enough
     return IndicatorResult(
         **base,
         points=band.points,
@@ -165,11 +166,6 @@ def _score_criterion(rule_set: RuleSet, criterion: Criterion, results: dict[str,
     )
 
 
-def _fmt(x: float | Fraction) -> str:
-    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total: Fraction,
                 declarations: Mapping[str, bool | None]) -> tuple[ConditionResult, ...]:
     cond = rule_set.conditions
@@ -178,17 +174,18 @@ def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total:
         if cond.total_min is not None:
             met = total >= exact(cond.total_min)
             out.append(ConditionResult(
-                "TOTAL_BELOW_MIN", f"Tổng điểm đạt từ {_fmt(cond.total_min)} điểm trở lên", met,
-                f"Tổng điểm {_fmt(total)}/{_fmt(rule_set.total_max)}"
-                + ("" if met else f", dưới ngưỡng {_fmt(cond.total_min)} điểm"),
+                "TOTAL_BELOW_MIN", f"Tổng điểm đạt từ {number_text(cond.total_min)} điểm trở lên", met,
+                f"Tổng điểm {number_text(total)}/{number_text(rule_set.total_max)}"
+                + ("" if met else f", dưới ngưỡng {number_text(cond.total_min)} điểm"),
             ))
         if cond.criterion_min_fraction is not None:
-            pct = _fmt(cond.criterion_min_fraction * 100)
+            # A floor and its share are products of the rule set's fraction: two decimals.
+            pct = number_text(cond.criterion_min_fraction * 100, places=2)
             for c in criteria:
                 out.append(ConditionResult(
                     "CRITERION_BELOW_FLOOR", f"{c.code} đạt từ {pct}% số điểm tối đa trở lên", c.met,
-                    f"{c.code}: {_fmt(c.points)}/{_fmt(c.max)} điểm"
-                    + ("" if c.met else f", dưới mức tối thiểu {_fmt(c.floor)} điểm ({pct}%)"),
+                    f"{c.code}: {number_text(c.points)}/{number_text(c.max)} điểm"
+                    + ("" if c.met else f", dưới mức tối thiểu {number_text(c.floor, places=2)} điểm ({pct}%)"),
                 ))
     else:
         # Per-criterion results are on CriterionResult; the condition is how many passed.

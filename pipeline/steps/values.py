@@ -17,7 +17,7 @@ import re
 import unicodedata
 from typing import Any
 
-from pipeline.core.problems import display
+from pipeline.core.text import value_text
 
 _SPACES = re.compile(r"\s+")
 
@@ -45,7 +45,7 @@ def raw_text(value: Any) -> str:
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return display(value)  # 2.5 -> '2,5': how a Vietnamese Excel shows what was typed
+        return value_text(value)  # 2.5 -> '2,5': how a Vietnamese Excel shows what was typed
     return text(value)
 
 
@@ -63,6 +63,12 @@ def strip_accents(value: Any) -> str:
     decomposed = unicodedata.normalize("NFD", text(value))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.replace("đ", "d").replace("Đ", "D").lower()
+
+
+def slug(value: Any) -> str:
+    """ASCII file-name slug: 'Ngọc Trạo' -> 'ngoc-trao': `strip_accents`, then its ASCII letters
+    and digits, words joined by '-'."""
+    return "-".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in strip_accents(value)).split())
 
 
 def code_text(value: Any) -> str:
