@@ -5,8 +5,7 @@ Both are plain filterable tables: title row, frozen header, autofilter, landscap
 
 from __future__ import annotations
 
-import re
-
+from pipeline.core.cells import parse_a1
 from pipeline.core.model import STATUS_LABEL, RunResult
 from pipeline.core.problems import ERROR, SEVERITY_LABEL, Issue
 from pipeline.writers.xlsx import Col, Formats, add_sheet, gc_paused, print_setup, put_merged, write_table
@@ -70,9 +69,11 @@ def sorted_issues(result: RunResult) -> list[Issue]:
                                                 i.code, i.message))
 
 
-def _cell_key(cell: str) -> tuple[int, str]:
-    m = re.fullmatch(r"\$?([A-Za-z]+)\$?(\d+)", cell or "")
-    return (int(m.group(2)), m.group(1).upper()) if m else (0, cell or "")
+def _cell_key(cell: str) -> tuple[int, int, int, str]:
+    """Reading order (B9 before B10, B2 before AA2); a problem of no one cell (a whole file or
+    sheet) first, as the file's own lines come before its cells."""
+    at = parse_a1(cell) if cell else None
+    return (0, 0, 0, cell or "") if at is None else (1, at[0], at[1], "")
 
 
 def _title(ws, fmt: Formats, last_col: int, title: str, note: str) -> None:

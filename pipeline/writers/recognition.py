@@ -15,7 +15,9 @@ from __future__ import annotations
 from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, RunResult, UnitOutcome
 from pipeline.steps.season import points_source
 from pipeline.core.text import number_text, place_name, reasons_text, rejected_files
-from pipeline.writers.xlsx import Formats, add_sheet, gc_paused, lines_needed, print_setup, put, put_merged, put_row, row_height
+from pipeline.writers.xlsx import (
+    Formats, add_sheet, gc_paused, header_safe, lines_needed, print_setup, put, put_merged, put_row, row_height,
+)
 
 SHEET = "Danh sách công nhận"
 WIDTHS = (6, 28, 9, 50)  # STT, unit, total, note / reasons: A4 portrait at about 90%
@@ -69,12 +71,8 @@ def write_recognition(wb, fmt: Formats, result: RunResult) -> None:
     row = _signature(ws, fmt, result, row + 1)
     print_setup(ws, landscape=False, repeat=(header, header), header=result.config.office_name)
     if provisional:  # on every printed page, in red, centred
-        ws.set_header(f'&L&8{_hf(result.config.office_name)}&C&"Times New Roman,Bold"&12&KC00000KẾT QUẢ TẠM TÍNH')
+        ws.set_header(f'&L&8{header_safe(result.config.office_name, 120)}&C&"Times New Roman,Bold"&12&KC00000KẾT QUẢ TẠM TÍNH')
     ws.print_area(0, 0, row, LAST)
-
-
-def _hf(text: str) -> str:
-    return text.replace("&", "&&")[:120]
 
 
 def _title(ws, fmt: Formats, result: RunResult) -> int:

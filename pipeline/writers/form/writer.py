@@ -25,6 +25,7 @@ from pipeline.writers.form.plan import InputCell, cover_cells, input_cells
 from pipeline.writers.form.scores import TITLE, ScoreSheet
 from pipeline.writers.form.validation import COVER_HINTS, dv_key, validation_for
 from pipeline.writers.xlsx.measure import FORM
+from pipeline.writers.xlsx.printing import header_safe
 
 
 def _is_number(value: Any) -> bool:
@@ -146,7 +147,7 @@ class _Form(ScoreSheet, HelpSheet):
         ws.set_margins(left=0.5, right=0.4, top=0.7, bottom=0.6)
         ws.center_horizontally()
         # '&' starts a header code: a unit or office name containing one must be doubled.
-        ws.set_header(f'&L&"{FONT},Italic"&9{header.replace("&", "&&")[:200]}')
+        ws.set_header(f'&L&"{FONT},Italic"&9{header_safe(header)}')
         ws.set_footer(f'&R&"{FONT},Regular"&9Trang &P/&N')
 
     def header_text(self) -> str:

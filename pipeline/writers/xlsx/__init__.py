@@ -17,11 +17,11 @@ from pipeline.writers.xlsx.formats import (
     COLOURS, FONT, FONT_SIZE, MAX_CELL_TEXT, Formats, verdict_colour, workbook_options,
 )
 from pipeline.writers.xlsx.measure import lines_needed, row_height, text_width, widest_text
-from pipeline.writers.xlsx.printing import print_setup, signature_pair
+from pipeline.writers.xlsx.printing import header_safe, print_setup, signature_pair
 
 __all__ = [
     "CHECKED_XLSXWRITER", "COLOURS", "FAST_SHEETS", "FONT", "FONT_SIZE", "MAX_CELL_TEXT", "Col", "Formats",
     "Sheet", "add_sheet", "clip", "gc_paused", "lines_needed", "print_setup", "put", "put_merged", "put_row",
-    "row_height", "signature_pair", "text_width", "verdict_colour", "widest_text", "workbook_options",
+    "header_safe", "row_height", "signature_pair", "text_width", "verdict_colour", "widest_text", "workbook_options",
     "write_table",
 ]

@@ -21,13 +21,14 @@ def print_setup(ws, *, landscape: bool, repeat: tuple[int, int] | None, header: 
     if fit_width:
         ws.fit_to_pages(1, 0)
     if header:
-        ws.set_header(f"&L&8{_hf(header)}")
+        ws.set_header(f"&L&8{header_safe(header)}")
     ws.set_footer("&L&8&A&R&8Trang &P/&N")
 
 
-def _hf(text: str) -> str:
-    # '&' starts a control code in Excel headers; the whole header is limited to 255 characters.
-    return text.replace("&", "&&")[:200]
+def header_safe(text: str, limit: int = 200) -> str:
+    """Text for a page header or footer: '&' starts a control code there, so it is doubled,
+    and the whole header is limited to 255 characters, so the text is cut at `limit`."""
+    return text.replace("&", "&&")[:limit]
 
 
 def signature_pair(ws, fmt: Formats, row: int, place: str, left: tuple[int, int, str, str],
