@@ -552,7 +552,7 @@ def measure_baseline(files: list[Path], config_path: Path) -> float:
 
     from pipeline.core import config as config_mod
     from pipeline.steps.normalise import normalise
-    from pipeline.readers.read import read_workbook
+    from pipeline.readers.form import read_workbook
     from pipeline.steps.validate import validate
 
     cfg = config_mod.load(config_path)

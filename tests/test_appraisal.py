@@ -12,9 +12,10 @@ import pytest
 
 from helpers_run import make_run
 from helpers_season import QD25, load, office, run_cli, table, texts, unit_form
-from pipeline.app import appraisal
-from pipeline.app.appraisal import AppraisalBook, AppraisedValue, apply_appraisal
-from pipeline.core.model import SUBMITTED
+from pipeline.core.appraisal_layout import SHEET
+from pipeline.core.model import SUBMITTED, AppraisalBook, AppraisedValue
+from pipeline.core.text import basis_text
+from pipeline.steps.appraise import apply_appraisal
 from pipeline.core.verdict import APPRAISED, SELF_ASSESSED, IndicatorEntry, UnitEntries
 from pipeline.steps.scoring import score_unit
 
@@ -28,7 +29,7 @@ REFUSED = {"3.1": "mười", "1.1": 3.5, "4.1": 2.3, "2.5": 1.5}
 
 def fill(path, values: dict[tuple[str, str], tuple]) -> None:
     wb = openpyxl.load_workbook(path)
-    ws = wb[appraisal.SHEET]
+    ws = wb[SHEET]
     rows = table_rows(ws)
     for (unit, code), (points, note) in values.items():
         row = rows[(unit, code)]
@@ -70,11 +71,11 @@ def test_form_is_written_from_the_latest_consolidation(season):
     root, _, _, made, _, pristine = season
     assert str(root / "outputs" / FORM) in made.output
     wb = load(pristine)
-    assert wb.sheetnames == [appraisal.SHEET, "_meta"]
+    assert wb.sheetnames == [SHEET, "_meta"]
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows()}
     assert meta["template_id"] == "tcpl-tham-dinh" and meta["rule_set"] == "qd25-2021" and meta["year"] == "2023"
     assert wb["_meta"].sheet_state == "hidden"
-    ws = wb[appraisal.SHEET]
+    ws = wb[SHEET]
     head = [c.value for c in ws[5]]
     assert head[:10] == ["STT", "Mã đơn vị", "Đơn vị", "Mã chỉ tiêu", "Nội dung chỉ tiêu", "Điểm tối đa",
                          "Căn cứ chấm của đơn vị", "Điểm tự chấm", "Điểm thẩm định", "Ghi chú của Hội đồng"]
@@ -138,7 +139,7 @@ def test_differences_sheet(season):
 
 def test_bad_appraised_values_are_located_and_refused(season):
     wb = load(season[0] / "outputs" / "bim-son-2023-tong-hop.xlsx")
-    pristine = load(season[5])[appraisal.SHEET]
+    pristine = load(season[5])[SHEET]
     where = table_rows(pristine)
     issues = [r for r in table(wb["Lỗi dữ liệu"], "Mã lỗi", "Mã lỗi") if r["Tệp"] == "tham-dinh-hoi-dong.xlsx"]
     found = {(r["Mã lỗi"], r["Ô"]) for r in issues}
@@ -148,7 +149,7 @@ def test_bad_appraised_values_are_located_and_refused(season):
         ("APPRAISAL_POINTS_NOT_STEP", f"I{where[('14812', '4.1')]}"),
         ("APPRAISAL_POINTS_NOT_BAND", f"I{where[('14812', '2.5')]}"),
     }
-    assert all(r["Trang tính"] == appraisal.SHEET and r["Mã đơn vị"] == "14812" for r in issues)
+    assert all(r["Trang tính"] == SHEET and r["Mã đơn vị"] == "14812" for r in issues)
     band = next(r for r in issues if r["Mã lỗi"] == "APPRAISAL_POINTS_NOT_BAND")
     assert "không phải một mức điểm (0; 0,25; 0,5; 1; 2)" in band["Nội dung"]
     # the refused indicators keep the commune's points, and say why
@@ -166,7 +167,7 @@ def test_second_round_prefills_and_never_overwrites_unsaved_work(season):
     root, cfg = season[0], season[1]
     again = run_cli("appraisal-form", "--config", str(cfg))
     assert again.exit_code == 0 and "Đã điền sẵn điểm thẩm định có trong tham-dinh-hoi-dong.xlsx" in again.output
-    ws = load(root / "outputs" / FORM)[appraisal.SHEET]
+    ws = load(root / "outputs" / FORM)[SHEET]
     rows = table_rows(ws)
     assert ws.cell(rows[("14809", "1.2")], 9).value == 4
     assert ws.cell(rows[("14809", "1.2")], 10).value == "Thiếu 2 quyết định"
@@ -175,14 +176,14 @@ def test_second_round_prefills_and_never_overwrites_unsaved_work(season):
     refused = run_cli("appraisal-form", "--config", str(cfg))
     assert refused.exit_code == 1 and "\nError: Tệp" in refused.output and "chưa được tổng hợp" in refused.output
     assert ws.cell(rows[("14815", "1.1")], 9).value == 2.5  # (the file on disk was left as it was)
-    assert load(root / "outputs" / FORM)[appraisal.SHEET].cell(rows[("14815", "1.1")], 9).value == 1
+    assert load(root / "outputs" / FORM)[SHEET].cell(rows[("14815", "1.1")], 9).value == 1
 
 
 # ------------------------------------------------------------------ engine-level rules
 
 
 def _book(values: dict[tuple[str, str], float], refused=()) -> AppraisalBook:
-    return AppraisalBook("td.xlsx", {k: AppraisedValue(*k, v, None, "", None, appraisal.SHEET, "I7")
+    return AppraisalBook("td.xlsx", {k: AppraisedValue(*k, v, None, "", None, SHEET, "I7")
                                      for k, v in values.items()},
                          {k: "I9" for k in refused})
 
@@ -229,7 +230,8 @@ def test_refused_value_keeps_self_points_and_unit_without_form_is_reported():
     units = _with_entries(run)
     done, issues = apply_appraisal(units, _book({("14821", "1.1"): 3}, refused=[("14809", "3.1")]), run.rule_set)
     r = next(i for i in done[0].verdict.indicators if i.code == "3.1")
-    assert r.source == SELF_ASSESSED and r.points == 8.5 and r.basis.endswith("ô I9 không hợp lệ, tạm dùng điểm tự chấm")
+    assert r.source == SELF_ASSESSED and r.points == 8.5 and r.refused_cell == "I9"
+    assert basis_text(r).endswith("ô I9 không hợp lệ, tạm dùng điểm tự chấm")
     assert done[0].verdict.total == units[0].verdict.total and done[0].self_assessed is None
     assert [(i.code, i.unit) for i in issues] == [("APPRAISAL_UNIT_NO_FORM", "14821")]
 

@@ -11,7 +11,7 @@ from pipeline.core import config as config_mod
 from pipeline.steps.crosscheck import cached_total_issues
 from pipeline.core.model import Located
 from pipeline.steps.normalise import normalise
-from pipeline.readers.read import read_workbook
+from pipeline.readers.form import read_workbook
 from pipeline.app.run import collect
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from pipeline.infra import parallel
-from pipeline.readers.read import _named_cell, _plain_defined_names, defined_names
+from pipeline.readers.names import _named_cell, _plain_defined_names, defined_names
 from pipeline.steps.scoring import exact, exact_sum
 
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

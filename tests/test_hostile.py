@@ -27,7 +27,8 @@ from pipeline.app import run
 from pipeline.readers import safety
 from pipeline.core.model import REJECTED, SUBMITTED, SUPERSEDED, USED
 from pipeline.core.problems import CATALOGUE, ERROR, WARNING, display
-from pipeline.readers.read import read_workbook, sniff
+from pipeline.readers.form import read_workbook
+from pipeline.readers.sniff import sniff
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -214,7 +215,7 @@ class PanicException(BaseException):
 
 @pytest.mark.parametrize("error", [MemoryError(), PanicException("index out of bounds")])
 def test_a_crash_while_reading_one_file_is_contained_to_that_file(tmp_path, monkeypatch, error):
-    import pipeline.readers.read as read
+    import pipeline.readers.inputs as read
 
     config = corpus.make_config(tmp_path)
     form(config.inputs / "bac-son.xlsx", "14809", "Bắc Sơn")
@@ -234,7 +235,7 @@ def test_a_crash_while_reading_one_file_is_contained_to_that_file(tmp_path, monk
 
 
 def test_interrupt_is_not_swallowed(tmp_path, monkeypatch, rule_set):
-    import pipeline.readers.read as read
+    import pipeline.readers.form as read
 
     monkeypatch.setattr(read, "_read", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):

@@ -30,7 +30,7 @@ from corpus import form
 from pipeline.infra import lock
 from pipeline.app import run
 from pipeline.core.errors import OutputInUse, RunLocked
-from pipeline.writers.exports import FORMULA_START
+from pipeline.core.results_csv import FORMULA_START
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN_OUTPUTS = {"bim-son-2023-tong-hop.xlsx", "ket-qua.csv", "bim-son-2023-manifest.json"}

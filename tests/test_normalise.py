@@ -14,7 +14,7 @@ from pipeline.steps import values
 from pipeline.steps.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
 from pipeline.core.model import Located, Submission
 from pipeline.steps.normalise import normalise
-from pipeline.readers.read import read_workbook
+from pipeline.readers.form import read_workbook
 
 BAD = "invalid"  # expected result of a value that was typed but cannot be understood
 

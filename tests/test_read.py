@@ -14,7 +14,9 @@ from pipeline.core import layout
 from pipeline.core.model import Located
 from pipeline.core.problems import issue
 from pipeline.core.cells import a1, col_letter, parse_a1
-from pipeline.readers.read import defined_names, read_workbook, sniff
+from pipeline.readers.form import read_workbook
+from pipeline.readers.names import defined_names
+from pipeline.readers.sniff import sniff
 
 
 

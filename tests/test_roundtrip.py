@@ -33,7 +33,7 @@ from pipeline.writers.form import write_form
 from pipeline.steps.frames import declaration_columns
 from pipeline.steps.normalise import normalise
 from pipeline.core.problems import ERROR, Issue
-from pipeline.readers.read import read_workbook
+from pipeline.readers.form import read_workbook
 from pipeline.app.run import collect
 
 pytestmark = pytest.mark.libreoffice

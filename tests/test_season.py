@@ -10,6 +10,7 @@ import pytest
 
 from helpers_run import make_run
 from helpers_season import load, office, run_cli, table, texts, unit_form
+from pipeline.core import results_csv
 from pipeline.steps import season
 from pipeline.writers.exports import write_results_csv
 from pipeline.core.model import PreviousResult
@@ -78,7 +79,7 @@ def test_chase_sheet(run, tmp_path):
 
 
 def test_results_csv_round_trip(run, tmp_path):
-    rows = season.parse_results_csv(write_results_csv(run, tmp_path / "ket-qua.csv").read_bytes())
+    rows = results_csv.parse(write_results_csv(run, tmp_path / "ket-qua.csv").read_bytes())
     assert rows["14812"] == PreviousResult("14812", "Ba Đình", 78.5, "Chưa đạt")
     assert rows["14821"].total is None and rows["14821"].verdict == "Chưa nộp"
     assert rows["14809"].recognised
@@ -86,11 +87,11 @@ def test_results_csv_round_trip(run, tmp_path):
 
 def test_results_csv_saved_again_by_excel():
     data = "Mã đơn vị;Tên đơn vị;Tổng điểm;Kết quả\r\n14809;Bắc Sơn;96,75;Đạt\r\n".encode("utf-8-sig")
-    assert season.parse_results_csv(data)["14809"].total == 96.75
+    assert results_csv.parse(data)["14809"].total == 96.75
     with pytest.raises(ValueError, match="UTF-8"):
-        season.parse_results_csv("Mã đơn vị,Tổng điểm,Kết quả\n".encode("utf-16"))
+        results_csv.parse("Mã đơn vị,Tổng điểm,Kết quả\n".encode("utf-16"))
     with pytest.raises(ValueError, match="Kết quả"):
-        season.parse_results_csv("Mã đơn vị,Tổng điểm\n14809,90\n".encode())
+        results_csv.parse("Mã đơn vị,Tổng điểm\n14809,90\n".encode())
 
 
 def test_compare_years(run):

@@ -17,21 +17,26 @@ from typing import Callable
 import pandas as pd
 
 from pipeline import __version__
-from pipeline.infra.collector import without_collector
+from pipeline.core.appraisal_layout import TEMPLATE_VERSION as APPRAISAL_VERSION
 from pipeline.core.config import Config
-from pipeline.steps.crosscheck import banded_points_issues, cached_total_issues
-from pipeline.readers.discover import discover, sha256_file
 from pipeline.core.errors import NothingToDo
-from pipeline.steps.frames import declaration_columns
-from pipeline.steps.identify import identify
-from pipeline.infra.lock import run_lock
-from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, SUPERSEDED, UNUSABLE, USED, FileRecord, IndicatorDetail, RunResult, UnitOutcome
-from pipeline.steps.normalise import frame_records, normalise, parsed_only
+from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, UNUSABLE, AppraisalRead, IndicatorDetail, RunResult, Submission, UnitOutcome
 from pipeline.core.problems import Issue, issue
-from pipeline.infra.parallel import read_all
-from pipeline.readers.read import read_workbook
+from pipeline.core.results_csv import FILE_NAME as RESULTS_CSV
 from pipeline.core.rules import RuleSet
 from pipeline.core.verdict import IndicatorEntry, UnitEntries
+from pipeline.infra.collector import without_collector
+from pipeline.infra.lock import run_lock
+from pipeline.infra.parallel import read_all
+from pipeline.readers.discover import discover, sha256_file
+from pipeline.readers.inputs import read_input
+from pipeline.readers.previous import load_previous
+from pipeline.steps.appraise import apply_appraisal, check_appraisal, choose_appraisal
+from pipeline.steps.crosscheck import banded_points_issues, cached_total_issues
+from pipeline.steps.frames import declaration_columns
+from pipeline.steps.identify import identify
+from pipeline.steps.normalise import frame_records, normalise, parsed_only
+from pipeline.steps.register import register
 from pipeline.steps.scoring import score_unit
 
 Progress = Callable[[int, int], None]
@@ -67,26 +72,27 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
         raise NothingToDo(f"Thư mục {config.inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
                           "Chạy 'make template' để tạo mẫu phiếu gửi các xã, hoặc 'make demo' để thử.")
 
-    submissions, read_rejected = [], {}
+    submissions, forms, appraisal_books = [], [], []
+    rejected: set[str] = set()  # files that cannot be used; why is in their issues
     # On every core when there are enough files to pay for it; results come back in order.
     read = read_all([(c.path, c.rel) for c in candidates], rule_set, read_and_parse)
-    for n, (cand, (sub, found)) in enumerate(zip(candidates, read, strict=True), start=1):
-        issues.extend(found)
-        if sub is None:
-            read_rejected[cand.rel] = _first_error(found)
+    for n, (cand, (got, found)) in enumerate(zip(candidates, read, strict=True), start=1):
+        if isinstance(got, AppraisalRead):  # the council's workbook, recognised when it was opened
+            appraisal_books.append((*check_appraisal(got, rule_set, config), cand.modified))
         else:
-            submissions.append(sub)
+            forms.append(cand)
+            issues.extend(found)
+            if got is None:
+                rejected.add(cand.rel)
+            else:
+                submissions.append(got)
         if progress:
             progress(n, len(candidates))
-
-    # The council's appraisal workbooks are recognised by their metadata and set aside here.
-    from pipeline.app.appraisal import apply_appraisal, split_appraisals
-
-    submissions, read_rejected, issues, appraisals = split_appraisals(
-        candidates, submissions, read_rejected, issues, rule_set, config)
+    appraisals = choose_appraisal(appraisal_books)
     issues.extend(appraisals.issues)
-    records = [*records, *appraisals.records]
-    all_candidates, candidates = candidates, [c for c in candidates if c.rel not in appraisals.files]
+    by_rel = {c.rel: c for c in candidates}
+    records = [*records, *(by_rel[file].record(status, note=note, template_version=str(APPRAISAL_VERSION))
+                           for file, status, note in appraisals.register)]
 
     cover, indicators, parse_issues = normalise(submissions, rule_set)
     issues.extend(parse_issues)
@@ -97,10 +103,10 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
     checked = validate(cover, indicators, rule_set, config)
     issues.extend(checked.issues)
-    rejected = {**read_rejected, **checked.rejected_files}
+    rejected.update(checked.rejected_files)
 
-    modified = {c.rel: c.modified for c in candidates}
-    hashes = {c.rel: c.sha256 for c in candidates}
+    modified = {c.rel: c.modified for c in forms}
+    hashes = {c.rel: c.sha256 for c in forms}
     ident = identify(cover, indicators, config, rejected, modified, hashes)
     issues.extend(ident.issues)
     rejected.update(ident.rejected)
@@ -110,19 +116,17 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
     units, appraisal_issues = apply_appraisal(units, appraisals.book, rule_set)
     issues.extend(appraisal_issues)
     issues.extend(_run_level_issues(config, units))
-    from pipeline.steps.season import load_previous
-
     previous, previous_year, previous_issues = load_previous(config)
     issues.extend(previous_issues)
-    files = _register(candidates, records, cover, ident.used, ident.superseded, rejected)
     issues = sorted(_with_units(issues, cover), key=_issue_order)
+    files = register(forms, records, cover, ident.used, ident.superseded, rejected, issues)
     return RunResult(
         config=config,
         rule_set=rule_set,
         units=tuple(_attach_issues(units, issues)),
         files=tuple(files),
         issues=tuple(issues),
-        generated_at=_as_of(all_candidates, config),
+        generated_at=_as_of(candidates, config),
         tool_version=__version__,
         appraisal_file=appraisals.book.file if appraisals.book else "",
         previous=previous,
@@ -131,17 +135,17 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
 
 def read_and_parse(path: Path, rel: str, rule_set: RuleSet) -> tuple:
-    """One file read and its rows parsed, where it is read (a worker, when there are many):
+    """One file read and a form's rows parsed, where it is read (a worker, when there are many):
     the parsing runs on every core and only the parsed rows travel back."""
-    sub, found = read_workbook(path, rel, rule_set)
-    return (None if sub is None else parsed_only(sub, rule_set)), found
+    got, found = read_input(path, rel, rule_set)
+    return (parsed_only(got, rule_set) if isinstance(got, Submission) else got), found
 
 
 # ------------------------------------------------------------------ per unit
 
 
 def _outcomes(config: Config, rule_set: RuleSet, cover: pd.DataFrame, indicators: pd.DataFrame,
-              used: dict[str, str], unusable: frozenset, rejected: dict[str, str]) -> list[UnitOutcome]:
+              used: dict[str, str], unusable: frozenset, rejected: set[str]) -> list[UnitOutcome]:
     cover_by_file = {r["file"]: r for r in frame_records(cover)}
     rows_by_file: dict[str, list[dict]] = {}
     for r in frame_records(indicators[list(_SCORED_COLUMNS)]):  # only what scoring and details use
@@ -175,7 +179,7 @@ _SCORED_COLUMNS = ("file", "code", "points", "not_applicable", "numerator", "den
                    "figures", "evidence", "note")
 
 
-def _files_naming_units(cover: pd.DataFrame, rejected: dict[str, str]) -> set[str]:
+def _files_naming_units(cover: pd.DataFrame, rejected: set[str]) -> set[str]:
     return {r["unit_code"] for r in frame_records(cover) if r["file"] in rejected and r["unit_code"]}
 
 
@@ -223,35 +227,6 @@ def _run_level_issues(config: Config, units: list[UnitOutcome]) -> list[Issue]:
 # ------------------------------------------------------------------ register and issues
 
 
-def _register(candidates, records: list[FileRecord], cover: pd.DataFrame, used: dict[str, str],
-              superseded: dict[str, str], rejected: dict[str, str]) -> list[FileRecord]:
-    heads = {r["file"]: r for r in frame_records(cover)}
-    used_files = set(used.values())
-    out = list(records)  # ignored / rejected-before-reading, from discover
-    for c in candidates:
-        head = heads.get(c.rel, {})
-        if c.rel in rejected:
-            status, note = REJECTED, rejected[c.rel]
-        elif c.rel in superseded:
-            status, note = SUPERSEDED, f"thay bằng {superseded[c.rel]}"
-        elif c.rel in used_files:
-            status, note = USED, ""
-        else:
-            status, note = REJECTED, "không xác định được đơn vị"
-        report = head.get("report_date")
-        out.append(FileRecord(
-            path=c.rel, size=c.size, sha256=c.sha256, modified=c.modified, status=status,
-            unit_code=head.get("unit_code", ""), template_version=head.get("meta_template_version", ""),
-            report_date=None if report is None or pd.isna(report) else pd.Timestamp(report).date(),
-            note=note, contact_name=_text(head.get("contact_name")), contact_phone=_text(head.get("phone")),
-        ))
-    return sorted(out, key=lambda f: f.path)
-
-
-def _text(x) -> str:
-    return x if isinstance(x, str) else ""
-
-
 def _with_units(issues: list[Issue], cover: pd.DataFrame) -> list[Issue]:
     """Stamp each file's unit code on its issues, so every sheet can group them by unit."""
     unit_of = {r["file"]: r["unit_code"] for r in frame_records(cover)}
@@ -277,10 +252,6 @@ def _cell_key(cell: str) -> tuple:
     return (int(digits) if digits else 0, len(letters), letters)
 
 
-def _first_error(found: list[Issue]) -> str:
-    return next((i.message for i in found if i.severity == "error"), "không đọc được")
-
-
 def _as_of(candidates, config: Config) -> dt.datetime:
     """The time the data describes: the newest input file. Same inputs, same outputs, byte for
     byte; SOURCE_DATE_EPOCH overrides it (reproducible-builds convention)."""
@@ -299,7 +270,7 @@ def output_paths(config: Config) -> dict[str, Path]:
     stem = f"{config.slug}-{config.year}"
     return {
         "workbook": config.outputs / f"{stem}-tong-hop.xlsx",
-        "csv": config.outputs / "ket-qua.csv",
+        "csv": config.outputs / RESULTS_CSV,
         "manifest": config.outputs / f"{stem}-manifest.json",
         "units": config.outputs / "don-vi",
         "feedback": config.outputs / "phan-hoi",

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,8 @@ class Config:
     signature: Signature = Signature()
     previous_results: Path | None = None  # last year's outputs folder or its ket-qua.csv ([previous] results)
     previous_year: int | None = None
+    # The rule set as load() checked it: a run uses that one instead of reading the file again.
+    loaded_rule_set: rules.RuleSet | None = field(default=None, compare=False, repr=False)
 
     def unit(self, code: str) -> Unit | None:
         return self._units_by_code.get(code)
@@ -86,6 +88,8 @@ class Config:
         return found
 
     def load_rule_set(self) -> rules.RuleSet:
+        if self.loaded_rule_set is not None:
+            return self.loaded_rule_set
         return rules.load(self.rule_set_name, self.base_dir)
 
     def with_paths(self, inputs: Path | None = None, outputs: Path | None = None) -> Config:
@@ -170,6 +174,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         problems.append(f"[assessment] deadline: {deadline.isoformat()} không thuộc năm {year} hoặc {year + 1}")
 
     rule_set_name = text("assessment", "rule_set")
+    rs = None
     if rule_set_name:
         try:
             rs = rules.load(rule_set_name, base)
@@ -231,6 +236,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         signature=signature,
         previous_results=(base / previous) if previous else None,
         previous_year=previous_year or (year - 1 if previous and year else None),
+        loaded_rule_set=rs,
     )
 
 

@@ -95,6 +95,56 @@ class AppraisalChange:
         return self.change != 0 or self.self_passed != self.appraised_passed
 
 
+@dataclass(frozen=True, slots=True)
+class AppraisalRow:
+    """One row of the council's appraisal table, exactly as read (parsed by steps/appraise.py)."""
+
+    unit: Any  # the unit code cell
+    code: Any  # the indicator code cell
+    appraised: Any  # the council's points (or Đạt / Không đạt)
+    note: Any
+    written_self: Any  # the self-assessed value printed in the workbook (stale check)
+    cell: str  # A1 of the appraised cell
+    code_cell: str  # A1 of the indicator code cell
+
+
+@dataclass(frozen=True)
+class AppraisalRead:
+    """What the appraisal reader found in a workbook whose metadata says it is one."""
+
+    file: str
+    meta: dict[str, str]  # _meta key -> text
+    sheet: str = ""  # the sheet holding the table ('' when no table was found)
+    rows: tuple[AppraisalRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class AppraisedValue:
+    unit: str
+    indicator: str
+    points: float | None  # points rule sets
+    passed: bool | None  # pass/fail indicators
+    note: str
+    written_self: Any  # the self-assessed value printed in the workbook (stale check)
+    sheet: str
+    cell: str  # the appraised cell
+
+
+@dataclass(frozen=True)
+class AppraisalBook:
+    """What one appraisal workbook says, checked: accepted values, refused cells, usable or not."""
+
+    file: str
+    values: dict[tuple[str, str], AppraisedValue] = field(default_factory=dict)
+    refused: dict[tuple[str, str], str] = field(default_factory=dict)  # (unit, indicator) -> cell refused
+    rejected: bool = False  # the whole file cannot be used (its error issues say why)
+    year: str = ""
+
+    @property
+    def unit_count(self) -> int:
+        return len({u for u, _ in self.values})
+
+
 @dataclass(frozen=True)
 class PreviousResult:
     """One unit's result in last year's ket-qua.csv."""

@@ -52,6 +52,7 @@ class IndicatorResult:
     rate: float | None = None
     entered_points: float | None = None
     counted_as_zero: bool = False  # points forced to 0 for missing or unusable data
+    refused_cell: str = ""  # the appraisal cell (A1) whose value was refused: self-assessed points kept
 
     @property
     def percent(self) -> float | None:

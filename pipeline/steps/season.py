@@ -3,25 +3,18 @@
 Pure functions of a RunResult. Nothing here reads the clock: the one function that needs the
 date (`deadline_message`) takes `today` as a parameter (the CLI passes the real date, tests a
 fixed one). Sheets use the run's own as-of date (`RunResult.generated_at`, the newest input
-file), so the same inputs give the same workbook, byte for byte.
-
-The one function that touches a file is `load_previous`, which reads last year's
-`ket-qua.csv` (our own format) and never raises: a missing or unreadable file is a warning.
+file), so the same inputs give the same workbook, byte for byte. Last year's results are read
+by readers/previous.py.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from pipeline.core.config import Config, Unit
-from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, UNUSABLE, FileRecord, PreviousResult, RunResult, UnitOutcome
-from pipeline.core.problems import ERROR, Issue, display, issue
-
-RESULTS_CSV = "ket-qua.csv"
+from pipeline.core.config import Unit
+from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, UNUSABLE, FileRecord, RunResult, UnitOutcome
+from pipeline.core.problems import ERROR, Issue, display
 
 
 def _date(value: dt.date) -> str:
@@ -208,70 +201,3 @@ def change_text(change: float | None) -> str:
     if change == 0:
         return "0"
     return ("+" if change > 0 else "−") + _num(abs(change))
-
-
-def load_previous(config: Config) -> tuple[dict[str, PreviousResult], int | None, list[Issue]]:
-    """Last year's results by unit code, the year they are for, and any problem (warnings).
-
-    [previous] results may name last year's outputs folder or its ket-qua.csv; the year comes
-    from the run manifest next to it when there is one, else [previous] year, else year - 1.
-    """
-    path = config.previous_results
-    if path is None:
-        return {}, None, []
-    csv_path = path / RESULTS_CSV if path.is_dir() else path
-    shown = str(csv_path)
-    if not csv_path.is_file():
-        return {}, None, [issue("PREVIOUS_MISSING", value=shown)]
-    try:
-        rows = parse_results_csv(csv_path.read_bytes())
-    except (OSError, ValueError) as exc:
-        return {}, None, [issue("PREVIOUS_UNREADABLE", value=f"{shown}: {exc}")]
-    return rows, _manifest_year(csv_path.parent) or config.previous_year, []
-
-
-def _manifest_year(folder: Path) -> int | None:
-    for manifest in sorted(folder.glob("*-manifest.json")):
-        try:
-            year = json.loads(manifest.read_text(encoding="utf-8")).get("year")
-        except (OSError, ValueError, AttributeError):
-            continue
-        if isinstance(year, int):
-            return year
-    return None
-
-
-def parse_results_csv(data: bytes) -> dict[str, PreviousResult]:
-    """Our own ket-qua.csv (UTF-8 with BOM, ',' and '.' decimals), also after Excel re-saved it
-    with ';' and decimal commas. Raises ValueError with a short Vietnamese reason."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("không phải mã UTF-8 (tệp đã bị lưu lại bằng Excel?)") from None
-    lines = text.splitlines()
-    if not lines:
-        raise ValueError("tệp rỗng")
-    delimiter = max((",", ";", "\t"), key=lines[0].count)
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = [h.strip() for h in next(reader)]
-    need = {"Mã đơn vị": None, "Tổng điểm": None, "Kết quả": None}
-    for key in need:
-        if key not in header:
-            raise ValueError(f"thiếu cột \"{key}\"")
-        need[key] = header.index(key)
-    name_col = header.index("Tên đơn vị") if "Tên đơn vị" in header else None
-    out: dict[str, PreviousResult] = {}
-    for row in reader:
-        if len(row) < len(header):
-            continue
-        code = row[need["Mã đơn vị"]].strip().lstrip("'")
-        if not code:
-            continue
-        raw_total = row[need["Tổng điểm"]].strip().replace(",", ".")
-        try:
-            total = float(raw_total) if raw_total else None
-        except ValueError:
-            raise ValueError(f"tổng điểm \"{raw_total}\" của đơn vị {code} không phải là số") from None
-        name = row[name_col].strip() if name_col is not None else ""
-        out[code] = PreviousResult(code, name, total, row[need["Kết quả"]].strip().lstrip("'"))
-    return out

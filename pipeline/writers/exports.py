@@ -1,8 +1,7 @@
 """Machine-readable outputs: the results CSV and the run manifest.
 
-- `ket-qua.csv`: one row per unit, Vietnamese headers, UTF-8 with BOM (so Excel on Windows
-  reads the diacritics), comma-separated, '.' decimals. Text that a spreadsheet would run as
-  a formula (starting with = + - @, tab or CR) gets a leading apostrophe.
+- `ket-qua.csv`: one row per unit, in the format of core/results_csv.py (which last year's
+  copy is also read back with).
 - the manifest (JSON): what went in (config, rule set, every file with its hash) and what came
   out (counts), so a printed result can be traced back to the exact files.
 
@@ -17,26 +16,21 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, UNUSABLE, RunResult, UnitOutcome
+from pipeline.core.model import SUBMITTED, RunResult, UnitOutcome
+from pipeline.core.results_csv import ENCODING, LINE_END, STATUS_TEXT, header, neutralise, number
+from pipeline.core.text import reasons_text, rejected_files, verdict_text
 from pipeline.writers.atomic import atomic_output
-from pipeline.writers.summary import reasons_text, rejected_files
-from pipeline.writers.style import verdict_text
-
-STATUS_TEXT = {SUBMITTED: "Đã nộp", NOT_SUBMITTED: "Chưa nộp", UNUSABLE: "Phiếu không dùng được"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_results_csv(result: RunResult, path: Path) -> Path:
     criteria = [c.code for c in result.rule_set.criteria]
-    header = ["Mã đơn vị", "Tên đơn vị", "Loại", "Tình trạng", "Ngày báo cáo", "Số ngày muộn",
-              *criteria, "Tổng điểm", "Kết quả", "Lý do"]
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer = csv.writer(buffer, lineterminator=LINE_END)
+    writer.writerow(header(criteria))
     rejected = rejected_files(result)
     for u in result.units:
         writer.writerow(_csv_row(u, criteria, rejected.get(u.unit.code, [])))
-    return _write_text(path, buffer.getvalue(), encoding="utf-8-sig")
+    return _write_text(path, buffer.getvalue(), encoding=ENCODING)
 
 
 def _csv_row(u: UnitOutcome, criteria: list[str], rejected: list) -> list[str]:
@@ -52,18 +46,6 @@ def _csv_row(u: UnitOutcome, criteria: list[str], rejected: list) -> list[str]:
         neutralise(verdict_text(u)),
         neutralise(reasons_text(u, rejected)),
     ]
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet app would treat as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def number(x: float | None) -> str:
-    """'.' decimals, no trailing zeros: 96.75, 80, 2.5."""
-    if x is None:
-        return ""
-    return f"{x:.4f}".rstrip("0").rstrip(".")
 
 
 def write_manifest(result: RunResult, path: Path, config_sha256: str, rule_set_sha256: str) -> Path:

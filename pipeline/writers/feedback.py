@@ -19,7 +19,6 @@ from pipeline.core.model import NOT_SUBMITTED, STATUS_LABEL, SUBMITTED, FileReco
 from pipeline.infra.parallel import map_in_order
 from pipeline.core.problems import ERROR, SEVERITY_LABEL, Issue
 from pipeline.steps.season import change_text, points_source
-from pipeline.app.appraisal import REFUSED_MARK
 from pipeline.writers.atomic import atomic_output
 from pipeline.writers.style import Formats, add_sheet, date_text, lines_needed, number_text, on_time_text, print_setup, put_merged, row_height, workbook_options
 from pipeline.writers.unit import file_stem, files_by_unit
@@ -224,7 +223,7 @@ def _lowest(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> in
         row = _line(ws, fmt, row, [(0, 0, r.code, ("center",)), (1, 1, r.points, ("pts", "bold")),
                                    (2, 2, r.max, ("pts",)), (3, 3, r.max - r.points, ("pts", "bad")),
                                    (4, 4, rs.indicator(r.code).name, ("wrap", "small")),
-                                   (5, 5, r.basis.split(REFUSED_MARK)[0], ("wrap", "small"))])
+                                   (5, 5, r.basis, ("wrap", "small"))])
     return row
 
 

@@ -31,6 +31,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, FileRecord, IndicatorDetail, RunResult, UnitOutcome
 from pipeline.core.problems import SEVERITY_LABEL, Issue
+from pipeline.core.text import basis_text
 from pipeline.core.verdict import SOURCE_LABEL, CriterionResult, IndicatorResult
 from pipeline.writers.style import MAX_CELL_TEXT, Formats, clip, date_text, lines_needed, number_text, on_time_text, place_name, print_setup, put_row, row_height
 
@@ -297,17 +298,18 @@ def _indicator_row(out: _Out, row: int, r: IndicatorResult, name: str, d: Indica
     evidence = d.evidence if d else ""
     found = "\n".join(i.message for i in problems) if problems else ""
     zero = r.counted_as_zero
+    basis = basis_text(r)
     # An empty percentage, figures, evidence or problems cell is left unwritten (no format):
     # _empty_cells gives it its border.
     put_row(out.ws, row, 0,
             [r.code, name, r.max, r.points, r.points / r.max if r.max else None,
-             SOURCE_LABEL.get(r.source, r.source), r.basis, figures, evidence, found],
+             SOURCE_LABEL.get(r.source, r.source), basis, figures, evidence, found],
             [f.box_center, f.box_wrap, f.pts, f.points_zero if zero else f.points, f.pct if r.max else None,
              f.source, f.basis_zero if zero else f.box_wrap, f.box_small if figures else None,
              f.box_small if evidence else None, f.box_small_warn if found else None])
     height = row_height(_lines(name, WIDTHS[1]))
-    if r.basis:
-        height = max(height, row_height(_lines(r.basis, WIDTHS[6])))
+    if basis:
+        height = max(height, row_height(_lines(basis, WIDTHS[6])))
     for t, width in ((figures, WIDTHS[7]), (evidence, WIDTHS[8]), (found, WIDTHS[9])):
         if t:
             height = max(height, row_height(_lines(t, width, 9), 9))
@@ -331,15 +333,9 @@ def _num(x: float | None) -> str:
     return "—" if x is None else number_text(x)
 
 
-@lru_cache(maxsize=1024)
-def _row_pattern(code: str) -> re.Pattern:
-    return re.compile(rf"chỉ tiêu {re.escape(code)}(?!\.?\d)", re.IGNORECASE)
-
-
 def row_issues(issues: tuple[Issue, ...], code: str) -> list[Issue]:
-    """Issues about one indicator row: by the Issue's indicator field, else by its message."""
-    pattern = _row_pattern(code)
-    return [i for i in issues if i.indicator == code or (not i.indicator and pattern.search(i.message))]
+    """Issues about one indicator row: every row-level Issue names its indicator."""
+    return [i for i in issues if i.indicator == code]
 
 
 def _problems_by_row(issues: tuple[Issue, ...], codes: list[str]) -> dict[str, list[Issue]]:
@@ -348,10 +344,6 @@ def _problems_by_row(issues: tuple[Issue, ...], codes: list[str]) -> dict[str, l
     for i in issues:
         if i.indicator:
             out.setdefault(i.indicator, []).append(i)
-        else:
-            for code in codes:
-                if _row_pattern(code).search(i.message):
-                    out.setdefault(code, []).append(i)
     return out
 
 
