@@ -236,12 +236,13 @@ def test_problems_by_row_is_row_issues_for_every_row():
     from pipeline.core.problems import Issue
     from pipeline.writers.unit import _problems_by_row, row_issues
 
-    issues = (
+    issues = (  # every row-level Issue names its indicator; the message is never parsed
         Issue("A", "error", "Điểm chỉ tiêu 2.1 là 9.", indicator="2.1"),
-        Issue("B", "warning", "Chỉ tiêu 2.1: tử số lớn hơn mẫu số."),  # by its message
-        Issue("C", "warning", "Số liệu chỉ tiêu 2.10 và chỉ tiêu 1.2 chưa khớp."),  # 2.10 is not 2.1
+        Issue("B", "warning", "Chỉ tiêu 2.1: tử số lớn hơn mẫu số.", indicator="2.1"),
+        Issue("C", "warning", "Số liệu chỉ tiêu 2.10 và chỉ tiêu 1.2 chưa khớp.", indicator="2.10"),  # 2.10 is not 2.1
         Issue("D", "warning", "Thiếu số điện thoại liên hệ."),
         Issue("E", "error", "Chỉ tiêu 3.2 thiếu điểm; xem chỉ tiêu 2.1.", indicator="3.2"),  # the field wins
+        Issue("F", "warning", "Chỉ tiêu 2.1: nói trong câu, không ghi chỉ tiêu."),  # not a row's issue
     )
     codes = ["1.2", "2.1", "2.10", "3.2", "4.1"]
     by_row = _problems_by_row(issues, codes)
