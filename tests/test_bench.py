@@ -1,6 +1,6 @@
 """The benchmark's pure parts: combining repeated runs and judging the targets (no timing here)."""
 
-from pipeline.bench import fastest, report
+from bench.report import fastest, report
 
 
 def _run(core, per_unit=0.005, straight=0.015, peak=300.0, n=700):
