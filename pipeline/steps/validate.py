@@ -1,5 +1,5 @@
 """Validate the tidy frames of all files at once: structural checks in code (structure.py) and
-value checks with great-expectations suites stored as JSON in expectations/.
+value checks with great-expectations suites stored as JSON in pipeline/expectations/.
 
 Each suite runs once per run on the concatenated frames, never once per file: a validation
 has a fixed cost of about half a second, while each extra file adds well under a millisecond.
@@ -25,7 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
+from importlib.resources import files
 from typing import Any, Iterable
 
 import numpy as np
@@ -37,8 +37,9 @@ from pipeline.core.problems import CATALOGUE, ERROR, Issue, issue
 from pipeline.core.rules import RuleSet
 from pipeline.steps.structure import check_structure, unit_of
 
-SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
-SUITES = ("cover", "indicators")  # expectations/<name>.json validates the frame of that name
+# Package data, read through importlib.resources so an installed (not editable) package finds it.
+SUITES_DIR = files("pipeline") / "expectations"
+SUITES = ("cover", "indicators")  # pipeline/expectations/<name>.json validates the frame of that name
 ROW_KEY = "row_key"  # position of the row in the validated copy; GX reports it per failure
 UNUSABLE_ROW, REJECT_FILE = "unusable_row", "reject_file"
 TEXT_COLUMNS = ("figures", "evidence", "note")  # indicator free text, length-checked
@@ -150,7 +151,7 @@ def _remainder(points: float, step: Fraction) -> float:
 
 def load_suite(name: str, rule_set: RuleSet) -> dict[str, Any]:
     """The suite as JSON data, with 'for_each: declaration' expectations expanded per declaration."""
-    data = json.loads((SUITES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    data = json.loads(SUITES_DIR.joinpath(f"{name}.json").read_text(encoding="utf-8"))
     expectations = []
     for expectation in data["expectations"]:
         if expectation["meta"]["problem"].get("for_each") == "declaration":
