@@ -39,10 +39,9 @@ def number_text(x: Real | Decimal | None, places: int | None = None) -> str:
     if isinstance(x, int) and places is None:  # (bool included: 1 and 0, as arithmetic does)
         return str(int(x))
     if type(x) is float and places is None:
-        shown = repr(x)  # the shortest text that reads back as x: exact when short enough
-        if "e" not in shown and "n" not in shown:
-            if len(shown.lstrip("-").replace(".", "").lstrip("0")) <= SIGNIFICANT:
-                return _trim(shown)
+        shown = repr(x)  # the shortest text that reads back as x: as is, if 15 digits or fewer
+        if len(shown) <= SIGNIFICANT + 1 and "e" not in shown and "n" not in shown:  # (+1: the point)
+            return _trim(shown)
     if not isinstance(x, Decimal):
         x = float(x)
         if not math.isfinite(x):
@@ -57,15 +56,18 @@ def number_text(x: Real | Decimal | None, places: int | None = None) -> str:
 
 def _trim(shown: str) -> str:
     if "." in shown:
-        shown = shown.rstrip("0").rstrip(".")
-    return "0" if shown == "-0" else shown.replace(".", ",")
+        shown = shown.rstrip("0").rstrip(".").replace(".", ",")
+    return "0" if shown == "-0" else shown
 
 
 def value_text(value: Any) -> str:
     """Any value as a user would write it, for messages: numbers by `number_text`, True/False
     as 'Có'/'Không', None as '', anything else as its text."""
-    if type(value) is str:  # most values of messages: no further checks
+    kind = type(value)
+    if kind is str:  # most values of messages: no further checks
         return value
+    if kind is float or kind is int:
+        return number_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -7,6 +7,7 @@ scale, so the same colour means the same thing in every year and every town.
 from __future__ import annotations
 
 from pipeline.core.model import SUBMITTED, RunResult
+from pipeline.core.text import number_text
 from pipeline.writers.xlsx import Formats, add_sheet, gc_paused, print_setup, put, put_merged, put_row, row_height
 
 SHEET = "Chỉ tiêu"
@@ -71,7 +72,7 @@ def _headers(ws, fmt: Formats, result: RunResult, first_ind: int, total_col: int
     col = first_ind
     for criterion in result.rule_set.criteria:
         span = len(criterion.indicators)
-        put_merged(ws, 2, col, col + span - 1, f"{criterion.code} ({criterion.max:g} điểm)", head)
+        put_merged(ws, 2, col, col + span - 1, f"{criterion.code} ({number_text(criterion.max)} điểm)", head)
         for ind in criterion.indicators:
             put(ws, 3, col, ind.code, head)
             put(ws, 4, col, ind.max, fmt("head", "pts"))
