@@ -16,6 +16,7 @@ import pandas as pd
 from pipeline.core import layout
 from pipeline.core.model import Submission
 from pipeline.core.problems import Issue, issue
+from pipeline.core.text import number_text
 from pipeline.core.verdict import Verdict
 from pipeline.steps.scoring import exact_sum
 from pipeline.steps.values import parse_number
@@ -55,7 +56,7 @@ def banded_points_issues(file: str, verdict: Verdict, indicators: pd.DataFrame, 
         if rows is None:  # filtering the run's frame per unit would make the run quadratic
             rows = indicators[indicators["file"] == file].set_index("code")
         row = rows.loc[r.code] if r.code in rows.index else None
-        rate = f"{r.rate:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+        rate = number_text(r.rate, places=2) + "%"
         out.append(issue("BANDED_POINTS_DIFFER", file=file,
                          sheet=row["sheet"] if row is not None else "",
                          cell=row["points_cell"] if row is not None else "",
