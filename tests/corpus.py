@@ -1,8 +1,8 @@
-"""Bad input files, built by the tests (nothing binary is committed).
+"""Broken and hostile input files, built by the tests (nothing binary is committed).
 
-Each builder writes one file and returns its path. They start from the real form
-(`pipeline.writers.form.write_form`) and break it the way mail, USB sticks, other programs or a
-hostile sender would. Used by test_hostile.py, test_properties.py and test_integrity.py.
+Each builder writes one file and returns its path. Most start from a real form (made with
+tests/builders.py) and break it the way mail, USB sticks, other programs or a hostile sender
+would. Used by test_hostile.py, test_properties.py, test_integrity.py and test_catalogue.py.
 """
 
 from __future__ import annotations
@@ -14,18 +14,10 @@ import struct
 import unicodedata
 import zipfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import openpyxl
 
-from conftest import YEAR, filled_values
-from pipeline.core import layout
-from pipeline.core import rules
-from pipeline.writers.form import write_form
-from test_read import compound_file
-
-RULE_SET = rules.load("qd25-2021")
-REPO = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
 
 BILLION_LAUGHS = (b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -34,49 +26,10 @@ BILLION_LAUGHS = (b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
                   + b"]>")
 
 
-# ----------------------------------------------------------------------------- forms
+def _compound_file(streams: dict[str, bytes]) -> bytes:
+    from test_read import compound_file  # the OLE writer lives with the reader's tests
 
-
-def form_values(code: str, name: str, kind: str = "phường", **overrides: Any) -> dict[str, Any]:
-    """A complete, valid submission for one unit (values keyed by defined name)."""
-    values = filled_values(RULE_SET)
-    for ind in RULE_SET.indicators:  # a rate in the top band, so the banded points agree
-        if ind.kind == "rate_bands":
-            values.update({layout.indicator_name("tu_so", ind.code): 10, layout.indicator_name("mau_so", ind.code): 10,
-                           layout.indicator_name("diem", ind.code): ind.max})
-    values.update(ma_don_vi=code, ten_don_vi=name, loai_don_vi=kind)
-    values.update(overrides)
-    return values
-
-
-def form(path: Path, code: str, name: str, kind: str = "phường", **overrides: Any) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_form(path, RULE_SET, YEAR, values=form_values(code, name, kind, **overrides),
-                      office_name="Phòng Tư pháp")
-
-
-def edit_with_openpyxl(path: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
-    """Open, change and save a workbook as another program would (openpyxl keeps no cached
-    formula results and does not move defined names when rows move)."""
-    wb = openpyxl.load_workbook(path)
-    edit(wb)
-    wb.save(path)
-    return path
-
-
-def set_meta(path: Path, key: str, value: Any) -> Path:
-    def edit(wb):
-        ws = wb[layout.SHEET_META]
-        row = next(c.row for c in ws["A"] if c.value == key)
-        ws.cell(row, 2).value = value
-
-    return edit_with_openpyxl(path, edit)
-
-
-def named_cell(path: Path, name: str) -> tuple[str, str]:
-    wb = openpyxl.load_workbook(path)
-    sheet, ref = next(iter(wb.defined_names[name].destinations))
-    return sheet, ref.replace("$", "")
+    return compound_file(streams)
 
 
 def rewrite_zip(src: Path, dst: Path, change: Callable[[str, bytes], bytes | None] = lambda n, d: d,
@@ -90,9 +43,6 @@ def rewrite_zip(src: Path, dst: Path, change: Callable[[str, bytes], bytes | Non
         for name, data in (extra or {}).items():
             zout.writestr(name, data)
     return dst
-
-
-# ----------------------------------------------------------------------------- hostile / broken
 
 
 def not_a_spreadsheet(path: Path) -> Path:
@@ -110,7 +60,8 @@ def encrypted(path: Path) -> Path:
     """What Excel writes for 'Encrypt with password': an OLE compound file holding the streams
     EncryptionInfo (agile encryption header) and EncryptedPackage (the ciphertext)."""
     info = struct.pack("<HHI", 4, 4, 0x40) + b'<?xml version="1.0"?><encryption/>'
-    path.write_bytes(compound_file({"EncryptionInfo": info, "EncryptedPackage": struct.pack("<Q", 4096) + b"\x5a" * 600}))
+    path.write_bytes(_compound_file({"EncryptionInfo": info,
+                                     "EncryptedPackage": struct.pack("<Q", 4096) + b"\x5a" * 600}))
     return path
 
 
@@ -188,7 +139,7 @@ def macros_and_links(path: Path, good: Path) -> Path:
             b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             b'<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1">'
             b'<sheetNames><sheetName val="Sheet1"/></sheetNames></externalBook></externalLink>')
-    vba = compound_file({"dir": b"\x01" * 64})
+    vba = _compound_file({"dir": b"\x01" * 64})
     return rewrite_zip(good, path, extra={"xl/vbaProject.bin": vba, "xl/externalLinks/externalLink1.xml": link})
 
 
@@ -223,7 +174,7 @@ def xls(cells: list[tuple[int, int, float]]) -> bytes:
 
     head = biff(bof_globals, boundsheet(0), eof)
     sheet = biff(bof_sheet, *[(0x0203, struct.pack("<HHHd", r, c, 15, v)) for r, c, v in cells], eof)
-    return compound_file({"Workbook": biff(bof_globals, boundsheet(len(head)), eof) + sheet})
+    return _compound_file({"Workbook": biff(bof_globals, boundsheet(len(head)), eof) + sheet})
 
 
 def nfd(text: str) -> str:
@@ -234,24 +185,3 @@ def copy(src: Path, dst: Path) -> Path:
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src, dst)
     return dst
-
-
-# ----------------------------------------------------------------------------- a run's setting
-
-EXTRA_UNITS = [("90001", "Thử Nghiệm Một"), ("90002", "Thử Nghiệm Hai"), ("90003", "Thử Nghiệm Ba"),
-               ("90004", "Thử Nghiệm Bốn")]
-
-
-def make_config(root: Path, *, max_file_mb: int = 20, extra_units: bool = True):
-    """A copy of the repository's config.toml in `root` (optionally with more units and
-    another size limit), loaded with inputs = root/inputs and outputs = root/outputs."""
-    from pipeline.core import config as config_mod
-
-    text = (REPO / "config.toml").read_text(encoding="utf-8")
-    text = text.replace("max_file_mb = 20", f"max_file_mb = {max_file_mb}")
-    if extra_units:
-        text += "".join(f'\n[[units]]\ncode = "{code}"\nname = "{name}"\nkind = "xã"\n' for code, name in EXTRA_UNITS)
-    path = root / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    (root / "inputs").mkdir(exist_ok=True)
-    return config_mod.load(path).with_paths(root / "inputs", root / "outputs")

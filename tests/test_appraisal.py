@@ -10,8 +10,7 @@ from dataclasses import replace
 import openpyxl
 import pytest
 
-from helpers_run import make_run
-from helpers_season import QD25, load, office, run_cli, table, texts, unit_form
+from builders import QD25, load, make_run, office, run_cli, table, texts, unit_form
 from pipeline.core.appraisal_layout import SHEET
 from pipeline.core.model import SUBMITTED, AppraisalBook, AppraisedValue
 from pipeline.core.text import basis_text

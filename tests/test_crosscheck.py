@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-from conftest import filled_values
-
-from pipeline.core import config as config_mod
+from builders import collect_forms
 from pipeline.steps.crosscheck import cached_total_issues
 from pipeline.core.model import Located
 from pipeline.steps.normalise import normalise
 from pipeline.readers.form import read_workbook
-from pipeline.app.run import collect
-
-REPO = Path(__file__).resolve().parents[1]
 
 
-def run_one(tmp_path, make_form, values):
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    make_form(inputs / "14809.xlsx", values)
-    shutil.copy(REPO / "config.toml", tmp_path / "config.toml")
-    cfg = config_mod.load(tmp_path / "config.toml").with_paths(inputs, tmp_path / "out")
-    return collect(cfg)
-
-
-def test_banded_points_that_disagree_with_the_figures(tmp_path, make_form, rule_set):
-    values = filled_values(rule_set) | {"diem_2_5": 2, "tu_so_2_5": 6, "mau_so_2_5": 10}  # 60% -> 0.25
-    result = run_one(tmp_path, make_form, values)
+def test_banded_points_that_disagree_with_the_figures(tmp_path):
+    result = collect_forms(tmp_path, {"14809.xlsx": {"diem_2_5": 2, "tu_so_2_5": 6, "mau_so_2_5": 10}})  # 60% -> 0.25
     found = [(i.file, i.sheet, i.cell, i.severity) for i in result.issues if i.code == "BANDED_POINTS_DIFFER"]
     assert found == [("14809.xlsx", "Bảng điểm", "H15", "warning")]
     message = next(i.message for i in result.issues if i.code == "BANDED_POINTS_DIFFER")
@@ -37,9 +19,8 @@ def test_banded_points_that_disagree_with_the_figures(tmp_path, make_form, rule_
     assert next(r for r in unit.verdict.indicators if r.code == "2.5").points == 0.25
 
 
-def test_banded_points_that_agree_are_quiet(tmp_path, make_form, rule_set):
-    values = filled_values(rule_set) | {"diem_2_5": 2, "tu_so_2_5": 9, "mau_so_2_5": 10}
-    result = run_one(tmp_path, make_form, values)
+def test_banded_points_that_agree_are_quiet(tmp_path):
+    result = collect_forms(tmp_path, {"14809.xlsx": {"diem_2_5": 2, "tu_so_2_5": 9, "mau_so_2_5": 10}})
     assert not [i for i in result.issues if i.code == "BANDED_POINTS_DIFFER"]
 
 

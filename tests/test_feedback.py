@@ -7,8 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from helpers_run import make_run
-from helpers_season import load, office, run_cli, texts, unit_form
+from builders import load, make_run, office, run_cli, texts, unit_form
 from pipeline.core import config as config_mod
 from pipeline.app.demo import make_demo
 from pipeline.core.model import AppraisalChange

@@ -20,8 +20,10 @@ from pathlib import Path
 import olefile
 import pytest
 
+import builders
 import corpus
-from corpus import form, named_cell, nfd
+from builders import form, named_cell
+from corpus import nfd
 from pipeline.core import layout
 from pipeline.app import run
 from pipeline.readers import safety
@@ -47,7 +49,7 @@ def status_of(result, file: str) -> str:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    config = corpus.make_config(root, max_file_mb=1)
+    config = builders.make_config(root, max_file_mb=1)
     inputs, src = config.inputs, root / "src"
     src.mkdir()
     good = form(inputs / "bac-son.xlsx", "14809", "Bắc Sơn")
@@ -61,14 +63,14 @@ def hostile(tmp_path_factory):
     corpus.macros_and_links(inputs / "ba-dinh.xlsm", form(src / "bd.xlsx", "14812", "Ba Đình"))
     corpus.unrelated_workbook(inputs / "danh-sach.xlsx")
     bang_gia(inputs / "bang-gia.xlsx")
-    corpus.set_meta(form(inputs / "lam-son.xlsx", "14815", "Lam Sơn"), "template_version", 0)
+    builders.set_meta(form(inputs / "lam-son.xlsx", "14815", "Lam Sơn"), "template_version", 0)
     form(inputs / "nam-truoc.xlsx", "90001", "Thử Nghiệm Một", "xã", nam_danh_gia=2022)
-    corpus.set_meta(form(inputs / "bo-khac.xlsx", "90002", "Thử Nghiệm Hai", "xã"), "rule_set", "qd619-2017")
-    corpus.edit_with_openpyxl(form(inputs / "sua-bang.xlsx", "90003", "Thử Nghiệm Ba", "xã"), reshape)
+    builders.set_meta(form(inputs / "bo-khac.xlsx", "90002", "Thử Nghiệm Hai", "xã"), "rule_set", "qd619-2017")
+    builders.edit_with_openpyxl(form(inputs / "sua-bang.xlsx", "90003", "Thử Nghiệm Ba", "xã"), reshape)
     typed_over = form(inputs / "dong-son.xlsx", "14821", "Đông Sơn")
     sheet, cell = named_cell(typed_over, "diem_1_1")
-    corpus.edit_with_openpyxl(typed_over, lambda wb: wb[sheet].__setitem__(cell, "=1+1"))
-    base = corpus.form_values("14823", "Phú Sơn")
+    builders.edit_with_openpyxl(typed_over, lambda wb: wb[sheet].__setitem__(cell, "=1+1"))
+    base = builders.form_values("14823", "Phú Sơn")
     as_text = {"diem_1_1": f"{display(base['diem_1_1'])}", "diem_1_2": f"{display(base['diem_1_2'])} điểm",
                "diem_2_1": f" {display(base['diem_2_1'])} ", "tu_so_2_5": "10", "ngay_bao_cao": "05/01/2024"}
     form(inputs / "phu-son.xlsx", "14823", "Phú Sơn", **as_text)
@@ -179,7 +181,7 @@ def test_points_out_of_range_score_zero_not_the_maximum(hostile):
     result, _ = hostile
     units = {u.unit.code: u for u in result.units}
     lost = units["14809"].verdict.total - units["14824"].verdict.total
-    base = corpus.form_values("14824", "Quang Trung")
+    base = builders.form_values("14824", "Quang Trung")
     assert lost == base["diem_1_1"] + base["diem_1_2"]  # both rows count 0, not their maximum
     values = {i.cell: (i.value, i.severity) for i in result.issues if i.file == "quang-trung.xlsx"}
     assert values == {"H8": ("-1", ERROR), "H9": ("99", ERROR)}
@@ -217,7 +219,7 @@ class PanicException(BaseException):
 def test_a_crash_while_reading_one_file_is_contained_to_that_file(tmp_path, monkeypatch, error):
     import pipeline.readers.inputs as read
 
-    config = corpus.make_config(tmp_path)
+    config = builders.make_config(tmp_path)
     form(config.inputs / "bac-son.xlsx", "14809", "Bắc Sơn")
     form(config.inputs / "ba-dinh.xlsx", "14812", "Ba Đình")
     original = read._read
@@ -273,7 +275,7 @@ def test_bombs_cost_bounded_memory_and_time(tmp_path):
     """Each of these files alone would take the machine down without pipeline/safety.py
     (measured: the far cell aborts the process asking for 512 GB; the ODS repeats take 2.4 GB
     and more; the .xls far cell 1 GB; the bomb inflates to 500 MB)."""
-    config = corpus.make_config(tmp_path)
+    config = builders.make_config(tmp_path)
     warm, bad = tmp_path / "warm", config.inputs
     good = form(warm / "bac-son.xlsx", "14809", "Bắc Sơn")
     corpus.copy(good, bad / "bac-son.xlsx")

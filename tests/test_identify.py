@@ -4,29 +4,12 @@ file had to be rejected."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
-from conftest import filled_values
-
-from pipeline.core import config as config_mod
-from pipeline.app.run import collect
-
-REPO = Path(__file__).resolve().parents[1]
+from builders import collect_forms
 
 
-def _collect(tmp_path, make_form, rule_set, forms: dict[str, dict]):
-    """The pipeline, with the town's config, on filled forms {file name: values changed}."""
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    for name, changed in forms.items():
-        make_form(inputs / name, filled_values(rule_set) | changed)
-    shutil.copy(REPO / "config.toml", tmp_path / "config.toml")
-    return collect(config_mod.load(tmp_path / "config.toml").with_paths(tmp_path / "inputs", tmp_path / "out"))
-
-
-def test_older_file_used_when_newer_is_rejected_and_office_is_told(tmp_path, make_form, rule_set):
-    result = _collect(tmp_path, make_form, rule_set, {
+def test_older_file_used_when_newer_is_rejected_and_office_is_told(tmp_path):
+    result = collect_forms(tmp_path, {
         "ban-dau.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 3)},
         "ban-sua.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 8), "nam_danh_gia": 2022}})
 
@@ -36,18 +19,18 @@ def test_older_file_used_when_newer_is_rejected_and_office_is_told(tmp_path, mak
     assert found == [("ban-dau.xlsx", "ban-sua.xlsx", "14809")]
 
 
-def test_no_warning_when_the_rejected_file_is_older(tmp_path, make_form, rule_set):
-    result = _collect(tmp_path, make_form, rule_set, {
+def test_no_warning_when_the_rejected_file_is_older(tmp_path):
+    result = collect_forms(tmp_path, {
         "cu.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 2), "nam_danh_gia": 2022},
         "moi.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 8)}})
     assert not [i for i in result.issues if i.code == "NEWER_FILE_REJECTED"]
     assert {f.path: f.status for f in result.files} == {"cu.xlsx": "rejected", "moi.xlsx": "used"}
 
 
-def test_file_named_after_another_unit_is_flagged_and_duplicates_compared(tmp_path, make_form, rule_set):
+def test_file_named_after_another_unit_is_flagged_and_duplicates_compared(tmp_path):
     """Unit 14809 (Bắc Sơn) sent a file named after Lam Sơn, and a second copy with one score
     changed: the name is flagged, the newer copy counts, and the difference is listed."""
-    result = _collect(tmp_path, make_form, rule_set, {
+    result = collect_forms(tmp_path, {
         "phieu-lam-son.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 3)},
         "bac-son-sua.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 8), "diem_1_1": 1.5}})
 

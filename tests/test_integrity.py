@@ -25,8 +25,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import builders
 import corpus
-from corpus import form
+from builders import form
 from pipeline.infra import lock
 from pipeline.app import run
 from pipeline.core.errors import OutputInUse, RunLocked
@@ -67,7 +68,7 @@ def outputs_of(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def config(tmp_path):
-    config = corpus.make_config(tmp_path)
+    config = builders.make_config(tmp_path)
     fill_inputs(config.inputs)
     return config
 
@@ -255,7 +256,7 @@ def test_whole_run_works_with_the_network_disabled_and_analytics_asked_for(confi
 
 
 def test_formula_like_text_from_inputs_stays_text_everywhere(tmp_path):
-    config = corpus.make_config(tmp_path)
+    config = builders.make_config(tmp_path)
     link, phone, figures, evidence, note, points, name = INJECTIONS
     form(config.inputs / "=cmd.xlsx", "14809", name, nguoi_phu_trach=link, dien_thoai=phone,
          so_lieu_1_1=figures, tai_lieu_1_1=evidence, ghi_chu_1_1=note, diem_2_2=points)

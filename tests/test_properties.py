@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import corpus
+import builders
 from pipeline.writers import form as form_mod
 from pipeline.app import run
 from pipeline.core.model import IGNORED, REJECTED, SUBMITTED, SUPERSEDED, USED
@@ -26,12 +26,12 @@ from pipeline.core.model import IGNORED, REJECTED, SUBMITTED, SUPERSEDED, USED
 # (great-expectations, ~1 s) is paid once per example, not once per file.
 SETTINGS = settings(max_examples=6, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-NAMES = form_mod.input_names(corpus.RULE_SET)
+NAMES = form_mod.input_names(builders.RULE_SET)
 
 UNITS = [("14809", "Bắc Sơn"), ("14815", "Lam Sơn"), ("14818", "Ngọc Trạo"), ("14821", "Đông Sơn")]
 with tempfile.TemporaryDirectory() as _tmp:
-    GOOD = [corpus.form(Path(_tmp) / f"{code}.xlsx", code, name).read_bytes() for code, name in UNITS]
-    CONTROL = corpus.form(Path(_tmp) / "control.xlsx", "14812", "Ba Đình").read_bytes()
+    GOOD = [builders.form(Path(_tmp) / f"{code}.xlsx", code, name).read_bytes() for code, name in UNITS]
+    CONTROL = builders.form(Path(_tmp) / "control.xlsx", "14812", "Ba Đình").read_bytes()
 SIZE = min(len(g) for g in GOOD)
 
 TEXT = st.text(alphabet=st.one_of(st.sampled_from("=+-@\t\r\n 0123456789.,%/:;'\"điểmĐạtCóKhôngxãphường"),
@@ -47,7 +47,7 @@ VALUES = st.one_of(
 def run_folder(files: dict[str, bytes]):
     """Consolidate a folder holding `files` plus a good control submission; check the register."""
     with tempfile.TemporaryDirectory() as tmp:
-        config = corpus.make_config(Path(tmp), extra_units=False)
+        config = builders.make_config(Path(tmp), extra_units=False)
         for name, data in {**files, "control.xlsx": CONTROL}.items():
             (config.inputs / name).write_bytes(data)
         result = run.collect(config)
@@ -91,9 +91,9 @@ def test_random_cell_values_never_crash_a_run(changes):
     files = {}
     with tempfile.TemporaryDirectory() as tmp:
         for (code, name), change in zip(UNITS, changes):
-            values = {**corpus.form_values(code, name), **change}
-            path = form_mod.write_form(Path(tmp) / f"{code}.xlsx", corpus.RULE_SET, corpus.YEAR, values=values)
+            values = {**builders.form_values(code, name), **change}
+            path = form_mod.write_form(Path(tmp) / f"{code}.xlsx", builders.RULE_SET, builders.YEAR, values=values)
             files[path.name] = path.read_bytes()
     result = run_folder(files)
     for unit in result.units:  # never more than the maximum, whatever was typed
-        assert unit.verdict is None or unit.verdict.total <= corpus.RULE_SET.total_max
+        assert unit.verdict is None or unit.verdict.total <= builders.RULE_SET.total_max

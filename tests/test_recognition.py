@@ -8,8 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from helpers_run import make_run
-from helpers_season import load, table, texts
+from builders import load, make_run, table, texts
 from pipeline.core import rules
 from pipeline.core.config import Signature
 from pipeline.writers.workbook import write_workbook

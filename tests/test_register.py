@@ -37,7 +37,7 @@ def test_rejection_note_from_issues():
 
 
 def test_an_appraisal_workbook_goes_to_its_own_reader(tmp_path, make_form, rule_set):
-    from helpers_run import make_run
+    from builders import make_run
     from pipeline.writers.appraisal_form import write_appraisal_form
 
     path = write_appraisal_form(make_run(units=["recognised"]), tmp_path / "td.xlsx")

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers_run import INJECTION, make_run
+from builders import INJECTION, make_run
 from pipeline.writers import workbook as report
 from pipeline.core.config import Unit
 from pipeline.writers.exports import write_manifest, write_results_csv

@@ -8,8 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from helpers_run import make_run
-from helpers_season import load, office, run_cli, table, texts, unit_form
+from builders import load, make_run, office, run_cli, table, texts, unit_form
 from pipeline.core import results_csv
 from pipeline.steps import season
 from pipeline.writers.exports import write_results_csv

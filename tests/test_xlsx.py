@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers_run import INJECTION
+from builders import INJECTION
 
 ROOT = Path(__file__).resolve().parents[1]
 
