@@ -46,3 +46,23 @@ def test_an_appraisal_workbook_goes_to_its_own_reader(tmp_path, make_form, rule_
     assert got.meta["template_id"] == "tcpl-tham-dinh" and got.rows
     form, _ = read_input(make_form(tmp_path / "f.xlsx"), "f.xlsx", rule_set)
     assert isinstance(form, Submission)
+
+
+def test_every_row_problem_names_its_indicator(tmp_path):
+    """The unit sheet puts a problem on an indicator's row by Issue.indicator alone: no problem
+    of a realistic run may speak of an indicator in its message without naming it."""
+    import shutil
+
+    from pipeline.app.demo import make_demo
+    from pipeline.app.run import collect
+    from pipeline.core import config as config_mod
+
+    shutil.copy(Path(__file__).resolve().parents[1] / "config.toml", tmp_path / "config.toml")
+    cfg = config_mod.load(tmp_path / "config.toml").with_paths(tmp_path / "inputs", tmp_path / "outputs")
+    make_demo(cfg, tmp_path / "inputs")
+    result = collect(cfg)
+    codes = [i.code for i in result.rule_set.indicators]
+    spoken = re.compile(r"chỉ tiêu (" + "|".join(re.escape(c) for c in codes) + r")(?!\.?\d)", re.IGNORECASE)
+    row_level = [i for i in result.issues if i.indicator]
+    assert {i.code for i in row_level} >= {"POINTS_OUT_OF_RANGE", "DUPLICATE_DIFFERS"}
+    assert [i for i in result.issues if not i.indicator and spoken.search(i.message)] == []

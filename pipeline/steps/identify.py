@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -28,14 +29,14 @@ COMPARED_FIELDS = (("points", "điểm"), ("numerator", "tử số"), ("denomina
 class Identification:
     used: dict[str, str]  # unit code -> file used
     superseded: dict[str, str]  # file -> file used instead
-    rejected: dict[str, str]  # file -> reason (unknown unit)
+    rejected: frozenset[str]  # files naming a unit not in the config (their UNIT_UNKNOWN issue says so)
     issues: tuple[Issue, ...]
 
 
-def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, already_rejected: dict[str, str],
+def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, already_rejected: Collection[str],
              modified: dict[str, dt.datetime], sha256: dict[str, str]) -> Identification:
     issues: list[Issue] = []
-    rejected: dict[str, str] = {}
+    rejected: set[str] = set()
     by_unit: dict[str, list[dict]] = {}
     rejected_rows: dict[str, list[dict]] = {}  # unit code -> its readable but rejected files
     mentions = _Mentions(config.units)
@@ -50,7 +51,7 @@ def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, alre
         if code and unit is None:
             issues.append(issue("UNIT_UNKNOWN", file=file, sheet=row["sheet"], cell=row["unit_code_cell"],
                                 value=code, unit=code))
-            rejected[file] = f"mã đơn vị {code} không thuộc danh sách"
+            rejected.add(file)
             continue
         if unit is None:
             continue  # no code at all: validation has reported and rejected it
@@ -77,7 +78,7 @@ def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, alre
                 issues.append(issue("DUPLICATE_FILE", file=loser, value=winner, unit=code))
             else:
                 issues.extend(_differences(rows_of, loser, winner, code))
-    return Identification(used, superseded, rejected, tuple(issues))
+    return Identification(used, superseded, frozenset(rejected), tuple(issues))
 
 
 def _recency(row: dict, modified: dict[str, dt.datetime]) -> tuple:
