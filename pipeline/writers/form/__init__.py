@@ -19,7 +19,6 @@ validation.py (what each input accepts, with its prompts), scores.py and help.py
 sheets), writer.py (the workbook, the cover and metadata sheets, `write_form`).
 """
 
-from pipeline.core.text import band_text, number_text
 from pipeline.steps.values import slug
 from pipeline.writers.form.look import (
     COVER_WIDTHS, CRITERION_FILL, FONT, HEADER_FILL, HELP_WIDTHS, INPUT_FILL, NA_FILL, PREFILLED_FILL,
@@ -34,15 +33,11 @@ from pipeline.writers.form.validation import (
 )
 from pipeline.writers.form.writer import template_name, write_form, write_templates
 
-# Old private names other modules imported; their public homes are core.text.
-_num = number_text
-_band_text = band_text
-
 __all__ = [
     "COVER_HINTS", "COVER_TITLES", "COVER_WIDTHS", "CRITERION_FILL", "FONT", "HEADER_FILL", "HELP_WIDTHS",
     "INPUT_FILL", "LAST_SCORE_COL", "NA_FILL", "PREFILLED_FILL", "PROVISIONAL_FILL", "PROVISIONAL_MARK",
     "PROVISIONAL_NOTE", "SCORE_WIDTHS", "TEXT_LIMITS", "TITLE", "TOTAL_FILL", "FormFormats", "InputCell",
-    "band_text", "cover_cells", "dv_key", "dv_list", "dv_message", "dv_options", "fit_row", "indicator_fields",
-    "input_cells", "input_names", "number_text", "score_cells", "score_rows", "slug", "template_name",
+    "cover_cells", "dv_key", "dv_list", "dv_message", "dv_options", "fit_row", "indicator_fields",
+    "input_cells", "input_names", "score_cells", "score_rows", "slug", "template_name",
     "validation_for", "write_form", "write_templates",
 ]

@@ -10,7 +10,7 @@ from pipeline.core import layout
 from pipeline.core.cells import a1, col_index
 from pipeline.core.rules import Criterion, Indicator
 from pipeline.core.text import band_text, number_text
-from pipeline.writers.form.look import PROVISIONAL_MARK, SCORE_WIDTHS, fit_row
+from pipeline.writers.form.look import SCORE_WIDTHS, fit_row
 from pipeline.writers.form.plan import LAST_SCORE_COL, absolute, indicator_fields, score_col, score_rows
 
 TITLE = "PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHUẨN TIẾP CẬN PHÁP LUẬT"
