@@ -1,24 +1,41 @@
 # tcpl - every target creates the virtualenv and installs pinned dependencies on first use.
 #   make demo          set up, generate sample submissions, consolidate them (first command)
 #   make test          run the tests
+#   make lint          ruff (lint + format check), the layer contracts (import-linter), mypy
 #   make template      write the blank form and one pre-filled form per unit to outputs/
 #   make consolidate   consolidate the forms in inputs/ into outputs/
 #   make appraisal-form  write the council's appraisal workbook to outputs/tham-dinh/
-#   make bench         measure speed and memory against a baseline (see README)
+#   make bench         measure speed and memory against a baseline (bench/, see README)
 
-PYTHON ?= python3
 VENV   := .venv
+# A virtualenv made on Windows has Scripts/python.exe, elsewhere bin/python: use the one that
+# exists, or the platform's layout before the venv is made (the recipes need a POSIX shell,
+# e.g. Git Bash, on Windows).
+ifneq ($(wildcard $(VENV)/Scripts/python.exe),)
+PY     := $(VENV)/Scripts/python.exe
+else ifneq ($(wildcard $(VENV)/bin/python),)
 PY     := $(VENV)/bin/python
+else ifeq ($(OS),Windows_NT)
+PY     := $(VENV)/Scripts/python.exe
+else
+PY     := $(VENV)/bin/python
+endif
+ifeq ($(OS),Windows_NT)
+PYTHON ?= python
+else
+PYTHON ?= python3
+endif
+BIN    := $(dir $(PY))
 STAMP  := $(VENV)/.installed
 CONFIG ?= config.toml
 # No library may phone home: the product also turns these off itself.
 export GX_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo test template consolidate appraisal-form bench clean lock docs
+.PHONY: help demo test lint template consolidate appraisal-form bench clean lock docs
 
 help:
-	@sed -n '2,9p' Makefile
+	@sed -n '2,10p' Makefile
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,15 +59,22 @@ appraisal-form: $(STAMP)
 test: $(STAMP)
 	@$(PY) -m pytest
 
+# Checks only, never rewrites: `ruff format .` and `ruff check --fix .` are run by hand.
+lint: $(STAMP)
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+	@$(BIN)lint-imports
+	@$(PY) -m mypy
+
 bench: $(STAMP)
-	@$(PY) -m pipeline.bench
+	@$(PY) -m bench
 
 docs: $(STAMP)
-	@$(PY) -m pipeline.docs README.md
+	@$(PY) -m pipeline.app.docs README.md
 
 lock:
 	@rm -rf /tmp/tcpl-lock && $(PYTHON) -m venv /tmp/tcpl-lock
-	@/tmp/tcpl-lock/bin/pip install --quiet -e '.[test]' && (echo '# Full pinned dependency set (pip freeze --all), Python 3.11. Regenerate: make lock'; /tmp/tcpl-lock/bin/pip freeze --all --exclude-editable | grep -v '^pip==' | sort -f) > requirements.lock
+	@/tmp/tcpl-lock/bin/pip install --quiet -e '.[test,lint]' && (echo '# Full pinned dependency set (pip freeze --all), Python 3.11. Regenerate: make lock'; /tmp/tcpl-lock/bin/pip freeze --all --exclude-editable | grep -v '^pip==' | sort -f) > requirements.lock
 	@echo "requirements.lock regenerated"
 
 clean:

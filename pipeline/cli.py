@@ -110,8 +110,8 @@ def consolidate(config_path: str, inputs: str | None, outputs: str | None, today
 def appraisal_form(config_path: str, inputs: str | None, outputs: str | None) -> None:
     """Lập phiếu thẩm định cho Hội đồng (outputs/tham-dinh/) từ các phiếu hiện có trong inputs/."""
     from pipeline.app.appraisal import appraisal_path, write_appraisal_form
-    from pipeline.infra.lock import run_lock
     from pipeline.app.run import collect
+    from pipeline.infra.lock import run_lock
 
     cfg = _load_config(config_path, inputs, outputs)
     click.echo(f"Đang đọc phiếu trong {cfg.inputs} ...", err=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -223,18 +222,21 @@ def test_output_in_use_exact_output(office, monkeypatch):
         targets.append(dst)
         raise PermissionError(13, "Permission denied")
 
+    inputs = office.parent / "inputs"
+    inputs.mkdir()
+    (inputs / "khong-phai-bang-tinh.xlsx").write_bytes(b"not a spreadsheet")  # rejected; the run still writes
     monkeypatch.setattr(os, "replace", excel_has_it_open)
-    result = CliRunner().invoke(cli, ["template", "--config", str(office)])
+    result = CliRunner().invoke(cli, ["consolidate", "--config", str(office)])
     assert len(targets) == 1
     assert (result.exit_code, result.output) == (
-        1, f"Error: Không ghi được {targets[0]}: tệp đang được mở (Excel?). "
+        1, f"Đang tổng hợp phiếu trong {inputs} ...\n"
+           f"Error: Không ghi được {targets[0]}: tệp đang được mở (Excel?). "
            "Đóng tệp rồi chạy lại; tệp cũ vẫn còn nguyên.\n")
 
 
 def test_appraisal_error_exact_output(office, monkeypatch):
     # Reached for real in test_appraisal (typed scores not yet consolidated); here: its message, alone.
-    from pipeline.app import appraisal
-    from pipeline.app import run
+    from pipeline.app import appraisal, run
 
     def guard(*_args, **_kwargs):
         raise appraisal.AppraisalError("Tệp X đã có 2 điểm thẩm định chưa được tổng hợp.")

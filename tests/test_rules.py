@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.core import config
-from pipeline.core import rules
+from pipeline.core import config, rules
 
 REPO = Path(__file__).resolve().parents[1]
 QD25_FILE = rules.resolve("qd25-2021")

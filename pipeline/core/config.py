@@ -167,7 +167,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
 
     year = whole("assessment", "year", 0, 2000, 2100) if get("assessment", "year") is not None else 0
     deadline = get("assessment", "deadline")
-    if deadline is not None and not isinstance(deadline, dt.date) or isinstance(deadline, dt.datetime):
+    if (deadline is not None and not isinstance(deadline, dt.date)) or isinstance(deadline, dt.datetime):
         problems.append(f"[assessment] deadline: phải là ngày dạng YYYY-MM-DD (không có ngoặc kép), gặp {deadline!r}")
         deadline = None
     if isinstance(deadline, dt.date) and year and not year < deadline.year <= year + 1:

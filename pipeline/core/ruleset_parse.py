@@ -11,6 +11,7 @@ in the file. `rules.parse` raises one `RuleSetError` with all of them.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from pipeline.core.rules import (
@@ -300,7 +301,7 @@ class Parser:
         ordered = sorted(bands, key=lambda b: b.lower)
         if ordered[0].lower != 0:
             self.fail(key, f"các mức phải bắt đầu từ 0%, mức thấp nhất bắt đầu từ {ordered[0].lower:g}%")
-        for low, high in zip(ordered, ordered[1:], strict=False):
+        for low, high in pairwise(ordered):
             if low.upper is None or low.upper > high.lower:
                 self.fail(key, f"mức từ {low.lower:g}% chồng lên mức từ {high.lower:g}%")
             elif low.upper < high.lower:

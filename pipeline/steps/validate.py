@@ -23,18 +23,19 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib.resources import files
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pipeline.core.config import Config
-from pipeline.steps.normalise import frame_records
 from pipeline.core.problems import CATALOGUE, ERROR, Issue, issue
 from pipeline.core.rules import RuleSet
+from pipeline.steps.normalise import frame_records
 from pipeline.steps.structure import check_structure, unit_of
 
 # Package data, read through importlib.resources so an installed (not editable) package finds it.
