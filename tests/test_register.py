@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.core.problems import CATALOGUE, ERROR, issue
 from pipeline.core.model import AppraisalRead, Submission
+from pipeline.core.problems import CATALOGUE, ERROR, issue
 from pipeline.readers.inputs import read_input
 from pipeline.steps import structure
 from pipeline.steps.register import REJECTS_FILE, rejection_note
@@ -38,6 +38,7 @@ def test_rejection_note_from_issues():
 
 def test_an_appraisal_workbook_goes_to_its_own_reader(tmp_path, make_form, rule_set):
     from builders import make_run
+
     from pipeline.writers.appraisal_form import write_appraisal_form
 
     path = write_appraisal_form(make_run(units=["recognised"]), tmp_path / "td.xlsx")

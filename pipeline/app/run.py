@@ -3,7 +3,8 @@
     discover -> read -> normalise -> validate -> identify -> score -> aggregate -> write
 
 Each step is a function of the previous step's data; this module only wires them and is the
-one place that knows the order. I/O happens in discover/read (inputs) and write (outputs).
+one place that knows the order. I/O happens in readers/ (inputs: discover, then each file read
+once by the reader its kind needs, readers/inputs.py) and writers/ (outputs).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The form contract, shared by the form writer (form.py) and the reader (read.py).
+"""The form contract, shared by the form writer (writers/form/) and its reader (readers/form.py).
 
 Everything a program needs to find or fill an input cell is here: sheet names, the column of
 each field on the score sheet, the cover fields and their labels, the defined-name scheme.

@@ -52,11 +52,10 @@ def parse(data: bytes) -> dict[str, PreviousResult]:
     delimiter = max((",", ";", "\t"), key=lines[0].count)
     reader = csv.reader(lines, delimiter=delimiter)
     head = [h.strip() for h in next(reader)]
-    need = {CODE: None, TOTAL: None, VERDICT: None}
-    for key in need:
+    for key in (CODE, TOTAL, VERDICT):
         if key not in head:
             raise ValueError(f"thiếu cột \"{key}\"")
-        need[key] = head.index(key)
+    need = {key: head.index(key) for key in (CODE, TOTAL, VERDICT)}
     name_col = head.index(NAME) if NAME in head else None
     out: dict[str, PreviousResult] = {}
     for row in reader:

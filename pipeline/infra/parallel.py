@@ -23,12 +23,12 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, Sequence
 
 from pipeline.infra.collector import collector_paused
-from pipeline.core.model import Submission
+from pipeline.core.model import AppraisalRead, Submission
 from pipeline.core.problems import Issue, issue
 from pipeline.core.rules import RuleSet
 
-Reader = Callable[..., tuple[Submission | None, list[Issue]]]
-Result = tuple[Submission | None, list[Issue]]
+Result = tuple[Submission | AppraisalRead | None, list[Issue]]  # what readers/inputs.py gives
+Reader = Callable[..., Result]
 
 PARALLEL_MIN_FILES = 48  # below this, starting workers costs more than it saves (measured)
 CHUNK = 24  # files per task: large enough to amortise the round trip, small enough to balance

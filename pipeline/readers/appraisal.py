@@ -30,7 +30,7 @@ def read_appraisal(path: Path, rel: str) -> AppraisalRead | None:
     raises. For a file outside the inputs (the copy in outputs/ that is about to be replaced)."""
     try:
         return open_workbook(Path(path), rel, _read_if_appraisal)[0]
-    except Exception:  # noqa: BLE001 - a damaged file must never stop the run
+    except Exception:  # a damaged file must never stop the run
         return None
 
 

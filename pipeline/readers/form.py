@@ -27,7 +27,8 @@ from pipeline.core.cells import a1, col_index
 from pipeline.core.model import Submission
 from pipeline.core.problems import Issue, issue
 from pipeline.core.rules import RuleSet
-from pipeline.readers.grids import Grid, Sheets, cell_code as _code
+from pipeline.readers.grids import Grid, Sheets
+from pipeline.readers.grids import cell_code as _code
 from pipeline.readers.opening import Opened, guarded, open_workbook
 from pipeline.steps.values import strip_accents
 

@@ -12,10 +12,9 @@ from typing import Any
 import python_calamine as calamine
 
 from pipeline.core.cells import a1
+from pipeline.core.layout import SHEET_META
 from pipeline.core.model import Located
 from pipeline.steps.values import code_text
-
-META_SHEET = "_meta"  # the hidden metadata sheet of every workbook we write (form and appraisal)
 
 
 class Grid:
@@ -116,7 +115,7 @@ def read_meta(sheets: Sheets) -> tuple[str, dict[str, Located]]:
     """(sheet name, key -> value cell) of the sheet whose column A holds 'template_id' (the
     hidden _meta, looked at first); ('', {}) when there is none. Both our workbooks have one:
     its template id says which reader a file goes to."""
-    for name in sheets.first(META_SHEET):
+    for name in sheets.first(SHEET_META):  # the same name in the form and the appraisal workbook
         grid = sheets.grid(name)
         keys = {cell_code(grid.get(r, 0)): r for r in range(grid.r0, grid.r0 + len(grid.rows))}
         if "template_id" in keys:

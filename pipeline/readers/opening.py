@@ -9,9 +9,10 @@ raises into one located Issue, so no reader ever stops the run.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import python_calamine as calamine
 from defusedxml import DefusedXmlException

@@ -2,9 +2,8 @@
 
 `sniff` classifies a file by content, not by extension (OOXML, OpenDocument, legacy .xls),
 and refuses what must not be parsed: encrypted files here, zip bombs, DTDs and oversized
-sheet areas in `safety`. `template_id` then tells, from the hidden `_meta` sheet, which of
-our workbooks an opened file is (a commune's form or the council's appraisal workbook), so
-each file goes to its own reader once.
+sheet areas in `safety`. Once a file is opened, its hidden `_meta` sheet tells which of our
+workbooks it is (readers/inputs.py), so each file goes to its own reader once.
 """
 
 from __future__ import annotations

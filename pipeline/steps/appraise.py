@@ -34,8 +34,17 @@ from typing import Any
 
 from pipeline.core.appraisal_layout import META_SHEET, SHEET
 from pipeline.core.config import Config
-from pipeline.core.model import (REJECTED, SUBMITTED, SUPERSEDED, USED, AppraisalBook, AppraisalChange,
-                                 AppraisalRead, AppraisedValue, UnitOutcome)
+from pipeline.core.model import (
+    REJECTED,
+    SUBMITTED,
+    SUPERSEDED,
+    USED,
+    AppraisalBook,
+    AppraisalChange,
+    AppraisalRead,
+    AppraisedValue,
+    UnitOutcome,
+)
 from pipeline.core.problems import Issue, display, issue
 from pipeline.core.rules import Indicator, RuleSet
 from pipeline.core.text import pass_text
@@ -155,6 +164,7 @@ def choose_appraisal(found: list[tuple[AppraisalBook, list[Issue], dt.datetime]]
             note = f"phiếu thẩm định của Hội đồng: {len(book.values)} điểm thẩm định, {book.unit_count} đơn vị"
             issues.extend(problems)
         else:  # an older round: its values do not count, so neither do their problems
+            assert chosen is not None  # a usable workbook other than this one exists
             status, note = SUPERSEDED, f"thay bằng {chosen.file}"
             issues.append(issue("APPRAISAL_SUPERSEDED", file=book.file, value=chosen.file))
         register.append((book.file, status, note))
@@ -197,6 +207,7 @@ def apply_appraisal(units: list[UnitOutcome], book: AppraisalBook | None,
 def _appraise(u: UnitOutcome, given: dict[str, AppraisedValue], bad: dict[str, str], rule_set: RuleSet,
               file: str) -> tuple[UnitOutcome, list[Issue]]:
     own = u.verdict
+    assert own is not None and u.entries is not None  # apply_appraisal passes scored units only
     own_by = {r.code: r for r in own.indicators}
     entries = dict(u.entries.indicators)
     banded = set()
@@ -262,8 +273,8 @@ def _stale(v: AppraisedValue, own, ind: Indicator) -> str | None:
     if v.written_self is None:
         return None
     if ind.kind == "pass_fail":
-        written, ok = values.parse_pass_fail(v.written_self)
-        return None if not ok or written == own.passed else pass_text(written)
+        passed, ok = values.parse_pass_fail(v.written_self)
+        return None if not ok or passed == own.passed else pass_text(passed)
     written, ok = values.parse_number(v.written_self)
     if not ok or written is None or abs(written - own.points) < 1e-9:
         return None

@@ -7,7 +7,7 @@ as Issues, and is never passed beside them as free text.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

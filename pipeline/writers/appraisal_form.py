@@ -14,16 +14,33 @@ from pathlib import Path
 import xlsxwriter
 
 from pipeline import __version__
-from pipeline.core.appraisal_layout import (COL, COLUMNS, HEADER_ROW, META_KEYS, META_SHEET, NOTE_LIMIT, SHEET,
-                                            TEMPLATE_ID, TEMPLATE_VERSION)
+from pipeline.core.appraisal_layout import (
+    COL,
+    COLUMNS,
+    HEADER_ROW,
+    META_KEYS,
+    META_SHEET,
+    NOTE_LIMIT,
+    SHEET,
+    TEMPLATE_ID,
+    TEMPLATE_VERSION,
+)
 from pipeline.core.cells import a1
 from pipeline.core.model import SUBMITTED, RunResult, UnitOutcome
 from pipeline.core.rules import RuleSet
 from pipeline.core.text import band_text, basis_text, number_text, pass_text, place_name
 from pipeline.writers.atomic import atomic_output
 from pipeline.writers.form import INPUT_FILL  # the commune form's colour for "type here"
-from pipeline.writers.xlsx import (Formats, lines_needed, print_setup, put, put_merged, row_height, signature_pair,
-                                   workbook_options)
+from pipeline.writers.xlsx import (
+    Formats,
+    lines_needed,
+    print_setup,
+    put,
+    put_merged,
+    row_height,
+    signature_pair,
+    workbook_options,
+)
 
 
 def appraisable(result: RunResult) -> list[UnitOutcome]:
