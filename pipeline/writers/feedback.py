@@ -20,7 +20,8 @@ from pipeline.infra.parallel import map_in_order
 from pipeline.core.problems import ERROR, SEVERITY_LABEL, Issue
 from pipeline.steps.season import change_text, points_source
 from pipeline.writers.atomic import atomic_output
-from pipeline.writers.style import Formats, add_sheet, date_text, lines_needed, number_text, on_time_text, print_setup, put_merged, row_height, workbook_options
+from pipeline.core.text import date_text, number_text, on_time_text
+from pipeline.writers.xlsx import Formats, add_sheet, lines_needed, print_setup, put_merged, row_height, workbook_options
 from pipeline.writers.unit import file_stem, files_by_unit
 
 SHEET = "Phản hồi"

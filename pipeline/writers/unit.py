@@ -27,13 +27,12 @@ import unicodedata
 import weakref
 from functools import lru_cache
 
-from xlsxwriter.utility import xl_col_to_name
-
+from pipeline.core.cells import col_letter
 from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, FileRecord, IndicatorDetail, RunResult, UnitOutcome
 from pipeline.core.problems import SEVERITY_LABEL, Issue
-from pipeline.core.text import basis_text
+from pipeline.core.text import basis_text, date_text, number_text, on_time_text, place_name
 from pipeline.core.verdict import SOURCE_LABEL, CriterionResult, IndicatorResult
-from pipeline.writers.style import MAX_CELL_TEXT, Formats, clip, date_text, lines_needed, number_text, on_time_text, place_name, print_setup, put_row, row_height
+from pipeline.writers.xlsx import MAX_CELL_TEXT, Formats, clip, lines_needed, print_setup, put_row, row_height
 
 # Column layout, sized for A4 portrait at about 75% (widths in characters).
 COLUMNS = (
@@ -274,7 +273,7 @@ def _empty_cells(ws, runs: list[tuple[int, int]], fmt) -> None:
                               {"type": "cell", "criteria": "==", "value": 0, "format": fmt, "multi_range": ranges})
 
 
-_LAST_NAME = xl_col_to_name(LAST)
+_LAST_NAME = col_letter(LAST)
 
 
 def _criterion_row(out: _Out, row: int, c: CriterionResult) -> None:
