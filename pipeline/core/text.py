@@ -10,18 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
-from numbers import Real
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pipeline.core.model import FileRecord, RunResult, UnitOutcome
-    from pipeline.core.verdict import IndicatorResult
     from pipeline.core.rules import Indicator
+    from pipeline.core.verdict import IndicatorResult
 
 SIGNIFICANT = 15  # digits Excel keeps of a number, and shows at most
 
 
-def number_text(x: Real | Decimal | None, places: int | None = None) -> str:
+def number_text(x: float | Fraction | Decimal | None, places: int | None = None) -> str:
     """A number the Vietnamese way: 2.5 -> '2,5', 3.0 -> '3', 1234567.5 -> '1234567,5'.
 
     The rule, the same for every number the program shows:
@@ -72,7 +72,7 @@ def value_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "Có" if value else "Không"
-    if isinstance(value, (Real, Decimal)):
+    if isinstance(value, (int, float, Fraction, Decimal)):  # (numpy's floats are floats)
         return number_text(value)
     return str(value)
 

@@ -8,8 +8,8 @@ published total differs from the one on the commune's copy.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Iterable
 
 import pandas as pd
 

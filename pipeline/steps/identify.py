@@ -16,9 +16,9 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from pipeline.core.config import Config
-from pipeline.steps.normalise import frame_records
 from pipeline.core.problems import Issue, issue
 from pipeline.core.text import value_text
+from pipeline.steps.normalise import frame_records
 from pipeline.steps.values import strip_accents
 
 COMPARED_FIELDS = (("points", "điểm"), ("numerator", "tử số"), ("denominator", "mẫu số"),
@@ -107,7 +107,7 @@ class _Mentions:
                     if key:
                         self._first.setdefault(key, []).append(n)
             self._lengths = sorted({len(k) for k in self._first})
-        found = set()
+        found: set[int] = set()
         for size in self._lengths:
             for start in range(len(stem) - size + 1):
                 found.update(self._first.get(stem[start:start + size], ()))

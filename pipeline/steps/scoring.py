@@ -13,25 +13,23 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Iterable, Mapping
+from typing import Any
 
 from pipeline.core.rules import Band, Criterion, Indicator, RuleSet
 from pipeline.core.text import number_text
 from pipeline.core.verdict import (
     SELF_ASSESSED,
-    APPRAISED,
     SOURCE_LABEL,
-    IndicatorEntry,
-    UnitEntries,
-    Reason,
-    IndicatorResult,
-    CriterionResult,
     ConditionResult,
+    CriterionResult,
+    IndicatorEntry,
+    IndicatorResult,
+    Reason,
+    UnitEntries,
     Verdict,
 )
-
-
 
 # ------------------------------------------------------------------ indicators
 
@@ -43,7 +41,7 @@ def band_for(indicator: Indicator, rate: Fraction) -> Band:
 
 
 def score_indicator(indicator: Indicator, entry: IndicatorEntry | None, point_step: float) -> IndicatorResult:
-    base = dict(code=indicator.code, criterion=indicator.criterion, max=indicator.max)
+    base: dict[str, Any] = dict(code=indicator.code, criterion=indicator.criterion, max=indicator.max)
     if entry is None or not entry.usable:
         why = "không có dòng chỉ tiêu" if entry is None else "dữ liệu lỗi, không dùng được"
         return IndicatorResult(**base, points=0.0, basis=f"{why}: tính 0 điểm", source=SELF_ASSESSED,
@@ -190,6 +188,7 @@ def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total:
     else:
         # Per-criterion results are on CriterionResult; the condition is how many passed.
         rule = cond.criteria_pass_rule
+        assert rule is not None  # the rule set's parser requires one when scoring is pass/fail
         failed = [c.code for c in criteria if not c.met]
         passed = len(criteria) - len(failed)
         met = rule.passes(passed, len(criteria))

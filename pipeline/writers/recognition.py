@@ -13,10 +13,19 @@ repeat on every page.
 from __future__ import annotations
 
 from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, RunResult, UnitOutcome
-from pipeline.steps.season import points_source
 from pipeline.core.text import number_text, place_name, reasons_text, rejected_files
+from pipeline.steps.season import points_source
 from pipeline.writers.xlsx import (
-    Formats, add_sheet, gc_paused, header_safe, lines_needed, print_setup, put, put_merged, put_row, row_height,
+    Formats,
+    add_sheet,
+    gc_paused,
+    header_safe,
+    lines_needed,
+    print_setup,
+    put,
+    put_merged,
+    put_row,
+    row_height,
 )
 
 SHEET = "Danh sách công nhận"
@@ -84,7 +93,7 @@ def _title(ws, fmt: Formats, result: RunResult) -> int:
         (f"(Kèm theo Quyết định {decision}\ncủa Chủ tịch {authority})", "italic", 11, False),
     ]
     row = 0
-    for text, style, size, bold in lines:
+    for text, style, size, _bold in lines:
         put_merged(ws, row, 0, LAST, text, fmt(style, "center", "wrap"))
         # Broken by hand: an estimated wrap of a centred 14 pt title cut it at the top.
         ws.set_row(row, row_height(text.count("\n") + 1, size) + 2)

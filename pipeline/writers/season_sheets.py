@@ -11,9 +11,19 @@ Both are plain filterable tables, landscape A4, header repeated on every page.
 
 from __future__ import annotations
 
-from pipeline.core.model import RunResult, SUBMITTED
-from pipeline.steps.season import as_of_text, chase_list, change_text
-from pipeline.writers.xlsx import Col, Formats, add_sheet, gc_paused, lines_needed, print_setup, put_merged, row_height, write_table
+from pipeline.core.model import SUBMITTED, RunResult
+from pipeline.steps.season import as_of_text, change_text, chase_list
+from pipeline.writers.xlsx import (
+    Col,
+    Formats,
+    add_sheet,
+    gc_paused,
+    lines_needed,
+    print_setup,
+    put_merged,
+    row_height,
+    write_table,
+)
 
 CHASE_SHEET = "Đôn đốc"
 APPRAISAL_SHEET = "Thẩm định"

@@ -2,5 +2,5 @@
 kept only while callers move."""
 
 from pipeline.core.text import date_text, number_text, on_time_text, place_name, verdict_text  # noqa: F401
-from pipeline.writers.xlsx import *  # noqa: F401,F403
+from pipeline.writers.xlsx import *  # noqa: F403
 from pipeline.writers.xlsx import __all__  # noqa: F401

@@ -10,7 +10,17 @@ from __future__ import annotations
 from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
 from pipeline.core.text import date_text, number_text, on_time_text, reasons_text, rejected_files, verdict_text
 from pipeline.writers.xlsx import (
-    Col, Formats, add_sheet, gc_paused, lines_needed, print_setup, put, put_merged, row_height, verdict_colour, write_table,
+    Col,
+    Formats,
+    add_sheet,
+    gc_paused,
+    lines_needed,
+    print_setup,
+    put,
+    put_merged,
+    row_height,
+    verdict_colour,
+    write_table,
 )
 
 SHEET = "Tổng hợp"

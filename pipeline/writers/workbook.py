@@ -26,12 +26,12 @@ from pipeline.writers.matrix import write_matrix
 from pipeline.writers.recognition import SHEET as RECOGNITION_SHEET
 from pipeline.writers.recognition import write_recognition
 from pipeline.writers.season_sheets import APPRAISAL_SHEET, CHASE_SHEET, write_appraisal_differences, write_chase
-from pipeline.writers.xlsx import Formats, add_sheet, gc_paused, workbook_options
 from pipeline.writers.summary import SHEET as SUMMARY_SHEET
 from pipeline.writers.summary import write_summary
 from pipeline.writers.unit import file_stem, files_by_unit, render_unit, sheet_names
+from pipeline.writers.xlsx import Formats, add_sheet, gc_paused, workbook_options
 
-__all__ = ["write_workbook", "write_unit_workbooks", "render_unit", "sheet_names", "Formats"]
+__all__ = ["Formats", "render_unit", "sheet_names", "write_unit_workbooks", "write_workbook"]
 
 FIXED_SHEETS = (SUMMARY_SHEET, MATRIX_SHEET, ISSUES_SHEET, FILES_SHEET)
 UNIT_WORKBOOKS_PARALLEL_MIN = 32  # below this, starting workers costs more than it saves
@@ -104,4 +104,4 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     """core.xml stamps the date as UTC ('...Z'); a naive time is taken as already UTC."""
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)

@@ -21,15 +21,41 @@ sheets), writer.py (the workbook, the cover and metadata sheets, `write_form`).
 
 from pipeline.steps.values import slug
 from pipeline.writers.form.look import (
-    COVER_WIDTHS, CRITERION_FILL, FONT, HEADER_FILL, HELP_WIDTHS, INPUT_FILL, NA_FILL, PREFILLED_FILL,
-    PROVISIONAL_FILL, PROVISIONAL_MARK, SCORE_WIDTHS, TOTAL_FILL, FormFormats, fit_row,
+    COVER_WIDTHS,
+    CRITERION_FILL,
+    FONT,
+    HEADER_FILL,
+    HELP_WIDTHS,
+    INPUT_FILL,
+    NA_FILL,
+    PREFILLED_FILL,
+    PROVISIONAL_FILL,
+    PROVISIONAL_MARK,
+    SCORE_WIDTHS,
+    TOTAL_FILL,
+    FormFormats,
+    fit_row,
 )
 from pipeline.writers.form.plan import (
-    LAST_SCORE_COL, InputCell, cover_cells, indicator_fields, input_cells, input_names, score_cells, score_rows,
+    LAST_SCORE_COL,
+    InputCell,
+    cover_cells,
+    indicator_fields,
+    input_cells,
+    input_names,
+    score_cells,
+    score_rows,
 )
 from pipeline.writers.form.scores import PROVISIONAL_NOTE, TITLE
 from pipeline.writers.form.validation import (
-    COVER_HINTS, COVER_TITLES, TEXT_LIMITS, dv_key, dv_list, dv_message, dv_options, validation_for,
+    COVER_HINTS,
+    COVER_TITLES,
+    TEXT_LIMITS,
+    dv_key,
+    dv_list,
+    dv_message,
+    dv_options,
+    validation_for,
 )
 from pipeline.writers.form.writer import template_name, write_form, write_templates
 

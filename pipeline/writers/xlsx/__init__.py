@@ -14,14 +14,41 @@ re-exported so a sheet module imports its tools in one line.
 from pipeline.writers.xlsx.cells import Col, clip, gc_paused, put, put_merged, put_row, write_table
 from pipeline.writers.xlsx.fast_sheet import CHECKED_XLSXWRITER, FAST_SHEETS, Sheet, add_sheet
 from pipeline.writers.xlsx.formats import (
-    COLOURS, FONT, FONT_SIZE, MAX_CELL_TEXT, Formats, verdict_colour, workbook_options,
+    COLOURS,
+    FONT,
+    FONT_SIZE,
+    MAX_CELL_TEXT,
+    Formats,
+    verdict_colour,
+    workbook_options,
 )
 from pipeline.writers.xlsx.measure import lines_needed, row_height, text_width, widest_text
 from pipeline.writers.xlsx.printing import header_safe, print_setup, signature_pair
 
 __all__ = [
-    "CHECKED_XLSXWRITER", "COLOURS", "FAST_SHEETS", "FONT", "FONT_SIZE", "MAX_CELL_TEXT", "Col", "Formats",
-    "Sheet", "add_sheet", "clip", "gc_paused", "lines_needed", "print_setup", "put", "put_merged", "put_row",
-    "header_safe", "row_height", "signature_pair", "text_width", "verdict_colour", "widest_text", "workbook_options",
+    "CHECKED_XLSXWRITER",
+    "COLOURS",
+    "FAST_SHEETS",
+    "FONT",
+    "FONT_SIZE",
+    "MAX_CELL_TEXT",
+    "Col",
+    "Formats",
+    "Sheet",
+    "add_sheet",
+    "clip",
+    "gc_paused",
+    "header_safe",
+    "lines_needed",
+    "print_setup",
+    "put",
+    "put_merged",
+    "put_row",
+    "row_height",
+    "signature_pair",
+    "text_width",
+    "verdict_colour",
+    "widest_text",
+    "workbook_options",
     "write_table",
 ]

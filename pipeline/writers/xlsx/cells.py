@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from pipeline.infra.collector import without_collector
 from pipeline.writers.xlsx.fast_sheet import store_row
@@ -72,7 +73,7 @@ def put_row(ws, row: int, first_col: int, values: Sequence[Any], formats: Sequen
     same cells, shared strings and dimensions as a result, stored a few times faster where the
     xlsxwriter version was checked (see fast_sheet.store_row)."""
     if not store_row(ws, row, first_col, values, formats, put):
-        for c, (value, fmt) in enumerate(zip(values, formats), start=first_col):
+        for c, (value, fmt) in enumerate(zip(values, formats, strict=False), start=first_col):
             put(ws, row, c, value, fmt)
 
 
@@ -130,7 +131,7 @@ def write_table(ws, fmt: Formats, top: int, cols: list[Col], rows: list[list[Any
     Every cell is written as `put` would write it; a column's format is looked up once, and
     once more per cell only where there are extra pieces.
     """
-    columns = list(zip(*rows)) if rows else [()] * len(cols)
+    columns = list(zip(*rows, strict=False)) if rows else [()] * len(cols)
     if len(columns) < len(cols):  # a short row: fail as indexing it would
         columns = [[v[c] for v in rows] for c in range(len(cols))]
     widths = [col.width(columns[c]) for c, col in enumerate(cols)]
@@ -153,7 +154,7 @@ def write_table(ws, fmt: Formats, top: int, cols: list[Col], rows: list[list[Any
                 extras[c] = (*extras[c], *((extra,) if isinstance(extra, str) else extra))
         formats = bases
         if extras is not None and any(extras):
-            formats = [fmt(*nm, *extra) if extra else base for nm, base, extra in zip(names, bases, extras)]
+            formats = [fmt(*nm, *extra) if extra else base for nm, base, extra in zip(names, bases, extras, strict=False)]
         put_row(ws, top + 1 + r, first_col, values, formats)
 
     wrapped = [(c, col.font_size, widths[c], "mono" in col.fmt) for c, col in enumerate(cols) if col.wrap]

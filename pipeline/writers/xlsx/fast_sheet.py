@@ -11,7 +11,8 @@ With any other version every sheet is a stock Worksheet and every row is written
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
@@ -123,11 +124,6 @@ def add_sheet(wb, name: str):
     return wb.add_worksheet(name, worksheet_class=Sheet) if FAST_SHEETS else wb.add_worksheet(name)
 
 
-def add_sheet(wb, name: str):
-    """wb.add_worksheet(name), as a `Sheet` when this xlsxwriter version was checked."""
-    return wb.add_worksheet(name, worksheet_class=Sheet) if FAST_SHEETS else wb.add_worksheet(name)
-
-
 # Text up to this length cannot reach Excel's cell limit in UTF-16 units: stored without checks.
 _SHORT_TEXT = MAX_CELL_TEXT // 2
 
@@ -150,7 +146,7 @@ def store_row(ws, row: int, first_col: int, values: Sequence[Any], formats: Sequ
     number, text, blank = CellNumberTuple, CellStringTuple, CellBlankTuple
     cells: dict[int, Any] = {}
     col = first_col - 1
-    for value, fmt in zip(values, formats):
+    for value, fmt in zip(values, formats, strict=False):
         col += 1
         kind = type(value)
         if kind is str:
