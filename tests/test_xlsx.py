@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from builders import INJECTION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +86,7 @@ def test_fast_sheet_writes_exactly_what_xlsxwriter_writes(tmp_path):
 
 PUT_VALUES = [
     "chữ", "", None, True, False, 0, 7, -3, 2.5, 1 / 3, -0.0, 10 ** 20, float("nan"), float("inf"),
-    dt.date(2024, 1, 2), dt.datetime(2024, 1, 2, 3, 4, 5), dt.datetime(2024, 1, 2, 3, tzinfo=dt.timezone.utc),
+    dt.date(2024, 1, 2), dt.datetime(2024, 1, 2, 3, 4, 5), dt.datetime(2024, 1, 2, 3, tzinfo=dt.UTC),
     "x" * 20_000, "y" * 40_000, "😀" * 17_000, INJECTION, "dòng 1\ndòng 2",
 ]
 
@@ -99,7 +98,7 @@ def _odd_values():
 
     import numpy
 
-    class Level(str, enum.Enum):
+    class Level(str, enum.Enum):  # noqa: UP042 (a str subclass whose str() is not its value)
         HIGH = "cao"
 
     return [fractions.Fraction(1, 3), decimal.Decimal("1.5"), Level.HIGH, numpy.float64(2.25), numpy.int64(4)]
@@ -118,7 +117,7 @@ def test_put_row_is_put_cell_by_cell(tmp_path):
             for row, formats in enumerate(([fmt("cell")] * len(values), [None] * len(values),
                                            [fmt("cell", "pts") if n % 2 else None for n in range(len(values))])):
                 if how == "put":
-                    for col, (value, f) in enumerate(zip(values, formats), start=1):
+                    for col, (value, f) in enumerate(zip(values, formats, strict=True), start=1):
                         style.put(ws, row * 2 + 1, col, value, f)
                 else:
                     style.put_row(ws, row * 2 + 1, 1, values, formats)
