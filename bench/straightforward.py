@@ -27,10 +27,11 @@ def straightforward_unit_output(result, folder: Path, limit: int, as_sheets: boo
 
     from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED
     from pipeline.core.problems import SEVERITY_LABEL
+    from pipeline.core.text import date_text, number_text, on_time_text, place_name
     from pipeline.core.verdict import SOURCE_LABEL
-    from pipeline.writers.style import date_text, number_text, on_time_text, place_name, workbook_options
     from pipeline.writers.unit import files_by_unit
     from pipeline.writers.workbook import sheet_names
+    from pipeline.writers.xlsx import workbook_options
 
     widths = [5.5, 34, 6.5, 6.5, 6, 9.5, 18, 17, 15, 18]
     headers = [
