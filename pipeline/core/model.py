@@ -215,3 +215,10 @@ class RunResult:
             "errors": sum(i.severity == "error" for i in self.issues),
             "warnings": sum(i.severity == "warning" for i in self.issues),
         }
+
+    def flatten(self, fields: tuple[str, ...] | list[str]) -> list[tuple[Any, ...]]:
+        """The run's issues as plain tuples of the Issue attributes `fields`, in the run's order
+        (collect sorts them by file, sheet, cell in reading order, code), so that a check is one
+        list comparison: `result.flatten(("file", "cell", "code")) == [("a.xlsx", "H9", ...)]`
+        (as frictionless's `report.flatten(["rowNumber", "fieldNumber", "type"])`)."""
+        return [tuple(getattr(i, name) for name in fields) for i in self.issues]
