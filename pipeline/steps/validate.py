@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.core.cells import parse_a1
 from pipeline.core.config import Config
 from pipeline.core.problems import CATALOGUE, ERROR, Issue, issue
 from pipeline.core.rules import RuleSet
@@ -280,13 +280,6 @@ def _issues(frame: pd.DataFrame, row_context: dict[str, str], failures: Iterable
 
 def _order(item: Issue) -> tuple:
     """file, sheet, then cell in reading order (B9 before B10), then code."""
-    match = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", item.cell or "")
-    row, column = (int(match[2]), _column_number(match[1])) if match else (0, 0)
+    at = parse_a1(item.cell) if item.cell else None
+    row, column = (at[0] + 1, at[1] + 1) if at else (0, 0)  # (0, 0): no one cell, first
     return item.file, item.sheet, row, column, item.cell, item.code
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
