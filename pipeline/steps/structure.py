@@ -35,6 +35,7 @@ def check_structure(cover: pd.DataFrame, rule_set: RuleSet, config: Config) -> I
             yield issue("WRONG_RULE_SET", value=declared_rule_set, expected=rule_set.id, **meta)
 
         # The year typed on the cover wins; the template's own year covers a blank cover cell.
+        year: int | None
         if not pd.isna(row["year"]):
             year, where = int(row["year"]), dict(file=file, sheet=row["sheet"], cell=row["year_cell"], unit=unit)
         else:
