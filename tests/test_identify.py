@@ -15,8 +15,9 @@ def test_older_file_used_when_newer_is_rejected_and_office_is_told(tmp_path):
 
     status = {f.path: f.status for f in result.files}
     assert status == {"ban-dau.xlsx": "used", "ban-sua.xlsx": "rejected"}
-    found = [(i.file, i.value, i.unit) for i in result.issues if i.code == "NEWER_FILE_REJECTED"]
-    assert found == [("ban-dau.xlsx", "ban-sua.xlsx", "14809")]
+    told = [t for t in result.flatten(("code", "file", "value", "unit")) if t[0] in ("NEWER_FILE_REJECTED", "WRONG_YEAR")]
+    assert told == [("NEWER_FILE_REJECTED", "ban-dau.xlsx", "ban-sua.xlsx", "14809"),
+                    ("WRONG_YEAR", "ban-sua.xlsx", "2022", "14809")]
 
 
 def test_no_warning_when_the_rejected_file_is_older(tmp_path):
@@ -34,10 +35,11 @@ def test_file_named_after_another_unit_is_flagged_and_duplicates_compared(tmp_pa
         "phieu-lam-son.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 3)},
         "bac-son-sua.xlsx": {"ngay_bao_cao": dt.date(2024, 1, 8), "diem_1_1": 1.5}})
 
-    named = [(i.file, i.value) for i in result.issues if i.code == "FILE_NAME_MISMATCH"]
-    assert named == [("phieu-lam-son.xlsx", "Lam Sơn")]
-    differs = [(i.file, i.indicator) for i in result.issues if i.code == "DUPLICATE_DIFFERS"]
-    assert differs == [("phieu-lam-son.xlsx", "1.1")]
+    told = [t for t in result.flatten(("code", "file", "value", "indicator"))
+            if t[0] in ("FILE_NAME_MISMATCH", "SUPERSEDED", "DUPLICATE_DIFFERS")]
+    assert told == [("FILE_NAME_MISMATCH", "phieu-lam-son.xlsx", "Lam Sơn", ""),
+                    ("SUPERSEDED", "phieu-lam-son.xlsx", "bac-son-sua.xlsx", ""),
+                    ("DUPLICATE_DIFFERS", "phieu-lam-son.xlsx", "điểm 2,5", "1.1")]
     assert {f.path: f.status for f in result.files} == {"bac-son-sua.xlsx": "used", "phieu-lam-son.xlsx": "superseded"}
 
 
