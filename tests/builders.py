@@ -17,17 +17,29 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import openpyxl
 
 from pipeline.core import config as config_mod
 from pipeline.core import layout, rules
 from pipeline.core.config import Config, Unit
-from pipeline.core.model import (IGNORED, NOT_SUBMITTED, REJECTED, SUBMITTED, SUPERSEDED, UNUSABLE, USED, FileRecord,
-                                 IndicatorDetail, RunResult, UnitOutcome)
+from pipeline.core.model import (
+    IGNORED,
+    NOT_SUBMITTED,
+    REJECTED,
+    SUBMITTED,
+    SUPERSEDED,
+    UNUSABLE,
+    USED,
+    FileRecord,
+    IndicatorDetail,
+    RunResult,
+    UnitOutcome,
+)
 from pipeline.core.problems import Issue, issue
 from pipeline.core.rules import RuleSet
 from pipeline.core.verdict import APPRAISED, SELF_ASSESSED, IndicatorEntry, UnitEntries
@@ -238,7 +250,7 @@ def make_run(config: Config | None = None, rule_set: RuleSet | None = None, *,
         raise ValueError(f"{len(units)} scenarios for {len(config.units)} units")
     config = replace(config, units=config.units[:len(units)])
     outcomes, files, issues = [], [], []
-    for unit, scenario in zip(config.units, units):
+    for unit, scenario in zip(config.units, units, strict=True):
         outcome, unit_files = _PLAYS[scenario](config, rule_set, unit)
         outcomes.append(outcome)
         files.extend(unit_files)

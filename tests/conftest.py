@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import builders
 import pytest
 
-import builders
 from pipeline.core import rules
 
 

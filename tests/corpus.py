@@ -13,8 +13,8 @@ import shutil
 import struct
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
 

@@ -16,15 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
-
-import openpyxl
-import pytest
 
 import builders
 import corpus
+import openpyxl
+import pytest
+
 from pipeline.app.run import collect
 from pipeline.core import config as config_mod
 from pipeline.core import layout, rules

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from builders import collect_forms
-from pipeline.steps.crosscheck import cached_total_issues
+
 from pipeline.core.model import Located
-from pipeline.steps.normalise import normalise
 from pipeline.readers.form import read_workbook
+from pipeline.steps.crosscheck import cached_total_issues
+from pipeline.steps.normalise import normalise
 
 
 def test_banded_points_that_disagree_with_the_figures(tmp_path):
