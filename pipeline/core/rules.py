@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.errors import TcplError
+from pipeline.core.text import number_text
 
 # Shipped with the package (package-data): a real folder in an installed or editable package.
 BUILTIN_DIR = Path(str(files("pipeline") / "rulesets"))
@@ -182,7 +183,7 @@ class RuleSet:
         """Compact Vietnamese list of every figure marked provisional (banners, notes)."""
         out: list[str] = []
         if self.point_step_provenance and self.point_step_provenance.provisional:
-            out.append(f"bậc điểm {self.point_step:g}".replace(".", ","))
+            out.append(f"bậc điểm {number_text(self.point_step)}")
         cond = self.conditions
         for label, prov in (
             ("ngưỡng tổng điểm", cond.total_min_provenance),
@@ -211,8 +212,8 @@ class RuleSet:
 
 def _band_text(band: Band) -> str:
     if band.upper is None:
-        return f"≥ {band.lower:g}%"
-    return f"{band.lower:g}–{band.upper:g}%"
+        return f"≥ {number_text(band.lower)}%"
+    return f"{number_text(band.lower)}–{number_text(band.upper)}%"
 
 
 # --------------------------------------------------------------------------- loading
