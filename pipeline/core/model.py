@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from pipeline.core.config import Config, Unit
@@ -40,7 +41,14 @@ class Submission:
 
 
 # File statuses in the register.
-USED, SUPERSEDED, REJECTED, IGNORED = "used", "superseded", "rejected", "ignored"
+class FileStatus(StrEnum):  # a str: values, comparisons and every output stay the plain words
+    USED = "used"
+    SUPERSEDED = "superseded"
+    REJECTED = "rejected"
+    IGNORED = "ignored"
+
+
+USED, SUPERSEDED, REJECTED, IGNORED = FileStatus.USED, FileStatus.SUPERSEDED, FileStatus.REJECTED, FileStatus.IGNORED
 STATUS_LABEL = {USED: "Được dùng", SUPERSEDED: "Bị thay thế", REJECTED: "Bị loại", IGNORED: "Bỏ qua"}
 
 
@@ -160,7 +168,13 @@ class PreviousResult:
 
 
 # Unit submission statuses.
-SUBMITTED, NOT_SUBMITTED, UNUSABLE = "submitted", "not_submitted", "unusable"
+class UnitStatus(StrEnum):
+    SUBMITTED = "submitted"
+    NOT_SUBMITTED = "not_submitted"
+    UNUSABLE = "unusable"
+
+
+SUBMITTED, NOT_SUBMITTED, UNUSABLE = UnitStatus.SUBMITTED, UnitStatus.NOT_SUBMITTED, UnitStatus.UNUSABLE
 
 
 @dataclass(frozen=True)

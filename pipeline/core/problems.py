@@ -12,12 +12,17 @@ read the same text. A message template may use {value} and any keyword passed to
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 
 from pipeline.core.text import value_text
 
-ERROR = "error"
-WARNING = "warning"
+class Severity(StrEnum):  # a str: values, comparisons and every output stay the plain words
+    ERROR = "error"
+    WARNING = "warning"
+
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 SEVERITY_LABEL = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
 
 
