@@ -1,0 +1,371 @@
+"""The rule-set workbook (`tcpl rules export`): a rule set a clerk can read, correct and confirm.
+
+One sheet for the identity of the rule set, one row per criterion and indicator, one per rate
+band, the recognition conditions and declarations, and for every figure a "Trạng thái"
+(tạm tính / đã đối chiếu / suy ra, a validated list) and a "Căn cứ". Codes, keys and kinds are
+locked (changing them would break the structure); every other cell is an unlocked input with
+a validation. Sheets are protected without a password: protection guards against accidents,
+not people. `readers.ruleset_book` reads it back; `core.ruleset_layout` is their contract.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from pipeline import __version__
+from pipeline.core import ruleset_layout as L
+from pipeline.core.rules import PassRule, Provenance, RuleSet
+from pipeline.writers.atomic import atomic_output
+from pipeline.writers.xlsx import FONT, Formats, lines_needed, print_setup, row_height, workbook_options
+
+INPUT_FILL = "#FFF2CC"  # the commune form's colour for "type here"
+LOCKED_FILL = "#F2F2F2"
+PROVISIONAL_FILL = "#FCE4D6"
+CRITERION_FILL = "#E2EFDA"
+TEXT_LIMIT = 2000
+PROTECT_OPTIONS = {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
+                   "format_rows": True}
+
+
+def write_ruleset_book(rule_set: RuleSet, path: Path) -> Path:
+    """Write the workbook for `rule_set` to `path` (atomically). Returns the path.
+
+    Never modifies the rule-set file; the same rule set always gives the same bytes.
+    """
+    with atomic_output(Path(path)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), workbook_options())
+        wb.set_properties({"title": f"Bộ tiêu chí {rule_set.id}", "author": "tcpl", "created": _fixed_date()})
+        _Book(wb, rule_set).write()
+        wb.close()
+    return Path(path)
+
+
+def _fixed_date():
+    import datetime as dt
+
+    return dt.datetime(2000, 1, 1)  # fixed, so the same rule set gives the same bytes
+
+
+class _Book:
+    def __init__(self, wb, rule_set: RuleSet):
+        self.wb, self.rs = wb, rule_set
+        self.fmt = Formats(wb)
+        self.input = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": INPUT_FILL,
+                                    "border": 1, "locked": False, "text_wrap": True, "valign": "top"})
+        self.input_num = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": INPUT_FILL,
+                                        "border": 1, "locked": False, "valign": "top", "num_format": "0.##"})
+        self.input_pct = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": INPUT_FILL,
+                                        "border": 1, "locked": False, "valign": "top", "num_format": "0%"})
+        self.locked = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": LOCKED_FILL,
+                                     "border": 1, "text_wrap": True, "valign": "top"})
+        self.criterion = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": CRITERION_FILL,
+                                        "border": 1, "bold": True, "text_wrap": True, "valign": "top"})
+        self.provisional = wb.add_format({"bg_color": PROVISIONAL_FILL})
+
+    def write(self) -> None:
+        self.help()
+        self.identity()
+        self.tree()
+        self.bands()
+        self.conditions()
+        self.meta()
+
+    # -- shared pieces
+    def _title(self, ws, last_col: int, title: str, note: str, width: float) -> None:
+        """Title and one explanatory line over the table; `width` is the table's width (characters)."""
+        ws.merge_range(0, 0, 0, last_col, title, self.fmt("title"))
+        ws.set_row(0, 24)
+        ws.merge_range(1, 0, 1, last_col, note, self.fmt("subtitle"))
+        ws.set_row(1, row_height(lines_needed(note, width)))
+
+    def _status_cells(self, ws, row: int, col: int, prov: Provenance | None) -> None:
+        """Trạng thái and Căn cứ of one figure: a validated list and a free text."""
+        status = L.STATUS_WORDS[prov.status] if prov else L.STATUS_WORDS["provisional"]
+        ws.write_string(row, col, status, self.input)
+        ws.write_string(row, col + 1, prov.source if prov else "", self.input)
+        ws.data_validation(row, col, row, col, _status_validation())
+        ws.data_validation(row, col + 1, row, col + 1, _text_validation("Căn cứ", "Văn bản và điều, khoản đã đối chiếu "
+                                                                        "(bắt buộc khi đã đối chiếu hoặc suy ra)."))
+
+    def _input_number(self, ws, row: int, col: int, value: float | None, title: str, message: str,
+                      fmt=None) -> None:
+        if value is None:
+            ws.write_blank(row, col, None, fmt or self.input_num)
+        else:
+            ws.write_number(row, col, value, fmt or self.input_num)
+        ws.data_validation(row, col, row, col, {"validate": "decimal", "criteria": ">=", "value": 0,
+                                                "input_title": title[:32], "input_message": message[:255],
+                                                "error_title": "Không phải số", "error_message":
+                                                "Nhập một số không âm (dùng dấu phẩy hoặc chấm thập phân theo máy)."})
+
+    def _yes_no(self, ws, row: int, col: int, value: bool, title: str) -> None:
+        ws.write_string(row, col, L.YES if value else L.NO, self.input)
+        ws.data_validation(row, col, row, col, {"validate": "list", "source": [L.YES, L.NO],
+                                                "input_title": title[:32], "input_message": "Chọn Có hoặc Không.",
+                                                "error_title": "Chọn Có hoặc Không",
+                                                "error_message": "Chỉ chọn Có hoặc Không trong danh sách."})
+
+    def _table_head(self, ws, columns) -> None:
+        for n, (_, heading, width, _) in enumerate(columns):
+            ws.write_string(L.HEADER_ROW, n, heading, self.fmt("head"))
+            ws.set_column(n, n, width)
+        ws.set_row(L.HEADER_ROW, row_height(max(lines_needed(h, w, bold=True) for _, h, w, _ in columns)))
+        ws.freeze_panes(L.HEADER_ROW + 1, 2)
+
+    def _finish(self, ws, landscape: bool) -> None:
+        print_setup(ws, landscape=landscape, repeat=(L.HEADER_ROW, L.HEADER_ROW),
+                    header=f"Bộ tiêu chí {self.rs.id}")
+        ws.protect("", PROTECT_OPTIONS)
+
+    # -- sheets
+    def help(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEET_HELP)
+        ws.set_column(0, 0, 100)
+        lines = instructions(self.rs)
+        ws.write_string(0, 0, f"ĐỐI CHIẾU VÀ XÁC NHẬN BỘ TIÊU CHÍ {self.rs.id}", self.fmt("title"))
+        for n, line in enumerate(lines, start=2):
+            ws.write_string(n, 0, line, self.fmt("wrap"))
+            ws.set_row(n, row_height(lines_needed(line, 100)))
+        print_setup(ws, landscape=False, repeat=None, header=f"Bộ tiêu chí {self.rs.id}")
+        ws.protect("", PROTECT_OPTIONS)
+
+    def identity(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEET_IDENTITY)
+        for n, width in enumerate((44, 50, 13, 50, 10)):
+            ws.set_column(n, n, width)
+        ws.set_column(4, 4, 10, None, {"hidden": True})
+        self._title(ws, 3, f"BỘ TIÊU CHÍ {self.rs.id}", "Ô màu vàng sửa được; ô màu xám không sửa.", 157)
+        for n, heading in enumerate(L.IDENTITY_COLUMNS):
+            ws.write_string(L.HEADER_ROW, n, heading, self.fmt("head"))
+        ws.freeze_panes(L.HEADER_ROW + 1, 1)
+        rs = self.rs
+        values: dict[str, Any] = {"id": rs.id, "name": rs.name, "decision": rs.decision, "guidance": rs.guidance,
+                                  "first_year": rs.first_year, "last_year": rs.last_year,
+                                  "scoring": L.SCORING_WORDS[rs.scoring], "total_max": rs.total_max,
+                                  "point_step": rs.point_step}
+        provenance = {"provenance": rs.provenance, "point_step_provenance": rs.point_step_provenance}
+        row = L.HEADER_ROW + 1
+        for key, label, kind, editable, prov_key in L.IDENTITY_FIELDS:
+            if key == "point_step" and rs.scoring != "points":
+                continue
+            ws.write_string(row, 0, label, self.locked)
+            ws.write_string(row, 4, key, self.locked)
+            value = values[key]
+            if not editable:
+                ws.write_string(row, 1, str(value), self.locked)
+            elif kind == "year":
+                if value is None:
+                    ws.write_blank(row, 1, None, self.input_num)
+                else:
+                    ws.write_number(row, 1, value, self.input_num)
+                ws.data_validation(row, 1, row, 1, {"validate": "integer", "criteria": "between", "minimum": 1990,
+                                                    "maximum": 2100, "error_title": "Năm không hợp lệ",
+                                                    "error_message": "Nhập năm gồm 4 chữ số, ví dụ 2026."})
+            elif kind == "number":
+                self._input_number(ws, row, 1, value, label, "Số không âm.")
+            else:
+                ws.write_string(row, 1, value, self.input)
+                ws.data_validation(row, 1, row, 1, _text_validation(label, "Văn bản, tối đa 2000 ký tự."))
+            if prov_key:
+                self._status_cells(ws, row, 2, provenance[prov_key])
+            else:
+                ws.write_blank(row, 2, None, self.locked)
+                ws.write_blank(row, 3, None, self.locked)
+            ws.set_row(row, row_height(max(lines_needed(label, 44), lines_needed(str(value or ""), 50))))
+            row += 1
+        self._finish(ws, landscape=True)
+
+    def tree(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEET_TREE)
+        self._title(ws, len(L.TREE_COLUMNS) - 1, "TIÊU CHÍ, CHỈ TIÊU VÀ ĐIỂM TỐI ĐA",
+                    "Mỗi dòng là một tiêu chí hoặc chỉ tiêu. Sửa tên, điểm, trạng thái và căn cứ ở ô màu vàng; "
+                    "tổng điểm các chỉ tiêu phải bằng điểm tối đa của tiêu chí.",
+                    sum(w for _, _, w, _ in L.TREE_COLUMNS))
+        self._table_head(ws, L.TREE_COLUMNS)
+        col = L.TREE_COL
+        row = L.HEADER_ROW + 1
+        points = self.rs.scoring == "points"
+        for c in self.rs.criteria:
+            for key in col:
+                ws.write_blank(row, col[key], None, self.criterion)
+            ws.write_string(row, col["level"], L.LEVEL_CRITERION, self.criterion)
+            ws.write_string(row, col["code"], c.code, self.criterion)
+            ws.write_string(row, col["name"], c.name, self.input)
+            self._input_number(ws, row, col["max"], c.max, "Điểm tối đa", "Điểm tối đa của tiêu chí.")
+            if not points:
+                self._pass_rule(ws, row, col["pass_rule"], c.pass_rule, len(c.indicators))
+            self._status_cells(ws, row, col["status"], c.provenance)
+            ws.set_row(row, row_height(lines_needed(c.name, 58, bold=True)))
+            row += 1
+            for i in c.indicators:
+                for key in col:
+                    ws.write_blank(row, col[key], None, self.locked)
+                ws.write_string(row, col["level"], L.LEVEL_INDICATOR, self.locked)
+                ws.write_string(row, col["code"], i.code, self.locked)
+                ws.write_string(row, col["name"], i.name, self.input)
+                ws.data_validation(row, col["name"], row, col["name"], _text_validation("Tên chỉ tiêu", "Văn bản."))
+                self._input_number(ws, row, col["max"], i.max, "Điểm tối đa", "Điểm tối đa của chỉ tiêu, "
+                                   "bội số của bậc điểm.")
+                ws.write_string(row, col["kind"], L.KIND_WORDS[i.kind], self.locked)
+                self._yes_no(ws, row, col["not_applicable_full"], i.not_applicable_full, "Không phát sinh")
+                if points:
+                    self._input_number(ws, row, col["deduction_max"], i.deduction_max or None, "Điểm trừ tối đa",
+                                       "Để trống nếu chỉ tiêu không bị trừ điểm dưới 0.")
+                if i.kind == "rate_bands":
+                    for key, value in (("numerator_label", i.numerator_label),
+                                       ("denominator_label", i.denominator_label)):
+                        ws.write_string(row, col[key], value, self.input)
+                        ws.data_validation(row, col[key], row, col[key], _text_validation("Tên", "Văn bản."))
+                self._status_cells(ws, row, col["status"], i.provenance)
+                ws.set_row(row, row_height(max(lines_needed(i.name, 58), lines_needed(i.provenance.source, 40))))
+                row += 1
+        self._mark_provisional(ws, L.HEADER_ROW + 1, row - 1, col["status"])
+        self._finish(ws, landscape=True)
+
+    def _pass_rule(self, ws, row: int, col: int, rule, parts: int) -> None:
+        value = L.PASS_ALL if rule.mode == "all" else rule.n
+        if isinstance(value, str):
+            ws.write_string(row, col, value, self.input)
+        else:
+            ws.write_number(row, col, value, self.input_num)
+        ws.data_validation(row, col, row, col, {"validate": "any", "input_title": "Số phải đạt",
+                                                "input_message": f"\"{L.PASS_ALL}\" hoặc một số từ 1 đến {parts}."})
+
+    def _mark_provisional(self, ws, first: int, last: int, status_col: int) -> None:
+        if last < first:
+            return
+        ws.conditional_format(first, status_col, last, status_col, {
+            "type": "cell", "criteria": "==", "value": f'"{L.STATUS_WORDS["provisional"]}"',
+            "format": self.provisional})
+
+    def bands(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEET_BANDS)
+        self._title(ws, len(L.BAND_COLUMNS) - 1, "MỨC ĐIỂM THEO TỶ LỆ",
+                    "Mỗi dòng là một mức của chỉ tiêu tính theo tỷ lệ: từ (%) đến dưới (%), điểm. Các mức phải "
+                    "liền nhau từ 0%, không chồng nhau; mức cao nhất để trống ô \"Đến dưới\".",
+                    sum(w for _, _, w, _ in L.BAND_COLUMNS))
+        self._table_head(ws, L.BAND_COLUMNS)
+        col = L.BAND_COL
+        row = L.HEADER_ROW + 1
+        for i in self.rs.indicators:
+            for b in sorted(i.bands, key=lambda b: -b.lower):
+                ws.write_string(row, col["indicator"], i.code, self.locked)
+                self._input_number(ws, row, col["from"], b.lower, "Từ (%)", "Tỷ lệ từ (%), tính cả mức này.")
+                self._input_number(ws, row, col["to"], b.upper, "Đến dưới (%)",
+                                   "Tỷ lệ đến dưới (%); để trống ở mức cao nhất.")
+                self._input_number(ws, row, col["points"], b.points, "Điểm", "Điểm của mức này.")
+                self._status_cells(ws, row, col["status"], b.provenance)
+                row += 1
+        self._mark_provisional(ws, L.HEADER_ROW + 1, row - 1, col["status"])
+        self._finish(ws, landscape=False)
+
+    def conditions(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEET_CONDITIONS)
+        widths = [w for _, _, w, _ in L.DECLARATION_COLUMNS]
+        for n, w in enumerate(widths):
+            ws.set_column(n, n, w)
+        ws.set_column(len(widths), len(widths), 10, None, {"hidden": True})
+        key_col = len(widths)
+        self._title(ws, len(widths) - 1, "ĐIỀU KIỆN CÔNG NHẬN ĐẠT CHUẨN",
+                    "Ngưỡng công nhận, rồi các câu hỏi loại trừ trên phiếu của xã.", sum(widths))
+        for n, heading in enumerate(("Điều kiện", "Giá trị", "", "", "Trạng thái", "Căn cứ")):
+            ws.write_string(L.HEADER_ROW, n, heading, self.fmt("head"))
+        ws.freeze_panes(L.HEADER_ROW + 1, 0)
+        cond = self.rs.conditions
+        row = L.HEADER_ROW + 1
+        for key, label, kind, scoring, prov_key in L.CONDITION_FIELDS:
+            if scoring != self.rs.scoring:
+                continue
+            ws.write_string(row, 0, label, self.locked)
+            ws.write_string(row, key_col, key, self.locked)
+            if kind == "pass_rule":
+                rule = cond.criteria_pass_rule or PassRule()
+                self._pass_rule(ws, row, 1, rule, len(self.rs.criteria))
+            else:
+                value = getattr(cond, key)
+                self._input_number(ws, row, 1, value, label[:32], "Để trống nếu không áp dụng.",
+                                   self.input_pct if kind == "percent" else None)
+            ws.write_blank(row, 2, None, self.locked)
+            ws.write_blank(row, 3, None, self.locked)
+            self._status_cells(ws, row, 4, getattr(cond, prov_key))
+            ws.set_row(row, row_height(lines_needed(label, widths[0])))
+            row += 1
+        row += 1
+        ws.write_string(row, 0, L.DECLARATIONS_TITLE, self.fmt("section"))
+        row += 1
+        for n, (_, heading, _, _) in enumerate(L.DECLARATION_COLUMNS):
+            ws.write_string(row, n, heading, self.fmt("head"))
+        ws.write_string(row, key_col, "declarations", self.locked)
+        ws.set_row(row, row_height(max(lines_needed(h, w, bold=True) for _, h, w, _ in L.DECLARATION_COLUMNS)))
+        row += 1
+        col = L.DECLARATION_COL
+        for d in cond.declarations:
+            ws.write_string(row, col["key"], d.key, self.locked)
+            ws.write_string(row, col["label"], d.label, self.input)
+            ws.write_string(row, col["short"], d.short, self.input)
+            for c in ("label", "short"):
+                ws.data_validation(row, col[c], row, col[c], _text_validation("Nội dung", "Văn bản."))
+            self._yes_no(ws, row, col["disqualifying_answer"], d.disqualifying_answer, "Trả lời không đạt")
+            self._status_cells(ws, row, col["status"], d.provenance)
+            ws.set_row(row, row_height(lines_needed(d.label, widths[1])))
+            row += 1
+        self._mark_provisional(ws, L.HEADER_ROW + 1, row - 1, 4)
+        print_setup(ws, landscape=True, repeat=None, header=f"Bộ tiêu chí {self.rs.id}")
+        ws.protect("", PROTECT_OPTIONS)
+
+    def meta(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEET_META)
+        rs = self.rs
+        values = {
+            "template_id": L.TEMPLATE_ID,
+            "template_version": str(L.TEMPLATE_VERSION),
+            "rule_set": rs.id,
+            "scoring": rs.scoring,
+            "criteria": " ".join(c.code for c in rs.criteria),
+            "indicators": " ".join(i.code for i in rs.indicators),
+            "bands": " ".join(f"{i.code}:{len(i.bands)}" for i in rs.indicators if i.bands),
+            "declarations": " ".join(d.key for d in rs.conditions.declarations),
+            "generated_by": f"tcpl {__version__}",
+        }
+        for n, key in enumerate(L.META_KEYS):
+            ws.write_string(n, 0, key)
+            ws.write_string(n, 1, values[key])
+        ws.hide()
+        ws.protect("", PROTECT_OPTIONS)
+
+
+def _status_validation() -> dict[str, Any]:
+    words = list(L.STATUS_WORDS.values())
+    return {"validate": "list", "source": words, "input_title": "Trạng thái",
+            "input_message": "tạm tính: chưa đối chiếu văn bản gốc; đã đối chiếu: đã kiểm tra với văn bản ghi ở "
+                             "cột Căn cứ; suy ra: tính từ các số đã đối chiếu.",
+            "error_title": "Trạng thái không hợp lệ", "error_message": "Chọn một trong: " + ", ".join(words) + "."}
+
+
+def _text_validation(title: str, message: str) -> dict[str, Any]:
+    return {"validate": "length", "criteria": "<=", "value": TEXT_LIMIT, "input_title": title[:32],
+            "input_message": message[:255], "error_title": "Quá dài",
+            "error_message": f"Tối đa {TEXT_LIMIT} ký tự."}
+
+
+def instructions(rule_set: RuleSet) -> list[str]:
+    return [
+        "Sổ này là bộ tiêu chí mà chương trình dùng để chấm điểm và xét công nhận. Văn phòng đối chiếu từng số "
+        "liệu với văn bản gốc (quyết định, thông tư và phụ lục) rồi xác nhận tại đây.",
+        "1. Ô màu vàng sửa được: tên, điểm tối đa, mức tỷ lệ, ngưỡng công nhận, câu hỏi loại trừ, và với mỗi số "
+        "liệu: cột \"Trạng thái\" và cột \"Căn cứ\". Ô màu xám (mã, cách chấm) không sửa: sửa chúng làm hỏng cấu "
+        "trúc bộ tiêu chí.",
+        "2. Trạng thái: \"tạm tính\" là số chưa đối chiếu văn bản gốc; \"đã đối chiếu\" là số đã kiểm tra, phải "
+        "ghi văn bản và điều, khoản ở cột \"Căn cứ\"; \"suy ra\" là số tính từ các số đã đối chiếu (ghi cách tính "
+        "ở cột \"Căn cứ\").",
+        "3. Tổng điểm tối đa của các chỉ tiêu phải bằng điểm tối đa của tiêu chí; tổng các tiêu chí bằng tổng "
+        "điểm của bộ tiêu chí; điểm là bội số của bậc điểm. Các mức tỷ lệ phải liền nhau từ 0%, không chồng nhau.",
+        "4. Không thêm, xóa hay đổi tên trang, dòng, cột. Lưu tệp dạng .xlsx (Excel hoặc LibreOffice đều được).",
+        "5. Nhập lại vào chương trình: tcpl rules import <tệp này>. Chương trình kiểm tra mọi điều trên, báo mọi "
+        "lỗi cùng lúc kèm trang và ô, và chỉ ghi bộ tiêu chí khi không còn lỗi, vào thư mục rulesets/ bên cạnh "
+        "config.toml. Bộ tiêu chí của văn phòng trùng mã với bộ có sẵn sẽ được dùng thay bộ có sẵn.",
+        f"Bộ tiêu chí: {rule_set.name} ({rule_set.decision}; {rule_set.guidance}).",
+    ]
