@@ -29,6 +29,7 @@ from pipeline.core.rules import (
     RuleSet,
     is_multiple,
 )
+from pipeline.core.text import number_text
 
 _MISSING: Any = object()  # a required key that is absent: already reported by keys()
 
@@ -60,7 +61,7 @@ class Parser:
             self.fail(key, f"phải là số, gặp {value!r}")
             return None
         if minimum is not None and value < minimum:
-            self.fail(key, f"phải ≥ {minimum:g}, gặp {value:g}")
+            self.fail(key, f"phải ≥ {number_text(minimum)}, gặp {number_text(value)}")
             return None
         return float(value)
 
@@ -157,7 +158,7 @@ class Parser:
             if complete and total_max is not None and total != Decimal(str(total_max)):
                 self.fail(
                     "rule_set.total_max",
-                    f"tổng điểm tối đa các tiêu chí là {total:g}, khác total_max = {total_max:g}",
+                    f"tổng điểm tối đa các tiêu chí là {number_text(total)}, khác total_max = {number_text(total_max)}",
                 )
         if scoring == "points" and point_step is not None:
             self.check_steps(criteria, point_step)
@@ -211,7 +212,7 @@ class Parser:
             if max_points is not None and len(complete) == len(indicators) and total != Decimal(str(max_points)):
                 self.fail(
                     f"{key}.max",
-                    f"tổng điểm tối đa các chỉ tiêu của {code} là {total:g}, khác max = {max_points:g}",
+                    f"tổng điểm tối đa các chỉ tiêu của {code} là {number_text(total)}, khác max = {number_text(max_points)}",
                 )
             if "pass_rule" in raw:
                 self.fail(f"{key}.pass_rule", "chỉ dùng cho bộ tiêu chí đạt/không đạt")
@@ -280,11 +281,11 @@ class Parser:
             upper = self.number(b["to"], f"{bkey}.to") if "to" in b else None
             usable = "to" not in b or upper is not None
             if upper is not None and lower is not None and upper <= lower:
-                self.fail(f"{bkey}.to", f"phải lớn hơn from ({lower:g}), gặp {upper:g}")
+                self.fail(f"{bkey}.to", f"phải lớn hơn from ({number_text(lower)}), gặp {number_text(upper)}")
                 usable = False
             points = self.number(b.get("points", _MISSING), f"{bkey}.points", 0)
             if points is not None and max_points is not None and points > max_points:
-                self.fail(f"{bkey}.points", f"vượt điểm tối đa của chỉ tiêu ({max_points:g})")
+                self.fail(f"{bkey}.points", f"vượt điểm tối đa của chỉ tiêu ({number_text(max_points)})")
                 usable = False
             provenance = self.provenance(b.get("provenance", _MISSING), f"{bkey}.provenance")
             if usable and lower is not None and points is not None and provenance is not None:
@@ -300,14 +301,14 @@ class Parser:
         before = len(self.problems)
         ordered = sorted(bands, key=lambda b: b.lower)
         if ordered[0].lower != 0:
-            self.fail(key, f"các mức phải bắt đầu từ 0%, mức thấp nhất bắt đầu từ {ordered[0].lower:g}%")
+            self.fail(key, f"các mức phải bắt đầu từ 0%, mức thấp nhất bắt đầu từ {number_text(ordered[0].lower)}%")
         for low, high in pairwise(ordered):
             if low.upper is None or low.upper > high.lower:
-                self.fail(key, f"mức từ {low.lower:g}% chồng lên mức từ {high.lower:g}%")
+                self.fail(key, f"mức từ {number_text(low.lower)}% chồng lên mức từ {number_text(high.lower)}%")
             elif low.upper < high.lower:
-                self.fail(key, f"có khoảng trống giữa {low.upper:g}% và {high.lower:g}%")
+                self.fail(key, f"có khoảng trống giữa {number_text(low.upper)}% và {number_text(high.lower)}%")
         if ordered[-1].upper is not None:
-            self.fail(key, f"mức cao nhất phải không có cận trên (bỏ 'to'), đang dừng ở {ordered[-1].upper:g}%")
+            self.fail(key, f"mức cao nhất phải không có cận trên (bỏ 'to'), đang dừng ở {number_text(ordered[-1].upper)}%")
         points = [b.points for b in ordered]
         if points != sorted(points):
             self.fail(key, "tỷ lệ cao hơn không được cho ít điểm hơn")
@@ -329,7 +330,7 @@ class Parser:
             if "total_min" in raw:
                 total_min = self.number(raw["total_min"], "conditions.total_min", 0)
                 if total_min is not None and total_max is not None and total_min > total_max:
-                    self.fail("conditions.total_min", f"vượt total_max ({total_max:g})")
+                    self.fail("conditions.total_min", f"vượt total_max ({number_text(total_max)})")
             if "criterion_min_fraction" in raw:
                 fraction = self.number(raw["criterion_min_fraction"], "conditions.criterion_min_fraction", 0)
                 if fraction is not None and fraction > 1:
@@ -401,5 +402,5 @@ class Parser:
                     if not is_multiple(value, step):
                         self.fail(
                             f"criteria[{n}].indicators[{m}].{name}",
-                            f"{value:g} không phải bội số của bậc điểm {step:g}",
+                            f"{number_text(value)} không phải bội số của bậc điểm {number_text(step)}",
                         )
