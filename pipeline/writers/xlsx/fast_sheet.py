@@ -3,7 +3,7 @@ faster, and a row of plain values stored without xlsxwriter's per-cell checks, b
 exactly the XML and shared strings the stock writers give.
 
 Both are behind a version gate: `CHECKED_XLSXWRITER` lists the xlsxwriter versions they were
-checked against, byte for byte (tests/test_fast_paths.py compares them with the stock writers
+checked against, byte for byte (tests/test_xlsx.py compares them with the stock writers
 and with fixed expected XML, and fails if the gate is shut for the version pyproject pins).
 With any other version every sheet is a stock Worksheet and every row is written cell by cell.
 """
