@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.core.rules import Indicator
+from pipeline.core.rules import Indicator, RuleSet
 from pipeline.core.text import band_text, number_text
-from pipeline.writers.form.look import HELP_WIDTHS, PROVISIONAL_MARK, fit_row
+from pipeline.writers.form.look import HELP_WIDTHS, PROVISIONAL_MARK, FormFormats, fit_row
 
 
 class HelpSheet:
-    """The help sheet's part of the form writer (see writer._Form, whose state it uses)."""
+    """The help sheet's part of the form writer (see writer._Form, whose state it uses: the rule
+    set, year, office and formats below, and its print_setup, header_text and protect)."""
+
+    rs: RuleSet
+    year: int
+    office: str
+    f: FormFormats
+    pass_fail: bool
 
     def help(self, ws: Any) -> None:
         f = self.f

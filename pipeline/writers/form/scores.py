@@ -8,17 +8,27 @@ from typing import Any
 
 from pipeline.core import layout
 from pipeline.core.cells import a1, col_index
-from pipeline.core.rules import Criterion, Indicator
+from pipeline.core.rules import Criterion, Indicator, RuleSet
 from pipeline.core.text import band_text, number_text
-from pipeline.writers.form.look import SCORE_WIDTHS, fit_row
-from pipeline.writers.form.plan import LAST_SCORE_COL, absolute, indicator_fields, score_col, score_rows
+from pipeline.writers.form.look import SCORE_WIDTHS, FormFormats, fit_row
+from pipeline.writers.form.plan import LAST_SCORE_COL, InputCell, absolute, indicator_fields, score_col, score_rows
 
 TITLE = "PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHUẨN TIẾP CẬN PHÁP LUẬT"
 PROVISIONAL_NOTE = "(*) Điểm tối đa tạm tính, chưa đối chiếu văn bản gốc."
 
 
 class ScoreSheet:
-    """The score sheet's part of the form writer (see writer._Form, whose state it uses)."""
+    """The score sheet's part of the form writer (see writer._Form, whose state it uses: the
+    workbook, rule set, year, values, cells and formats below, and its write_input, number,
+    flush_validations, print_setup, header_text and protect)."""
+
+    wb: Any
+    rs: RuleSet
+    year: int
+    values: dict[str, Any]
+    cells: dict[str, InputCell]
+    f: FormFormats
+    pass_fail: bool
 
     def scores(self, ws: Any) -> None:
         f = self.f

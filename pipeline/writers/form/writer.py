@@ -37,7 +37,6 @@ def _created(year: int) -> dt.datetime:
     return dt.datetime(year, 1, 1, 0, 0, 0)
 
 
-
 # ------------------------------------------------------------------ the writer
 
 
