@@ -29,7 +29,7 @@ def straightforward_unit_output(result, folder: Path, limit: int, as_sheets: boo
     from pipeline.core.problems import SEVERITY_LABEL
     from pipeline.core.text import date_text, number_text, on_time_text, place_name
     from pipeline.core.verdict import SOURCE_LABEL
-    from pipeline.writers.unit import files_by_unit
+    from pipeline.steps.season import files_by_unit
     from pipeline.writers.workbook import sheet_names
     from pipeline.writers.xlsx import workbook_options
 

@@ -106,9 +106,10 @@ def newest_file(files: list[FileRecord]) -> FileRecord | None:
     return max(dated, key=lambda f: (f.report_date or dt.date.min, f.modified, f.path))
 
 
-def _files_by_unit(result: RunResult) -> dict[str, list[FileRecord]]:
+def files_by_unit(result: RunResult) -> dict[str, list[FileRecord]]:
+    """unit code -> the unit's files, sorted by path (built once per run: a province has thousands)."""
     out: dict[str, list[FileRecord]] = {}
-    for f in result.files:
+    for f in sorted(result.files, key=lambda f: f.path):
         if f.unit_code:
             out.setdefault(f.unit_code, []).append(f)
     return out
@@ -120,7 +121,7 @@ def chase_list(result: RunResult) -> list[ChaseRow]:
     status (a rejected draft still says who to call)."""
     deadline = result.config.deadline
     overdue = result.generated_at.date() - deadline
-    files = _files_by_unit(result)
+    files = files_by_unit(result)
     rows = []
     for u in result.units:
         mine = files.get(u.unit.code, [])

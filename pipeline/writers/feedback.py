@@ -16,13 +16,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.core.model import NOT_SUBMITTED, STATUS_LABEL, SUBMITTED, FileRecord, RunResult, UnitOutcome
-from pipeline.infra.parallel import map_in_order
 from pipeline.core.problems import ERROR, SEVERITY_LABEL, Issue
-from pipeline.steps.season import change_text, points_source
-from pipeline.writers.atomic import atomic_output
 from pipeline.core.text import date_text, number_text, on_time_text
-from pipeline.writers.xlsx import Formats, add_sheet, lines_needed, print_setup, put_merged, row_height, workbook_options
-from pipeline.writers.unit import file_stem, files_by_unit
+from pipeline.infra.parallel import map_in_order
+from pipeline.steps.season import change_text, files_by_unit, points_source
+from pipeline.writers.atomic import atomic_output
+from pipeline.writers.naming import file_stem
+from pipeline.writers.xlsx import (
+    Formats,
+    add_sheet,
+    lines_needed,
+    print_setup,
+    put_merged,
+    row_height,
+    workbook_options,
+)
 
 SHEET = "Phản hồi"
 WIDTHS = (6, 9, 14, 9, 34, 30)

@@ -22,16 +22,15 @@ The formats are looked up once per workbook, the problems grouped by row once pe
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import weakref
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pipeline.core.cells import col_letter
 from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, FileRecord, IndicatorDetail, RunResult, UnitOutcome
 from pipeline.core.problems import SEVERITY_LABEL, Issue
 from pipeline.core.text import basis_text, date_text, number_text, on_time_text, place_name
 from pipeline.core.verdict import SOURCE_LABEL, CriterionResult, IndicatorResult
+from pipeline.steps.season import files_by_unit
 from pipeline.writers.xlsx import MAX_CELL_TEXT, Formats, clip, lines_needed, print_setup, put_row, row_height
 
 # Column layout, sized for A4 portrait at about 75% (widths in characters).
@@ -43,7 +42,6 @@ LAST = len(COLUMNS) - 1
 WIDTHS = [w for _, w in COLUMNS]
 FULL_WIDTH = sum(WIDTHS)
 VALUE_FROM = 2  # info lines: label in A (running on into B), value from C to the last column
-INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 BIG_ROW = 28  # the verdict line (16 pt)
 SIGN_LEFT, SIGN_RIGHT = 1, 7  # signatures centred on B (under A:D) and on H (under F:J)
 # Width a line centred on H can take within F:J (it runs on equally to both sides).
@@ -137,7 +135,7 @@ class _Out:
     """The sheet's writers, bound once: text always goes through write_string. (The score
     table's rows go through style.put_row, a row at a time.)"""
 
-    __slots__ = ("ws", "f", "_string", "_blank", "_merge", "set_row")
+    __slots__ = ("_blank", "_merge", "_string", "f", "set_row", "ws")
 
     def __init__(self, ws, looks: _Looks):
         self.ws, self.f = ws, looks
@@ -174,7 +172,7 @@ def _lines(text: str, width: float, size: float = 11, bold: bool = False) -> int
     return lines_needed(text, width, size, bold=bold)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _span(first: int, last: int) -> float:
     return sum(WIDTHS[first:last + 1])
 
@@ -449,40 +447,3 @@ def _no_result(out: _Out, result: RunResult, outcome: UnitOutcome, files: list[F
         row = _info_line(out, row, "Tệp bị loại" if f.status == REJECTED else "Tệp",
                          f"{f.path}" + (f" — {f.note}" if f.note else ""))
     return row
-
-
-def files_by_unit(result: RunResult) -> dict[str, list[FileRecord]]:
-    """unit code -> the unit's files, sorted by path."""
-    out: dict[str, list[FileRecord]] = {}
-    for f in sorted(result.files, key=lambda f: f.path):
-        if f.unit_code:
-            out.setdefault(f.unit_code, []).append(f)
-    return out
-
-
-# ------------------------------------------------------------------ sheet and file names
-
-
-def sheet_names(result: RunResult, taken: set[str]) -> dict[str, str]:
-    """unit code -> a unique sheet name like '14809 Bắc Sơn' (≤ 31 characters, valid in Excel)."""
-    used = {t.casefold() for t in taken}
-    out = {}
-    for u in result.units:
-        base = INVALID_SHEET_CHARS.sub("-", f"{u.unit.code} {u.unit.name}").replace("'", "’").strip()
-        base = unicodedata.normalize("NFC", base)[:31].strip() or u.unit.code
-        name, n = base, 1
-        while name.casefold() in used:
-            n += 1
-            suffix = f" ({n})"
-            name = base[: 31 - len(suffix)].rstrip() + suffix
-        used.add(name.casefold())
-        out[u.unit.code] = name
-    return out
-
-
-def file_stem(outcome: UnitOutcome) -> str:
-    """ASCII file name for a unit's own workbook: '14809-bac-son'."""
-    plain = unicodedata.normalize("NFKD", outcome.unit.name.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-    return f"{outcome.unit.code}-{slug}" if slug else outcome.unit.code

@@ -19,16 +19,18 @@ import xlsxwriter
 
 from pipeline.core.model import RunResult
 from pipeline.infra.parallel import map_in_order
+from pipeline.steps.season import files_by_unit
 from pipeline.writers.atomic import atomic_output
 from pipeline.writers.lists import FILES_SHEET, ISSUES_SHEET, write_issues, write_register
 from pipeline.writers.matrix import SHEET as MATRIX_SHEET
 from pipeline.writers.matrix import write_matrix
+from pipeline.writers.naming import file_stem, sheet_names
 from pipeline.writers.recognition import SHEET as RECOGNITION_SHEET
 from pipeline.writers.recognition import write_recognition
 from pipeline.writers.season_sheets import APPRAISAL_SHEET, CHASE_SHEET, write_appraisal_differences, write_chase
 from pipeline.writers.summary import SHEET as SUMMARY_SHEET
 from pipeline.writers.summary import write_summary
-from pipeline.writers.unit import file_stem, files_by_unit, render_unit, sheet_names
+from pipeline.writers.unit import render_unit
 from pipeline.writers.xlsx import Formats, add_sheet, gc_paused, workbook_options
 
 __all__ = ["Formats", "render_unit", "sheet_names", "write_unit_workbooks", "write_workbook"]
