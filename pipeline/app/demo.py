@@ -105,6 +105,6 @@ def _write(path: Path, rule_set: RuleSet, year: int, unit: Unit, values: dict, c
 
 
 def _ascii(name: str) -> str:
-    from pipeline.steps.values import strip_accents
+    from pipeline.steps.values import slug
 
-    return strip_accents(name).replace(" ", "-")
+    return slug(name)
