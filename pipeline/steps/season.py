@@ -145,10 +145,11 @@ def _what_to_chase(u: UnitOutcome, files: list[FileRecord], deadline: dt.date,
     if u.status == UNUSABLE:
         reasons = [f"{f.path}: {f.note}" if f.note else f.path for f in sorted(files, key=lambda f: f.path)
                    if f.status == REJECTED]
-        todo = "Gửi lại phiếu đúng mẫu, đúng năm; phiếu đã gửi bị loại" + (": " + "; ".join(reasons) if reasons else "")
-        return [CHASE_UNUSABLE], [todo + "."], u.days_late if u.days_late and u.days_late > 0 else None
-    statuses, todo = [], []
-    if u.days_late and u.days_late > 0:
+        again = "Gửi lại phiếu đúng mẫu, đúng năm; phiếu đã gửi bị loại" + (": " + "; ".join(reasons) if reasons else "")
+        return [CHASE_UNUSABLE], [again + "."], u.days_late if u.days_late and u.days_late > 0 else None
+    statuses: list[str] = []
+    todo: list[str] = []
+    if u.days_late and u.days_late > 0 and u.report_date is not None:  # a lateness comes from a report date
         statuses.append(CHASE_LATE)
         todo.append(f"Nộp muộn {u.days_late} ngày (ngày báo cáo {_date(u.report_date)}).")
     errors = [i for i in u.issues if i.severity == ERROR and (not i.file or i.file == u.file)]
@@ -183,12 +184,12 @@ def compare_years(result: RunResult) -> dict[str, YearChange]:
         prev = result.previous.get(u.unit.code)
         if prev is None:
             continue
-        usable = u.status == SUBMITTED and u.verdict is not None
-        total = u.verdict.total if usable else None
+        verdict = u.verdict if u.status == SUBMITTED else None
+        total = verdict.total if verdict is not None else None
         change = total - prev.total if total is not None and prev.total is not None else None
-        if not usable:
+        if verdict is None:
             label = ""
-        elif u.verdict.recognised:
+        elif verdict.recognised:
             label = "Giữ vững" if prev.recognised else "Mới đạt"
         else:
             label = "Không còn đạt" if prev.recognised else "Vẫn chưa đạt"
