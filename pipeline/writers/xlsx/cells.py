@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.infra.collector import without_collector
-from pipeline.writers.xlsx.fast_sheet import store_row
+from pipeline.writers.xlsx.fast_sheet import row_writer
 from pipeline.writers.xlsx.formats import FONT_SIZE, MAX_CELL_TEXT, Formats
 from pipeline.writers.xlsx.measure import lines_needed, row_height, widest_text
 
@@ -68,13 +68,10 @@ def _put_any(ws, row: int, col: int, value: Any, fmt) -> None:
         ws.write_string(row, col, clip(str(value)), fmt)
 
 
-def put_row(ws, row: int, first_col: int, values: Sequence[Any], formats: Sequence[Any]) -> None:
-    """put(ws, row, first_col + n, values[n], formats[n]) for each n (as far as both go), with the
-    same cells, shared strings and dimensions as a result, stored a few times faster where the
-    xlsxwriter version was checked (see fast_sheet.store_row)."""
-    if not store_row(ws, row, first_col, values, formats, put):
-        for c, (value, fmt) in enumerate(zip(values, formats, strict=False), start=first_col):
-            put(ws, row, c, value, fmt)
+# put_row(ws, row, first_col, values, formats): put(ws, row, first_col + n, values[n], formats[n])
+# for each n (as far as both go), with the same cells, shared strings and dimensions as a result,
+# stored a few times faster where the xlsxwriter version was checked (see fast_sheet.row_writer).
+put_row = row_writer(put)
 
 
 def put_merged(ws, row: int, first_col: int, last_col: int, value: Any, fmt) -> None:

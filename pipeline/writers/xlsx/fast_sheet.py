@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTu
 from pipeline.core.cells import col_letter
 from pipeline.writers.xlsx.formats import MAX_CELL_TEXT
 
-# xlsxwriter versions whose internals `Sheet` and `store_row` were checked against, byte for byte.
+# xlsxwriter versions whose internals `Sheet` and `row_writer` were checked against, byte for byte.
 CHECKED_XLSXWRITER = ("3.3.1",)
 FAST_SHEETS = xlsxwriter.__version__ in CHECKED_XLSXWRITER
 
@@ -128,48 +128,55 @@ def add_sheet(wb, name: str):
 _SHORT_TEXT = MAX_CELL_TEXT // 2
 
 
-def store_row(ws, row: int, first_col: int, values: Sequence[Any], formats: Sequence[Any],
-              put: Callable[[Any, int, int, Any, Any], None]) -> bool:
-    """Store values[n] with formats[n] at (row, first_col + n), as far as both go, the way
+def row_writer(put: Callable[[Any, int, int, Any, Any], None]) -> Callable[..., None]:
+    """`put_row` (see cells.py) for this xlsxwriter version, over the given cell writer `put`.
+
+    Built here, as one function, because put_row runs for every row of every sheet: a second
+    call per row would cost more than the check it saves. Where the version and the sheet are
+    covered, values[n] with formats[n] go to (row, first_col + n), as far as both go, the way
     xlsxwriter's writers store a plain value (text, a finite float, an int, a date, a blank):
     the row and columns checked once, the sheet's dimensions updated once per row. Any other
     value goes through `put`, in its turn (shared strings are numbered in the order written).
-
-    False, with nothing written, where this version or sheet is not covered: the caller then
-    writes the row cell by cell.
+    Elsewhere the row is written cell by cell with `put`.
     """
-    last_col = first_col + min(len(values), len(formats)) - 1
-    if (not FAST_SHEETS or not isinstance(ws, Worksheet) or ws.constant_memory or row < 0 or first_col < 0
-            or row >= ws.xls_rowmax or last_col >= ws.xls_colmax):
-        return False
-    shared = ws.str_table._get_shared_string_index
-    number, text, blank = CellNumberTuple, CellStringTuple, CellBlankTuple
-    cells: dict[int, Any] = {}
-    col = first_col - 1
-    for value, fmt in zip(values, formats, strict=False):
-        col += 1
-        kind = type(value)
-        if kind is str:
-            if not value:
+
+    def put_row(ws, row: int, first_col: int, values: Sequence[Any], formats: Sequence[Any]) -> None:
+        """put(ws, row, first_col + n, values[n], formats[n]) for each n, as far as both go."""
+        last_col = first_col + min(len(values), len(formats)) - 1
+        if (not FAST_SHEETS or not isinstance(ws, Worksheet) or ws.constant_memory or row < 0 or first_col < 0
+                or row >= ws.xls_rowmax or last_col >= ws.xls_colmax):
+            for c, (value, fmt) in enumerate(zip(values, formats, strict=False), start=first_col):
+                put(ws, row, c, value, fmt)
+            return
+        shared = ws.str_table._get_shared_string_index
+        number, text, blank = CellNumberTuple, CellStringTuple, CellBlankTuple
+        cells: dict[int, Any] = {}
+        col = first_col - 1
+        for value, fmt in zip(values, formats, strict=False):
+            col += 1
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    if fmt is not None:
+                        cells[col] = blank(fmt)
+                elif len(value) <= _SHORT_TEXT:
+                    cells[col] = text(shared(value), fmt)
+                else:  # long text: xlsxwriter's own checks (clipping, UTF-16 length)
+                    put(ws, row, col, value, fmt)
+            elif kind is int or (kind is float and value - value == 0.0):  # finite: inf - inf is nan
+                cells[col] = number(value, fmt)
+            elif value is None:
                 if fmt is not None:
                     cells[col] = blank(fmt)
-            elif len(value) <= _SHORT_TEXT:
-                cells[col] = text(shared(value), fmt)
-            else:  # long text: xlsxwriter's own checks (clipping, UTF-16 length)
+            elif kind is dt.date or kind is dt.datetime:
+                moment = value if kind is dt.datetime else dt.datetime.combine(value, dt.time())
+                cells[col] = CellDatetimeTuple(ws._convert_date_time(moment),
+                                               ws.default_date_format if fmt is None else fmt)
+            else:
                 put(ws, row, col, value, fmt)
-        elif kind is int or (kind is float and value - value == 0.0):  # finite: inf - inf is nan
-            cells[col] = number(value, fmt)
-        elif value is None:
-            if fmt is not None:
-                cells[col] = blank(fmt)
-        elif kind is dt.date or kind is dt.datetime:
-            moment = value if kind is dt.datetime else dt.datetime.combine(value, dt.time())
-            cells[col] = CellDatetimeTuple(ws._convert_date_time(moment),
-                                           ws.default_date_format if fmt is None else fmt)
-        else:
-            put(ws, row, col, value, fmt)
-    if cells:
-        ws.table[row].update(cells)
-        ws._check_dimensions(row, min(cells))
-        ws._check_dimensions(row, max(cells))
-    return True
+        if cells:
+            ws.table[row].update(cells)
+            ws._check_dimensions(row, min(cells))
+            ws._check_dimensions(row, max(cells))
+
+    return put_row
