@@ -25,3 +25,20 @@ def test_report_judges_each_target_from_marginal_costs():
     assert "| per-unit output ≥ 3× cheaper than straightforward (worst: N = 10,000, workbooks) | 3.8× | yes |" in text
     worse = dict(big, core_s=1.0 + 9993 * 0.0045)
     assert "| core ≤ 2.5× the limit | 3.00× | **no** |" in report([small, worse], 1.0, 100, 0.1)
+
+
+def test_every_pipeline_name_the_bench_imports_exists():
+    # The bench imports inside its functions (so a child process times the imports itself), and
+    # only `make bench` runs them: a helper moved in the package would break it unnoticed.
+    import ast
+    import importlib
+    import importlib.util
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "bench").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("pipeline", "bench")):
+                module = importlib.import_module(node.module)
+                missing = [a.name for a in node.names if not hasattr(module, a.name)
+                           and importlib.util.find_spec(f"{node.module}.{a.name}") is None]
+                assert not missing, f"{path.name}: from {node.module} import {', '.join(missing)}"
