@@ -112,7 +112,7 @@ def test_parallel_read_keeps_order_and_contains_a_dying_worker(monkeypatch):
     names.insert(4, "dies.xlsx")
     results = list(parallel.read_all([(n, n) for n in names], "rs", _fake_read))
     assert len(results) == len(names)
-    for name, (sub, found) in zip(names, results):
+    for name, (sub, found) in zip(names, results, strict=True):
         if name == "dies.xlsx":
             assert sub is None and [i.code for i in found] == ["FILE_CORRUPT"] and found[0].file == name
         else:

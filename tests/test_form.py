@@ -12,10 +12,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pipeline import __version__
-from pipeline.writers import form
-from pipeline.core import layout
-from pipeline.core import rules
+from pipeline.core import layout, rules
 from pipeline.core.config import Config, Unit
+from pipeline.writers import form
 
 # xlsxwriter drops a validation whose prompt is too long with only a warning: make it fail.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -360,7 +359,7 @@ def test_pass_fail_rule_set_renders_lists_and_counts(tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb[layout.SHEET_SCORES]
     for code in ("1.1", "1.2", "2.1"):
-        sheet, ref = target(wb, f"diem_{code.replace('.', '_')}")
+        _sheet, ref = target(wb, f"diem_{code.replace('.', '_')}")
         dv = validation_for(ws, ref)
         assert (dv.type, dv.formula1) == ("list", '"Đạt,Không đạt"')
         assert ws[f"C{row_of(ws, code)}"].value is None  # no points maximum for pass/fail

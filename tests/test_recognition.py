@@ -7,12 +7,12 @@ import tomllib
 from dataclasses import replace
 
 import pytest
-
 from builders import load, make_run, table, texts
+
 from pipeline.core import rules
 from pipeline.core.config import Signature
-from pipeline.writers.workbook import write_workbook
 from pipeline.writers.recognition import SHEET
+from pipeline.writers.workbook import write_workbook
 
 
 def lists(ws) -> dict[str, list[dict]]:

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from builders import INJECTION, make_run
-from pipeline.writers import workbook as report
+
 from pipeline.core.config import Unit
-from pipeline.writers.exports import write_manifest, write_results_csv
-from pipeline.core.model import FileRecord, REJECTED
+from pipeline.core.model import REJECTED, FileRecord
 from pipeline.core.problems import issue
+from pipeline.writers import workbook as report
+from pipeline.writers.exports import write_manifest, write_results_csv
 from pipeline.writers.workbook import write_unit_workbooks, write_workbook
 
 FIXED = ["Tổng hợp", "Chỉ tiêu", "Lỗi dữ liệu", "Hồ sơ"]
@@ -179,7 +179,7 @@ def test_unit_sheet_empty_table_cells_keep_their_look(book):
         assert (rule.type, rule.operator, rule.formula) == ("cellIs", "equal", ["0"])
         for cells in cf.sqref.ranges:
             assert (cells.min_col, cells.max_col) == (1, len(cols))
-            looks.update({row: rule.dxf for row in range(cells.min_row, cells.max_row + 1)})
+            looks.update(dict.fromkeys(range(cells.min_row, cells.max_row + 1), rule.dxf))
     assert sorted(looks) == list(range(head + 1, total + 1))  # the table's body, nothing else
     problems = ws.cell(r12, cols["Vấn đề trong dòng"])
     assert problems.value is None and problems.border.left.style is None  # not written...
