@@ -184,9 +184,12 @@ def test_import_writes_the_office_rule_set_beside_the_config(tmp_path):
         tree = wb[L.SHEET_TREE]
         tree_cell(tree, "2.3", "status").value = "đã đối chiếu"
         tree_cell(tree, "2.3", "source").value = "QĐ 25/2021/QĐ-TTg, Phụ lục"
+        ident = wb[L.SHEET_IDENTITY]
+        ident.cell(row_of(ident, "confirmed_by", col=5), 2).value = "Nguyễn Thị B, chuyên viên, 05/01/2027"
 
     book = edit_with_openpyxl(exported(tmp_path), change)
     result = import_rule_set(book, tmp_path)
+    assert result.rule_set.confirmed_by == "Nguyễn Thị B, chuyên viên, 05/01/2027"
     assert result.path == tmp_path / "rulesets" / "qd25-2021.toml" and not result.replaced
     # the office's copy now wins over the shipped one for the same id
     loaded = rules.load("qd25-2021", tmp_path)

@@ -11,6 +11,7 @@ The engine knows no criterion by name: everything it needs is in these objects.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -163,6 +164,7 @@ class RuleSet:
     conditions: Conditions
     criteria: tuple[Criterion, ...]
     source_file: str = ""
+    confirmed_by: str = ""  # who checked the figures against the official text, and when (free text)
     indicator_index: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -178,36 +180,72 @@ class RuleSet:
     def applies_to(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
+    @functools.cached_property
+    def figures(self) -> tuple[Figure, ...]:
+        """Every figure of the rule set with its provenance, in the order of the rule set."""
+        out: list[Figure] = []
+        if self.scoring == "points" and self.point_step_provenance:
+            out.append(Figure("step", f"bậc điểm {number_text(self.point_step)}", self.point_step_provenance))
+        cond = self.conditions
+        for key, label, prov in (
+            ("total_min", "ngưỡng tổng điểm", cond.total_min_provenance),
+            ("criterion_min", "ngưỡng mỗi tiêu chí", cond.criterion_min_fraction_provenance),
+            ("criteria_pass", "điều kiện số tiêu chí đạt", cond.criteria_pass_rule_provenance),
+        ):
+            if prov:
+                out.append(Figure(key, label, prov))
+        out.extend(Figure(f"declaration:{d.key}", f"câu hỏi loại trừ \"{d.short}\"", d.provenance)
+                   for d in cond.declarations)
+        for c in self.criteria:
+            out.append(Figure(f"criterion:{c.code}", f"điểm tối đa {c.code}", c.provenance, criterion=c.code))
+            for i in c.indicators:
+                out.append(Figure(f"indicator:{i.code}", f"điểm tối đa chỉ tiêu {i.code}", i.provenance,
+                                  criterion=c.code, indicator=i.code))
+                out.extend(Figure(f"band:{i.code}:{number_text(b.lower)}", f"mức {_band_text(b)} của chỉ tiêu {i.code}",
+                                  b.provenance, criterion=c.code, indicator=i.code, band_lower=b.lower)
+                           for b in i.bands)
+        return tuple(out)
+
     @property
     def provisional_figures(self) -> list[str]:
-        """Compact Vietnamese list of every figure marked provisional (banners, notes)."""
-        out: list[str] = []
-        if self.point_step_provenance and self.point_step_provenance.provisional:
-            out.append(f"bậc điểm {number_text(self.point_step)}")
-        cond = self.conditions
-        for label, prov in (
-            ("ngưỡng tổng điểm", cond.total_min_provenance),
-            ("ngưỡng mỗi tiêu chí", cond.criterion_min_fraction_provenance),
-            ("điều kiện số tiêu chí đạt", cond.criteria_pass_rule_provenance),
-        ):
-            if prov and prov.provisional:
-                out.append(label)
-        for c in self.criteria:
-            maxima = [i.code for i in c.indicators if i.provenance.provisional]
-            if c.provenance.provisional and len(maxima) == len(c.indicators):
-                out.append(f"điểm tối đa {c.code} ({maxima[0]}–{maxima[-1]})")
-            else:
-                if c.provenance.provisional:
-                    out.append(f"điểm tối đa {c.code}")
-                out.extend(f"điểm tối đa chỉ tiêu {code}" for code in maxima)
-            for i in c.indicators:
-                out.extend(
-                    f"mức {_band_text(b)} của chỉ tiêu {i.code}" for b in i.bands if b.provenance.provisional
-                )
-        return out
+        """Compact Vietnamese list of every figure marked provisional (the office's banners)."""
+        return compact_figures(self, [f for f in self.figures if f.provenance.provisional])
+
     @property
     def has_provisional(self) -> bool:
         return bool(self.provisional_figures)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a rule set: what it is called on outputs and where it is checked from.
+
+    A band is used only by the results whose rate fell in it (`band_lower`); every other figure
+    (maxima, thresholds, the point step, declarations) is used by every result."""
+
+    key: str
+    label: str
+    provenance: Provenance
+    criterion: str = ""
+    indicator: str = ""
+    band_lower: float | None = None
+
+
+def compact_figures(rule_set: RuleSet, figures: Sequence[Figure]) -> list[str]:
+    """Labels of `figures`, the maxima of a criterion whose indicators are all listed grouped
+    as "điểm tối đa TC2 (2.1–2.6)"."""
+    keys = {f.key for f in figures}
+    out: list[str] = [f.label for f in figures if not f.criterion]
+    for c in rule_set.criteria:
+        maxima = [i.code for i in c.indicators if f"indicator:{i.code}" in keys]
+        if f"criterion:{c.code}" in keys and len(maxima) == len(c.indicators):
+            out.append(f"điểm tối đa {c.code} ({maxima[0]}–{maxima[-1]})")
+        else:
+            if f"criterion:{c.code}" in keys:
+                out.append(f"điểm tối đa {c.code}")
+            out.extend(f"điểm tối đa chỉ tiêu {code}" for code in maxima)
+        out.extend(f.label for f in figures if f.criterion == c.code and f.band_lower is not None)
+    return out
 
 
 def _band_text(band: Band) -> str:

@@ -46,6 +46,7 @@ IDENTITY_FIELDS = (  # (key, label, kind, editable, provenance key or "")
     ("scoring", "Cách đánh giá (không sửa)", "text", False, ""),
     ("total_max", "Tổng điểm tối đa / cơ cấu bộ tiêu chí", "number", True, "provenance"),
     ("point_step", "Bậc điểm nhỏ nhất", "number", True, "point_step_provenance"),
+    ("confirmed_by", "Người đối chiếu (họ tên, chức vụ, cơ quan, ngày đối chiếu)", "text", True, ""),
 )
 
 # Tree sheet: one row per criterion and per indicator.

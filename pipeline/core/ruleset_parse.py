@@ -127,7 +127,7 @@ class Parser:
             head,
             "rule_set",
             {"id", "name", "first_year", "scoring", "total_max", "provenance"},
-            {"decision", "guidance", "last_year", "point_step", "point_step_provenance"},
+            {"decision", "guidance", "last_year", "point_step", "point_step_provenance", "confirmed_by"},
         )
         if not head_ok:
             head = {}
@@ -165,6 +165,10 @@ class Parser:
         conditions = None
         if "conditions" in data:
             conditions = self.conditions(data["conditions"], scoring, len(criteria), total_max)
+        confirmed_by = get("confirmed_by", "")
+        if not isinstance(confirmed_by, str):
+            self.fail("rule_set.confirmed_by", "phải là chuỗi")
+            confirmed_by = ""
         rule_set_id = self.text(get("id", _MISSING), "rule_set.id")
         name = self.text(get("name", _MISSING), "rule_set.name")
         step_provenance = self.optional_provenance(head, "point_step_provenance", "rule_set")
@@ -188,6 +192,7 @@ class Parser:
             conditions=conditions,
             criteria=tuple(complete),
             source_file=self.file,
+            confirmed_by=confirmed_by.strip(),
         )
         rs.indicator_index.update({i.code: i for i in rs.indicators})
         return rs

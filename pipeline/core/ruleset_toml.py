@@ -31,6 +31,8 @@ def to_data(rs: RuleSet) -> dict[str, Any]:
     if rs.point_step_provenance is not None:
         head["point_step_provenance"] = _provenance(rs.point_step_provenance)
     head["provenance"] = _provenance(rs.provenance)
+    if rs.confirmed_by:
+        head["confirmed_by"] = rs.confirmed_by
     return {
         "rule_set": head,
         "conditions": _conditions(rs.conditions, rs.scoring),

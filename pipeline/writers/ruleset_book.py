@@ -145,7 +145,7 @@ class _Book:
         values: dict[str, Any] = {"id": rs.id, "name": rs.name, "decision": rs.decision, "guidance": rs.guidance,
                                   "first_year": rs.first_year, "last_year": rs.last_year,
                                   "scoring": L.SCORING_WORDS[rs.scoring], "total_max": rs.total_max,
-                                  "point_step": rs.point_step}
+                                  "point_step": rs.point_step, "confirmed_by": rs.confirmed_by}
         provenance = {"provenance": rs.provenance, "point_step_provenance": rs.point_step_provenance}
         row = L.HEADER_ROW + 1
         for key, label, kind, editable, prov_key in L.IDENTITY_FIELDS:
