@@ -82,15 +82,27 @@ def form_values(code: str, name: str, kind: str = "phường", **overrides: Any)
     values = filled_values(RULE_SET)
     for ind in RULE_SET.indicators:  # a rate in the top band, so the banded points agree
         if ind.kind == "rate_bands":
-            values.update({layout.indicator_name("tu_so", ind.code): 10, layout.indicator_name("mau_so", ind.code): 10,
-                           layout.indicator_name("diem", ind.code): ind.max})
+            values.update(
+                {
+                    layout.indicator_name("tu_so", ind.code): 10,
+                    layout.indicator_name("mau_so", ind.code): 10,
+                    layout.indicator_name("diem", ind.code): ind.max,
+                }
+            )
     values.update(ma_don_vi=code, ten_don_vi=name, loai_don_vi=kind)
     values.update(overrides)
     return values
 
 
-def filled_form(path: Path, values: dict[str, Any] | None = None, *, unit: Unit | None = None,
-                rule_set: RuleSet = QD25, year: int = YEAR, office_name: str = OFFICE_NAME) -> Path:
+def filled_form(
+    path: Path,
+    values: dict[str, Any] | None = None,
+    *,
+    unit: Unit | None = None,
+    rule_set: RuleSet = QD25,
+    year: int = YEAR,
+    office_name: str = OFFICE_NAME,
+) -> Path:
     """A form written by the real writer at `path` (default values: `filled_values`)."""
     from pipeline.writers.form import write_form
 
@@ -105,21 +117,36 @@ def form(path: Path, code: str, name: str, kind: str = "phường", **overrides:
     return filled_form(path, form_values(code, name, kind, **overrides))
 
 
-def unit_form(cfg_path: Path, code: str, *, points: dict[str, Any] | None = None, report: dt.date = dt.date(2024, 1, 5),
-              name: str | None = None, year: int = YEAR, **cover: Any) -> Path:
+def unit_form(
+    cfg_path: Path,
+    code: str,
+    *,
+    points: dict[str, Any] | None = None,
+    report: dt.date = dt.date(2024, 1, 5),
+    name: str | None = None,
+    year: int = YEAR,
+    **cover: Any,
+) -> Path:
     """A form filled for unit `code` of the office at `cfg_path` (`filled_values`, 97 points,
     `points` by indicator code), dropped in its inputs/ as <code>-phieu.xlsx or `name`."""
     cfg = config_mod.load(cfg_path)
     unit = cfg.unit(code)
     values = filled_values(QD25)
-    values.update(ma_don_vi=unit.code, ten_don_vi=unit.name, loai_don_vi=unit.kind, ngay_bao_cao=report,
-                  nguoi_phu_trach=f"Trần Thị {unit.name}, công chức Tư pháp", dien_thoai=f"0912 000 {code[-3:]}")
+    values.update(
+        ma_don_vi=unit.code,
+        ten_don_vi=unit.name,
+        loai_don_vi=unit.kind,
+        ngay_bao_cao=report,
+        nguoi_phu_trach=f"Trần Thị {unit.name}, công chức Tư pháp",
+        dien_thoai=f"0912 000 {code[-3:]}",
+    )
     values.update(nam_danh_gia=year)
     for indicator, value in (points or {}).items():
         values[layout.indicator_name("diem", indicator)] = value
     values.update(cover)
-    return filled_form(cfg.inputs / (name or f"{code}-phieu.xlsx"), values, unit=unit, year=year,
-                       office_name=cfg.office_name)
+    return filled_form(
+        cfg.inputs / (name or f"{code}-phieu.xlsx"), values, unit=unit, year=year, office_name=cfg.office_name
+    )
 
 
 def edit_with_openpyxl(path: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
@@ -149,13 +176,23 @@ def named_cell(path: Path, name: str) -> tuple[str, str]:
 
 # ============================================================================= offices
 
-EXTRA_UNITS = [("90001", "Thử Nghiệm Một"), ("90002", "Thử Nghiệm Hai"), ("90003", "Thử Nghiệm Ba"),
-               ("90004", "Thử Nghiệm Bốn")]
+EXTRA_UNITS = [
+    ("90001", "Thử Nghiệm Một"),
+    ("90002", "Thử Nghiệm Hai"),
+    ("90003", "Thử Nghiệm Ba"),
+    ("90004", "Thử Nghiệm Bốn"),
+]
 _UNITS_HEAD = "# The units assessed this year"
 
 
-def office(root: Path, extra: str = "", *, max_file_mb: int | None = None,
-           units: Sequence[tuple[str, str, str]] | None = None, more_units: Sequence[tuple[str, str]] = ()) -> Path:
+def office(
+    root: Path,
+    extra: str = "",
+    *,
+    max_file_mb: int | None = None,
+    units: Sequence[tuple[str, str, str]] | None = None,
+    more_units: Sequence[tuple[str, str]] = (),
+) -> Path:
     """A copy of the repository's config.toml in `root` (with an inputs/ folder), its path.
 
     extra: TOML replacing the optional sections ([signature], [previous]); max_file_mb: another
@@ -170,7 +207,8 @@ def office(root: Path, extra: str = "", *, max_file_mb: int | None = None,
         text = text.replace("max_file_mb = 20", f"max_file_mb = {max_file_mb}")
     if units is not None:
         text = text.split("\n[[units]]", 1)[0] + "".join(
-            f'\n[[units]]\ncode = "{code}"\nname = "{name}"\nkind = "{kind}"\n' for code, name, kind in units)
+            f'\n[[units]]\ncode = "{code}"\nname = "{name}"\nkind = "{kind}"\n' for code, name, kind in units
+        )
     text += "".join(f'\n[[units]]\ncode = "{code}"\nname = "{name}"\nkind = "xã"\n' for code, name in more_units)
     path = root / "config.toml"
     path.write_text(text, encoding="utf-8")
@@ -229,14 +267,14 @@ def run_cli(*args: str) -> Any:
 
 INJECTION = '=HYPERLINK("http://x","y")'
 GENERATED_AT = dt.datetime(2024, 1, 15, 8, 30, 0)
-SCENARIOS = ("recognised", "low_total", "criterion_floor", "disqualified", "not_submitted", "unusable",
-             "appraised")
+SCENARIOS = ("recognised", "low_total", "criterion_floor", "disqualified", "not_submitted", "unusable", "appraised")
 SCORE_SHEET, COVER_SHEET = "Bảng điểm", "Thông tin chung"
 DECLARATION = "ky_luat_nguoi_dung_dau"
 
 
-def make_run(config: Config | None = None, rule_set: RuleSet | None = None, *,
-             units: Sequence[str] | int = SCENARIOS) -> RunResult:
+def make_run(
+    config: Config | None = None, rule_set: RuleSet | None = None, *, units: Sequence[str] | int = SCENARIOS
+) -> RunResult:
     """A RunResult for `config` (default: the repo's config.toml) where unit n plays scenario n.
 
     units: scenario names in config order, or a number of synthetic units (scenarios cycled).
@@ -248,18 +286,28 @@ def make_run(config: Config | None = None, rule_set: RuleSet | None = None, *,
         units = [SCENARIOS[n % len(SCENARIOS)] for n in range(len(config.units))]
     if len(units) > len(config.units):
         raise ValueError(f"{len(units)} scenarios for {len(config.units)} units")
-    config = replace(config, units=config.units[:len(units)])
+    config = replace(config, units=config.units[: len(units)])
     outcomes, files, issues = [], [], []
     for unit, scenario in zip(config.units, units, strict=True):
         outcome, unit_files = _PLAYS[scenario](config, rule_set, unit)
         outcomes.append(outcome)
         files.extend(unit_files)
         issues.extend(outcome.issues)
-    files.append(FileRecord("ghi-chu.docx", 12_345, "f" * 64, dt.datetime(2024, 1, 3, 9, 0), IGNORED,
-                            note="không phải bảng tính"))
+    files.append(
+        FileRecord(
+            "ghi-chu.docx", 12_345, "f" * 64, dt.datetime(2024, 1, 3, 9, 0), IGNORED, note="không phải bảng tính"
+        )
+    )
     issues.append(issue("FILE_IGNORED", file="ghi-chu.docx"))
-    return RunResult(config=config, rule_set=rule_set, units=tuple(outcomes), files=tuple(files),
-                     issues=tuple(issues), generated_at=GENERATED_AT, tool_version="0.1.0")
+    return RunResult(
+        config=config,
+        rule_set=rule_set,
+        units=tuple(outcomes),
+        files=tuple(files),
+        issues=tuple(issues),
+        generated_at=GENERATED_AT,
+        tool_version="0.1.0",
+    )
 
 
 def synthetic_units(n: int) -> tuple[Unit, ...]:
@@ -289,19 +337,34 @@ def details_for(entries: dict[str, IndicatorEntry], rule_set: RuleSet) -> dict[s
     out = {}
     for code, e in entries.items():
         ind = rule_set.indicator(code)
-        figures = (f"{e.numerator:g}/{e.denominator:g} tuyên truyền viên được bồi dưỡng"
-                   if ind.kind == "rate_bands" and e.numerator is not None else f"Số liệu chỉ tiêu {code} năm đánh giá")
+        figures = (
+            f"{e.numerator:g}/{e.denominator:g} tuyên truyền viên được bồi dưỡng"
+            if ind.kind == "rate_bands" and e.numerator is not None
+            else f"Số liệu chỉ tiêu {code} năm đánh giá"
+        )
         out[code] = IndicatorDetail(
-            figures=figures, evidence=f"Báo cáo số {len(code) + 10}/BC-UBND", numerator=e.numerator,
-            denominator=e.denominator, entered_points=e.points, not_applicable=e.not_applicable,
+            figures=figures,
+            evidence=f"Báo cáo số {len(code) + 10}/BC-UBND",
+            numerator=e.numerator,
+            denominator=e.denominator,
+            entered_points=e.points,
+            not_applicable=e.not_applicable,
         )
     return out
 
 
-def _submitted(config: Config, rule_set: RuleSet, unit: Unit, entries: dict[str, IndicatorEntry], *,
-               declaration: bool | None = False, report_date: dt.date = dt.date(2024, 1, 5),
-               details: dict[str, IndicatorDetail] | None = None, issues: Sequence[Issue] = (),
-               extra_files: Sequence[FileRecord] = ()) -> tuple[UnitOutcome, list[FileRecord]]:
+def _submitted(
+    config: Config,
+    rule_set: RuleSet,
+    unit: Unit,
+    entries: dict[str, IndicatorEntry],
+    *,
+    declaration: bool | None = False,
+    report_date: dt.date = dt.date(2024, 1, 5),
+    details: dict[str, IndicatorDetail] | None = None,
+    issues: Sequence[Issue] = (),
+    extra_files: Sequence[FileRecord] = (),
+) -> tuple[UnitOutcome, list[FileRecord]]:
     from pipeline.steps.scoring import score_unit
 
     file = f"{unit.name}/{unit.code}-phieu-tu-danh-gia.xlsx"
@@ -309,17 +372,37 @@ def _submitted(config: Config, rule_set: RuleSet, unit: Unit, entries: dict[str,
     days_late = (report_date - config.deadline).days
     all_issues = list(issues)
     if days_late > 0:
-        all_issues.append(issue("SUBMITTED_LATE", file=file, unit=unit.code,
-                                value=report_date.strftime("%d/%m/%Y"),
-                                deadline=config.deadline.strftime("%d/%m/%Y")))
+        all_issues.append(
+            issue(
+                "SUBMITTED_LATE",
+                file=file,
+                unit=unit.code,
+                value=report_date.strftime("%d/%m/%Y"),
+                deadline=config.deadline.strftime("%d/%m/%Y"),
+            )
+        )
     outcome = UnitOutcome(
-        unit=unit, status=SUBMITTED, file=file, report_date=report_date, days_late=days_late,
-        contact_name="Nguyễn Thị Hương, công chức Tư pháp - Hộ tịch", contact_phone="0912 345 678",
-        verdict=verdict, details=details if details is not None else details_for(entries, rule_set),
+        unit=unit,
+        status=SUBMITTED,
+        file=file,
+        report_date=report_date,
+        days_late=days_late,
+        contact_name="Nguyễn Thị Hương, công chức Tư pháp - Hộ tịch",
+        contact_phone="0912 345 678",
+        verdict=verdict,
+        details=details if details is not None else details_for(entries, rule_set),
         issues=tuple(all_issues),
     )
-    record = FileRecord(file, 48_213 + int(unit.code) % 97, _sha(unit.code), dt.datetime(2024, 1, 4, 16, 45),
-                        USED, unit.code, "1", report_date)
+    record = FileRecord(
+        file,
+        48_213 + int(unit.code) % 97,
+        _sha(unit.code),
+        dt.datetime(2024, 1, 4, 16, 45),
+        USED,
+        unit.code,
+        "1",
+        report_date,
+    )
     return outcome, [record, *extra_files]
 
 
@@ -339,8 +422,18 @@ def recognised(config, rule_set, unit):
 def low_total(config, rule_set, unit):
     e = full_entries(rule_set)
     # 21.5 points off, spread so every criterion stays above half of its maximum.
-    e.update([points("1.2", 5), points("2.1", 3), points("2.3", 3), points("3.1", 6), points("4.1", 2),
-              points("4.4", 2), points("5.1", 2.5), points("5.2", 3.5)])
+    e.update(
+        [
+            points("1.2", 5),
+            points("2.1", 3),
+            points("2.3", 3),
+            points("3.1", 6),
+            points("4.1", 2),
+            points("4.4", 2),
+            points("5.1", 2.5),
+            points("5.2", 3.5),
+        ]
+    )
     e["2.5"] = IndicatorEntry("2.5", numerator=15, denominator=20, points=0.5)
     return _submitted(config, rule_set, unit, e, report_date=config.deadline + dt.timedelta(days=3))
 
@@ -350,10 +443,20 @@ def criterion_floor(config, rule_set, unit):
     e.update([points("1.1", 2), points("1.2", 2.75)])
     e["3.2"] = IndicatorEntry("3.2", points=6, usable=False)
     file = f"{unit.name}/{unit.code}-phieu-tu-danh-gia.xlsx"
-    bad = issue("POINTS_OUT_OF_RANGE", file=file, sheet=SCORE_SHEET, cell="H17", value=6, unit=unit.code,
-                indicator="3.2", min=0, max=5)
-    phone = issue("CONTACT_MISSING", file=file, sheet=COVER_SHEET, cell="B10", unit=unit.code,
-                  field="Điện thoại liên hệ")
+    bad = issue(
+        "POINTS_OUT_OF_RANGE",
+        file=file,
+        sheet=SCORE_SHEET,
+        cell="H17",
+        value=6,
+        unit=unit.code,
+        indicator="3.2",
+        min=0,
+        max=5,
+    )
+    phone = issue(
+        "CONTACT_MISSING", file=file, sheet=COVER_SHEET, cell="B10", unit=unit.code, field="Điện thoại liên hệ"
+    )
     return _submitted(config, rule_set, unit, e, issues=[bad, phone])
 
 
@@ -368,32 +471,78 @@ def not_submitted(config, rule_set, unit):
 
 def unusable(config, rule_set, unit):
     file = f"{unit.name}/phieu {unit.name} 2022.xlsx"
-    wrong = issue("WRONG_YEAR", file=file, sheet=COVER_SHEET, cell="B7", value=2022, unit=unit.code,
-                  expected=config.year)
-    record = FileRecord(file, 51_002, _sha(file), dt.datetime(2024, 1, 8, 10, 5), REJECTED, unit.code, "1",
-                        dt.date(2024, 1, 8), note="phiếu năm 2022, đợt này là năm 2023")
+    wrong = issue(
+        "WRONG_YEAR", file=file, sheet=COVER_SHEET, cell="B7", value=2022, unit=unit.code, expected=config.year
+    )
+    record = FileRecord(
+        file,
+        51_002,
+        _sha(file),
+        dt.datetime(2024, 1, 8, 10, 5),
+        REJECTED,
+        unit.code,
+        "1",
+        dt.date(2024, 1, 8),
+        note="phiếu năm 2022, đợt này là năm 2023",
+    )
     return UnitOutcome(unit=unit, status=UNUSABLE, issues=(wrong,)), [record]
 
 
 def appraised(config, rule_set, unit):
     e = full_entries(rule_set, source=APPRAISED)
-    e.update([points("2.2", 3, APPRAISED), points("2.4", 4.5, APPRAISED), points("3.1", 7, APPRAISED),
-              points("4.5", 2.5, APPRAISED)])
+    e.update(
+        [
+            points("2.2", 3, APPRAISED),
+            points("2.4", 4.5, APPRAISED),
+            points("3.1", 7, APPRAISED),
+            points("4.5", 2.5, APPRAISED),
+        ]
+    )
     e["2.5"] = IndicatorEntry("2.5", numerator=17, denominator=20, points=2, source=APPRAISED)
     file = f"{unit.name}/{unit.code}-phieu-tu-danh-gia.xlsx"
     old = f"{unit.name}/{unit.code}-phieu-tu-danh-gia (ban cu).xlsx"
-    differs = issue("BANDED_POINTS_DIFFER", file=file, sheet=SCORE_SHEET, cell="H13", value=2, unit=unit.code,
-                    indicator="2.5", rate="85%", computed=1)
+    differs = issue(
+        "BANDED_POINTS_DIFFER",
+        file=file,
+        sheet=SCORE_SHEET,
+        cell="H13",
+        value=2,
+        unit=unit.code,
+        indicator="2.5",
+        rate="85%",
+        computed=1,
+    )
     superseded = issue("SUPERSEDED", file=old, unit=unit.code, value=file)
-    old_record = FileRecord(old, 47_990, _sha(old), dt.datetime(2024, 1, 2, 8, 0), SUPERSEDED, unit.code, "1",
-                            dt.date(2024, 1, 2), note=f"thay bằng {file}")
-    return _submitted(config, rule_set, unit, e, report_date=dt.date(2024, 1, 9), issues=[differs, superseded],
-                      extra_files=[old_record])
+    old_record = FileRecord(
+        old,
+        47_990,
+        _sha(old),
+        dt.datetime(2024, 1, 2, 8, 0),
+        SUPERSEDED,
+        unit.code,
+        "1",
+        dt.date(2024, 1, 2),
+        note=f"thay bằng {file}",
+    )
+    return _submitted(
+        config,
+        rule_set,
+        unit,
+        e,
+        report_date=dt.date(2024, 1, 9),
+        issues=[differs, superseded],
+        extra_files=[old_record],
+    )
 
 
 _PLAYS = {
-    "recognised": recognised, "low_total": low_total, "criterion_floor": criterion_floor,
-    "disqualified": disqualified, "not_submitted": not_submitted, "unusable": unusable, "appraised": appraised,
+    "recognised": recognised,
+    "low_total": low_total,
+    "criterion_floor": criterion_floor,
+    "disqualified": disqualified,
+    "not_submitted": not_submitted,
+    "unusable": unusable,
+    "appraised": appraised,
 }
 
 # ============================================================================= outputs read back

@@ -20,10 +20,11 @@ import openpyxl
 
 MB = 1024 * 1024
 
-BILLION_LAUGHS = (b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
-                  + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                             for i in range(1, 10))
-                  + b"]>")
+BILLION_LAUGHS = (
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b"]>"
+)
 
 
 def _compound_file(streams: dict[str, bytes]) -> bytes:
@@ -32,8 +33,12 @@ def _compound_file(streams: dict[str, bytes]) -> bytes:
     return compound_file(streams)
 
 
-def rewrite_zip(src: Path, dst: Path, change: Callable[[str, bytes], bytes | None] = lambda n, d: d,
-                extra: dict[str, bytes] | None = None) -> Path:
+def rewrite_zip(
+    src: Path,
+    dst: Path,
+    change: Callable[[str, bytes], bytes | None] = lambda n, d: d,
+    extra: dict[str, bytes] | None = None,
+) -> Path:
     """Copy a zip member by member; change(name, data) returns new data, or None to drop it."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
@@ -60,8 +65,9 @@ def encrypted(path: Path) -> Path:
     """What Excel writes for 'Encrypt with password': an OLE compound file holding the streams
     EncryptionInfo (agile encryption header) and EncryptedPackage (the ciphertext)."""
     info = struct.pack("<HHI", 4, 4, 0x40) + b'<?xml version="1.0"?><encryption/>'
-    path.write_bytes(_compound_file({"EncryptionInfo": info,
-                                     "EncryptedPackage": struct.pack("<Q", 4096) + b"\x5a" * 600}))
+    path.write_bytes(
+        _compound_file({"EncryptionInfo": info, "EncryptedPackage": struct.pack("<Q", 4096) + b"\x5a" * 600})
+    )
     return path
 
 
@@ -111,8 +117,9 @@ def far_cell(path: Path, good: Path, ref: str = "XFD1048576") -> Path:
     """One value at the last cell of the sheet: a 20 KB file whose dense grid is 17 billion cells."""
     row = "".join(ch for ch in ref if ch.isdigit())
     cell = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row></sheetData>'.encode()
-    return rewrite_zip(good, path, lambda n, d: d.replace(b"</sheetData>", cell, 1)
-                       if n == "xl/worksheets/sheet2.xml" else d)
+    return rewrite_zip(
+        good, path, lambda n, d: d.replace(b"</sheetData>", cell, 1) if n == "xl/worksheets/sheet2.xml" else d
+    )
 
 
 def ods_repeats(path: Path, rows: int = 100_000, cols: int = 10_000) -> Path:
@@ -126,7 +133,8 @@ def ods_repeats(path: Path, rows: int = 100_000, cols: int = 10_000) -> Path:
         f'<table:table-row table:number-rows-repeated="{rows}">'
         f'<table:table-cell table:number-columns-repeated="{cols}" office:value-type="float" office:value="1">'
         "<text:p>1</text:p></table:table-cell></table:table-row>"
-        "</table:table></office:spreadsheet></office:body></office:document-content>")
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", content)
@@ -135,10 +143,12 @@ def ods_repeats(path: Path, rows: int = 100_000, cols: int = 10_000) -> Path:
 
 def macros_and_links(path: Path, good: Path) -> Path:
     """The form saved as .xlsm with a VBA project and a link to another workbook."""
-    link = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            b'<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1">'
-            b'<sheetNames><sheetName val="Sheet1"/></sheetNames></externalBook></externalLink>')
+    link = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1">'
+        b'<sheetNames><sheetName val="Sheet1"/></sheetNames></externalBook></externalLink>'
+    )
     vba = _compound_file({"dir": b"\x01" * 64})
     return rewrite_zip(good, path, extra={"xl/vbaProject.bin": vba, "xl/externalLinks/externalLink1.xml": link})
 

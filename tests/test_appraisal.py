@@ -9,19 +9,26 @@ from dataclasses import replace
 
 import openpyxl
 import pytest
-
 from builders import QD25, load, make_run, office, run_cli, table, texts, unit_form
+
 from pipeline.core.appraisal_layout import SHEET
 from pipeline.core.model import SUBMITTED, AppraisalBook, AppraisedValue
 from pipeline.core.text import basis_text
-from pipeline.steps.appraise import apply_appraisal
 from pipeline.core.verdict import APPRAISED, SELF_ASSESSED, IndicatorEntry, UnitEntries
+from pipeline.steps.appraise import apply_appraisal
 from pipeline.steps.scoring import score_unit
 
 FORM = "tham-dinh/bim-son-2023-tham-dinh.xlsx"
 # Bắc Sơn self-assesses 97; the council lowers it to 78,5 (2.5 is banded: 2 -> 1).
-LOWERED = {"1.2": (4, "Thiếu 2 quyết định"), "2.1": (3, "Chưa công khai đủ"), "2.3": (4, ""),
-           "2.5": (1, "Chỉ 17/20 tuyên truyền viên được bồi dưỡng"), "3.1": (5, ""), "4.1": (2, ""), "5.1": (2.5, "")}
+LOWERED = {
+    "1.2": (4, "Thiếu 2 quyết định"),
+    "2.1": (3, "Chưa công khai đủ"),
+    "2.3": (4, ""),
+    "2.5": (1, "Chỉ 17/20 tuyên truyền viên được bồi dưỡng"),
+    "3.1": (5, ""),
+    "4.1": (2, ""),
+    "5.1": (2.5, ""),
+}
 # Ba Đình: values the engine must refuse, each located.
 REFUSED = {"3.1": "mười", "1.1": 3.5, "4.1": 2.3, "2.5": 1.5}
 
@@ -76,8 +83,18 @@ def test_form_is_written_from_the_latest_consolidation(season):
     assert wb["_meta"].sheet_state == "hidden"
     ws = wb[SHEET]
     head = [c.value for c in ws[5]]
-    assert head[:10] == ["STT", "Mã đơn vị", "Đơn vị", "Mã chỉ tiêu", "Nội dung chỉ tiêu", "Điểm tối đa",
-                         "Căn cứ chấm của đơn vị", "Điểm tự chấm", "Điểm thẩm định", "Ghi chú của Hội đồng"]
+    assert head[:10] == [
+        "STT",
+        "Mã đơn vị",
+        "Đơn vị",
+        "Mã chỉ tiêu",
+        "Nội dung chỉ tiêu",
+        "Điểm tối đa",
+        "Căn cứ chấm của đơn vị",
+        "Điểm tự chấm",
+        "Điểm thẩm định",
+        "Ghi chú của Hội đồng",
+    ]
     rows = table_rows(ws)
     assert len(rows) == 3 * len(QD25.indicators)  # three units with a usable form, every indicator
     r = rows[("14809", "3.1")]
@@ -125,15 +142,23 @@ def test_differences_sheet(season):
     mine = [r for r in rows if r["Mã đơn vị"] == "14809"]
     assert mine[0]["Chỉ tiêu"] == "Tổng" and (mine[0]["Điểm tự chấm"], mine[0]["Điểm thẩm định"]) == (97, 78.5)
     assert mine[0]["Chênh lệch"] == "−18,5" and "Kết quả: Đạt → Chưa đạt" in mine[0]["Ghi chú của Hội đồng"]
-    changes = {r["Chỉ tiêu"]: (r["Điểm tự chấm"], r["Điểm thẩm định"], r["Chênh lệch"], r["Ghi chú của Hội đồng"])
-               for r in mine[1:]}
+    changes = {
+        r["Chỉ tiêu"]: (r["Điểm tự chấm"], r["Điểm thẩm định"], r["Chênh lệch"], r["Ghi chú của Hội đồng"])
+        for r in mine[1:]
+    }
     assert changes == {
-        "1.2": (7, 4, "−3", "Thiếu 2 quyết định"), "2.1": (6, 3, "−3", "Chưa công khai đủ"),
-        "2.3": (6, 4, "−2", None), "2.5": (2, 1, "−1", "Chỉ 17/20 tuyên truyền viên được bồi dưỡng"),
-        "3.1": (10, 5, "−5", None), "4.1": (4, 2, "−2", None), "5.1": (5, 2.5, "−2,5", None),
+        "1.2": (7, 4, "−3", "Thiếu 2 quyết định"),
+        "2.1": (6, 3, "−3", "Chưa công khai đủ"),
+        "2.3": (6, 4, "−2", None),
+        "2.5": (2, 1, "−1", "Chỉ 17/20 tuyên truyền viên được bồi dưỡng"),
+        "3.1": (10, 5, "−5", None),
+        "4.1": (4, 2, "−2", None),
+        "5.1": (5, 2.5, "−2,5", None),
     }
     lam_son = [r for r in rows if r["Mã đơn vị"] == "14815"]
-    assert len(lam_son) == 1 and "Thẩm định 20/20 chỉ tiêu, 0 chỉ tiêu thay đổi điểm" in lam_son[0]["Ghi chú của Hội đồng"]
+    assert (
+        len(lam_son) == 1 and "Thẩm định 20/20 chỉ tiêu, 0 chỉ tiêu thay đổi điểm" in lam_son[0]["Ghi chú của Hội đồng"]
+    )
 
 
 def test_bad_appraised_values_are_located_and_refused(season):
@@ -182,9 +207,11 @@ def test_second_round_prefills_and_never_overwrites_unsaved_work(season):
 
 
 def _book(values: dict[tuple[str, str], float], refused=()) -> AppraisalBook:
-    return AppraisalBook("td.xlsx", {k: AppraisedValue(*k, v, None, "", None, SHEET, "I7")
-                                     for k, v in values.items()},
-                         {k: "I9" for k in refused})
+    return AppraisalBook(
+        "td.xlsx",
+        {k: AppraisedValue(*k, v, None, "", None, SHEET, "I7") for k, v in values.items()},
+        dict.fromkeys(refused, "I9"),
+    )
 
 
 def _with_entries(run):
@@ -194,10 +221,23 @@ def _with_entries(run):
         if u.status != SUBMITTED:
             out.append(u)
             continue
-        entries = {d: IndicatorEntry(d, points=x.entered_points, numerator=x.numerator, denominator=x.denominator,
-                                     not_applicable=x.not_applicable) for d, x in u.details.items()}
-        out.append(replace(u, entries=UnitEntries(entries, {"ky_luat_nguoi_dung_dau": False}),
-                           verdict=score_unit(run.rule_set, UnitEntries(entries, {"ky_luat_nguoi_dung_dau": False}))))
+        entries = {
+            d: IndicatorEntry(
+                d,
+                points=x.entered_points,
+                numerator=x.numerator,
+                denominator=x.denominator,
+                not_applicable=x.not_applicable,
+            )
+            for d, x in u.details.items()
+        }
+        out.append(
+            replace(
+                u,
+                entries=UnitEntries(entries, {"ky_luat_nguoi_dung_dau": False}),
+                verdict=score_unit(run.rule_set, UnitEntries(entries, {"ky_luat_nguoi_dung_dau": False})),
+            )
+        )
     return out
 
 
@@ -253,5 +293,6 @@ def test_appraisal_workbook_for_another_year_is_rejected(tmp_path):
     codes = {r["Mã lỗi"] for r in table(wb["Lỗi dữ liệu"], "Mã lỗi", "Mã lỗi")}
     assert "APPRAISAL_WRONG_YEAR" in codes and "NOT_OUR_FORM" not in codes and "UNIT_CODE_MISSING" not in codes
     # neither appraisal workbook is taken for a commune's form
-    assert {r["Mã đơn vị"] for r in table(wb["Tổng hợp"], "Mã đơn vị", "Đơn vị") if r["Kết quả"] != "Chưa nộp"} \
-        == {"14809"}
+    assert {r["Mã đơn vị"] for r in table(wb["Tổng hợp"], "Mã đơn vị", "Đơn vị") if r["Kết quả"] != "Chưa nộp"} == {
+        "14809"
+    }

@@ -4,9 +4,22 @@ from bench.report import fastest, report
 
 
 def _run(core, per_unit=0.005, straight=0.015, peak=300.0, n=700):
-    return {"n": n, "workers": 2, "fixed_import_s": 4.0, "collect_s": core * 0.9, "summary_s": core * 0.1,
-            "core_s": core, "per_unit_mode": "workbooks", "per_unit_s": per_unit, "feedback_per_unit_s": 0.005,
-            "straightforward_per_unit_s": straight, "peak_mb": peak, "output_mb": 10.0, "files_used": n, "issues": 1}
+    return {
+        "n": n,
+        "workers": 2,
+        "fixed_import_s": 4.0,
+        "collect_s": core * 0.9,
+        "summary_s": core * 0.1,
+        "core_s": core,
+        "per_unit_mode": "workbooks",
+        "per_unit_s": per_unit,
+        "feedback_per_unit_s": 0.005,
+        "straightforward_per_unit_s": straight,
+        "peak_mb": peak,
+        "output_mb": 10.0,
+        "files_used": n,
+        "issues": 1,
+    }
 
 
 def test_fastest_keeps_the_fastest_core_run_whole_and_the_worst_memory():
@@ -39,6 +52,9 @@ def test_every_pipeline_name_the_bench_imports_exists():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("pipeline", "bench")):
                 module = importlib.import_module(node.module)
-                missing = [a.name for a in node.names if not hasattr(module, a.name)
-                           and importlib.util.find_spec(f"{node.module}.{a.name}") is None]
+                missing = [
+                    a.name
+                    for a in node.names
+                    if not hasattr(module, a.name) and importlib.util.find_spec(f"{node.module}.{a.name}") is None
+                ]
                 assert not missing, f"{path.name}: from {node.module} import {', '.join(missing)}"

@@ -57,8 +57,13 @@ def test_demo_verdicts_in_summary(demo_run):
     rows = summary_rows(wb["Tổng hợp"])
     verdicts = {code: row.get("Kết quả") for code, row in rows.items()}
     assert verdicts == {
-        "14809": "Đạt", "14812": "Đạt", "14815": "Chưa đạt", "14818": "Chưa đạt",
-        "14821": "Chưa đạt", "14823": "Đạt", "14824": "Chưa nộp",
+        "14809": "Đạt",
+        "14812": "Đạt",
+        "14815": "Chưa đạt",
+        "14818": "Chưa đạt",
+        "14821": "Chưa đạt",
+        "14823": "Đạt",
+        "14824": "Chưa nộp",
     }
     assert rows["14809"]["Tổng điểm"] == 97.5
     assert rows["14815"]["Tổng điểm"] == 78.5
@@ -146,10 +151,12 @@ def test_template_command_writes_forms(tmp_path):
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = ("import sys; from pipeline.cli import main; sys.argv=['tcpl','--help'];\n"
-            "try: main()\nexcept SystemExit: pass\n"
-            "heavy = [m for m in ('pandas', 'great_expectations', 'openpyxl', 'xlsxwriter') if m in sys.modules]\n"
-            "print('HEAVY', heavy)")
+    code = (
+        "import sys; from pipeline.cli import main; sys.argv=['tcpl','--help'];\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "heavy = [m for m in ('pandas', 'great_expectations', 'openpyxl', 'xlsxwriter') if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert "HEAVY []" in out.stdout
 
@@ -169,8 +176,10 @@ def office(tmp_path):
 def test_config_error_exact_output(tmp_path):
     missing = tmp_path / "khong-co.toml"
     result = CliRunner().invoke(cli, ["template", "--config", str(missing)])
-    assert (result.exit_code, result.output) == (1, f"Error: Tệp cấu hình {missing} có 1 lỗi:\n"
-                                                    "  - không tìm thấy tệp cấu hình\n")
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: Tệp cấu hình {missing} có 1 lỗi:\n  - không tìm thấy tệp cấu hình\n",
+    )
 
 
 def test_rule_set_error_exact_output(office, monkeypatch):
@@ -183,23 +192,30 @@ def test_rule_set_error_exact_output(office, monkeypatch):
     # The rule set is checked when config.toml loads; this is the file changing during a run.
     monkeypatch.setattr(config.Config, "load_rule_set", lambda self: rules.load(str(broken)))
     result = CliRunner().invoke(cli, ["template", "--config", str(office)])
-    assert (result.exit_code, result.output) == (1, f"Error: {broken}: rule_set.typo: khóa không được biết (gõ sai tên?)\n"
-                                                    f"{broken}: conditions.total_min: vượt total_max (100)\n")
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: {broken}: rule_set.typo: khóa không được biết (gõ sai tên?)\n"
+        f"{broken}: conditions.total_min: vượt total_max (100)\n",
+    )
 
 
 def test_nothing_to_do_exact_output(office):
     inputs = office.parent / "inputs"
     result = CliRunner().invoke(cli, ["consolidate", "--config", str(office)])
     assert (result.exit_code, result.output) == (
-        1, f"Đang tổng hợp phiếu trong {inputs} ...\n"
-           f"Error: Không có thư mục hồ sơ {inputs}. Tạo thư mục, chép phiếu của các xã vào đó "
-           "(hoặc chạy 'make demo' để thử với dữ liệu mẫu).\n")
+        1,
+        f"Đang tổng hợp phiếu trong {inputs} ...\n"
+        f"Error: Không có thư mục hồ sơ {inputs}. Tạo thư mục, chép phiếu của các xã vào đó "
+        "(hoặc chạy 'make demo' để thử với dữ liệu mẫu).\n",
+    )
     inputs.mkdir()
     result = CliRunner().invoke(cli, ["consolidate", "--config", str(office)])
     assert (result.exit_code, result.output) == (
-        1, f"Đang tổng hợp phiếu trong {inputs} ...\n"
-           f"Error: Thư mục {inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
-           "Chạy 'make template' để tạo mẫu phiếu gửi các xã, hoặc 'make demo' để thử.\n")
+        1,
+        f"Đang tổng hợp phiếu trong {inputs} ...\n"
+        f"Error: Thư mục {inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
+        "Chạy 'make template' để tạo mẫu phiếu gửi các xã, hoặc 'make demo' để thử.\n",
+    )
 
 
 def test_run_locked_exact_output(office):
@@ -209,8 +225,10 @@ def test_run_locked_exact_output(office):
     with run_lock(outputs):  # another run of this process is writing there
         result = CliRunner().invoke(cli, ["consolidate", "--config", str(office)])
     assert (result.exit_code, result.output) == (
-        1, f"Đang tổng hợp phiếu trong {inputs} ...\n"
-           f"Error: Một lần tổng hợp khác đang ghi vào {outputs}. Chờ lần đó xong rồi chạy lại.\n")
+        1,
+        f"Đang tổng hợp phiếu trong {inputs} ...\n"
+        f"Error: Một lần tổng hợp khác đang ghi vào {outputs}. Chờ lần đó xong rồi chạy lại.\n",
+    )
 
 
 def test_output_in_use_exact_output(office, monkeypatch):
@@ -229,9 +247,11 @@ def test_output_in_use_exact_output(office, monkeypatch):
     result = CliRunner().invoke(cli, ["consolidate", "--config", str(office)])
     assert len(targets) == 1
     assert (result.exit_code, result.output) == (
-        1, f"Đang tổng hợp phiếu trong {inputs} ...\n"
-           f"Error: Không ghi được {targets[0]}: tệp đang được mở (Excel?). "
-           "Đóng tệp rồi chạy lại; tệp cũ vẫn còn nguyên.\n")
+        1,
+        f"Đang tổng hợp phiếu trong {inputs} ...\n"
+        f"Error: Không ghi được {targets[0]}: tệp đang được mở (Excel?). "
+        "Đóng tệp rồi chạy lại; tệp cũ vẫn còn nguyên.\n",
+    )
 
 
 def test_appraisal_error_exact_output(office, monkeypatch):
@@ -245,8 +265,10 @@ def test_appraisal_error_exact_output(office, monkeypatch):
     monkeypatch.setattr(appraisal, "write_appraisal_form", guard)
     result = CliRunner().invoke(cli, ["appraisal-form", "--config", str(office)])
     assert (result.exit_code, result.output) == (
-        1, f"Đang đọc phiếu trong {office.parent / 'inputs'} ...\n"
-           "Error: Tệp X đã có 2 điểm thẩm định chưa được tổng hợp.\n")
+        1,
+        f"Đang đọc phiếu trong {office.parent / 'inputs'} ...\n"
+        "Error: Tệp X đã có 2 điểm thẩm định chưa được tổng hợp.\n",
+    )
 
 
 def test_every_run_ending_error_is_a_tcpl_error():
@@ -255,8 +277,10 @@ def test_every_run_ending_error_is_a_tcpl_error():
     from pipeline.core.errors import NothingToDo, OutputInUse, RunLocked, TcplError
     from pipeline.core.rules import RuleSetError
 
-    assert all(issubclass(cls, TcplError)
-               for cls in (ConfigError, RuleSetError, NothingToDo, RunLocked, OutputInUse, AppraisalError))
+    assert all(
+        issubclass(cls, TcplError)
+        for cls in (ConfigError, RuleSetError, NothingToDo, RunLocked, OutputInUse, AppraisalError)
+    )
 
 
 # ------------------------------------------------------------------ the unexpected: exit 2, a log, no traceback
@@ -272,8 +296,10 @@ def _crash(monkeypatch):
 
 
 def _unexpected_output(log: Path) -> str:
-    return (f"Error: lỗi không mong đợi (KeyError: 'ô lạ'). Chi tiết kỹ thuật đã ghi vào {log}; "
-            "xin gửi tệp này cho người hỗ trợ.\n")
+    return (
+        f"Error: lỗi không mong đợi (KeyError: 'ô lạ'). Chi tiết kỹ thuật đã ghi vào {log}; "
+        "xin gửi tệp này cho người hỗ trợ.\n"
+    )
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 
-from pipeline.readers.discover import discover, human_size
 from pipeline.core.model import IGNORED, REJECTED
+from pipeline.readers.discover import discover, human_size
 
 
 def _tree(root, files: dict[str, bytes]) -> None:
@@ -17,27 +17,33 @@ def _tree(root, files: dict[str, bytes]) -> None:
 
 
 def test_candidates_records_and_issues(tmp_path):
-    _tree(tmp_path, {
-        "b/Xa B.XLSX": b"PK\x03\x04 b",
-        "a.xlsx": b"PK\x03\x04 a",
-        "c/d/old.xls": b"\xd0\xcf\x11\xe0 c",
-        "e.ods": b"PK\x03\x04 e",
-        "f.xlsm": b"PK\x03\x04 f",
-        "~$a.xlsx": b"lock",
-        ".~lock.a.xlsx#": b"lock",
-        ".DS_Store": b"mac",
-        "Thumbs.db": b"win",
-        "b/desktop.ini": b"win",
-        ".hidden/x.xlsx": b"PK\x03\x04 hidden",
-        "cong van.pdf": b"%PDF-1.4",
-        "empty.xlsx": b"",
-        "big.xlsx": b"PK\x03\x04" + b"x" * 100,
-    })
+    _tree(
+        tmp_path,
+        {
+            "b/Xa B.XLSX": b"PK\x03\x04 b",
+            "a.xlsx": b"PK\x03\x04 a",
+            "c/d/old.xls": b"\xd0\xcf\x11\xe0 c",
+            "e.ods": b"PK\x03\x04 e",
+            "f.xlsm": b"PK\x03\x04 f",
+            "~$a.xlsx": b"lock",
+            ".~lock.a.xlsx#": b"lock",
+            ".DS_Store": b"mac",
+            "Thumbs.db": b"win",
+            "b/desktop.ini": b"win",
+            ".hidden/x.xlsx": b"PK\x03\x04 hidden",
+            "cong van.pdf": b"%PDF-1.4",
+            "empty.xlsx": b"",
+            "big.xlsx": b"PK\x03\x04" + b"x" * 100,
+        },
+    )
     candidates, records, issues = discover(tmp_path, max_file_bytes=50)
 
     assert [c.rel for c in candidates] == ["a.xlsx", "b/Xa B.XLSX", "c/d/old.xls", "e.ods", "f.xlsm"]
     assert [(r.path, r.status) for r in records] == [
-        ("big.xlsx", REJECTED), ("cong van.pdf", IGNORED), ("empty.xlsx", REJECTED)]
+        ("big.xlsx", REJECTED),
+        ("cong van.pdf", IGNORED),
+        ("empty.xlsx", REJECTED),
+    ]
     assert [(i.file, i.sheet, i.cell, i.code) for i in issues] == [
         ("big.xlsx", "", "", "FILE_TOO_LARGE"),
         ("cong van.pdf", "", "", "FILE_IGNORED"),

@@ -40,8 +40,8 @@ def _package(xml: bytes) -> bytes:
 
 
 WORKBOOKS = [
-    b'<?xml version="1.0" encoding="UTF-8"?><workbook ' + NS + b'><definedNames>'
-    b'<definedName name="diem_1_1">\'B\xe1\xba\xa3ng \xc4\x91i\xe1\xbb\x83m\'!$H$8</definedName>'
+    b'<?xml version="1.0" encoding="UTF-8"?><workbook ' + NS + b"><definedNames>"
+    b"<definedName name=\"diem_1_1\">'B\xe1\xba\xa3ng \xc4\x91i\xe1\xbb\x83m'!$H$8</definedName>"
     b'<definedName name="_xlnm.Print_Area" localSheetId="1">\'X\'!$A$1:$K$43</definedName>'
     b'<definedName name="local" localSheetId="0">S!A1</definedName>'
     b'<definedName name="range">S!A1:B2</definedName></definedNames></workbook>',
@@ -49,10 +49,10 @@ WORKBOOKS = [
     b'<?xml version="1.0"?><workbook ' + NS + b'><definedName name="A" comment="&gt;x">\'It&apos;&apos;s\'!$B$2'
     b'</definedName><definedName localSheetId="0" name="b">S!A1</definedName><definedName name="C">S!A1<x/>zz'
     b'</definedName><definedName name="D"><![CDATA[S!C3]]></definedName><definedName name="E">S!<!-- c -->D4'
-    b'</definedName></workbook>',
+    b"</definedName></workbook>",
     b'<?xml version="1.0"?><workbook><definedName name="A">S!A1</definedName></workbook>',  # no namespace
     b'<?xml version="1.0"?><workbook ' + NS + b'><x xmlns="urn:other"><definedName name="A">S!A1</definedName>'
-    b'</x></workbook>',
+    b"</x></workbook>",
     '<?xml version="1.0" encoding="UTF-16"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
     '2006/main"><definedName name="Ä">\'Bảng\'!A1</definedName></workbook>'.encode("utf-16"),
 ]
@@ -68,10 +68,13 @@ def test_only_plain_workbooks_take_the_shortcut():
     assert all(_plain_defined_names(xml) is None for xml in WORKBOOKS[1:])
 
 
-@pytest.mark.parametrize("xml", [
-    b'<?xml version="1.0"?><workbook ' + NS + b'><definedName name="A">S!A1</definedNam></workbook>',
-    b'<?xml version="1.0"?><workbook ' + NS + b'><definedName name="A">S!A1</definedName></workbook><x/>',
-])
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<?xml version="1.0"?><workbook ' + NS + b'><definedName name="A">S!A1</definedNam></workbook>',
+        b'<?xml version="1.0"?><workbook ' + NS + b'><definedName name="A">S!A1</definedName></workbook><x/>',
+    ],
+)
 def test_broken_xml_fails_as_the_full_parse_does(xml):
     with pytest.raises(ParseError) as fast:
         defined_names(_package(xml))
@@ -81,7 +84,7 @@ def test_broken_xml_fails_as_the_full_parse_does(xml):
 
 
 def test_entities_are_still_refused():
-    xml = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]><workbook ' + NS + b'/>'
+    xml = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]><workbook ' + NS + b"/>"
     with pytest.raises(DefusedXmlException):
         defined_names(_package(xml))
 

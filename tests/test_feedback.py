@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
 from builders import load, make_run, office, run_cli, texts, unit_form
-from pipeline.core import config as config_mod
+
 from pipeline.app.demo import make_demo
+from pipeline.core import config as config_mod
 from pipeline.core.model import AppraisalChange
 from pipeline.core.problems import issue
 from pipeline.writers.feedback import SHEET, write_feedback_workbooks
@@ -53,9 +53,14 @@ def test_one_workbook_per_unit_that_sent_something(office_run):
     root, out = office_run
     folder = root / "outputs" / "phan-hoi"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "14809-bac-son-phan-hoi.xlsx", "14812-ba-dinh-phan-hoi.xlsx", "14815-lam-son-phan-hoi.xlsx",
-        "14818-ngoc-trao-phan-hoi.xlsx", "14821-dong-son-phan-hoi.xlsx", "14823-phu-son-phan-hoi.xlsx",
-        "14824-quang-trung-phan-hoi.xlsx"]
+        "14809-bac-son-phan-hoi.xlsx",
+        "14812-ba-dinh-phan-hoi.xlsx",
+        "14815-lam-son-phan-hoi.xlsx",
+        "14818-ngoc-trao-phan-hoi.xlsx",
+        "14821-dong-son-phan-hoi.xlsx",
+        "14823-phu-son-phan-hoi.xlsx",
+        "14824-quang-trung-phan-hoi.xlsx",
+    ]
     assert f"Phiếu phản hồi cho 7 đơn vị: {folder}" in out.output
 
 
@@ -63,8 +68,12 @@ def test_problems_with_their_cells(office_run):
     ws = load(office_run[0] / "outputs" / "phan-hoi" / "14823-phu-son-phan-hoi.xlsx")[SHEET]
     rows = problems(ws)
     cells = {(r["Ô"], r["Trang tính"], r["Mức độ"]) for r in rows}
-    assert {("E15", "Bảng điểm", "Lỗi"), ("H19", "Bảng điểm", "Lỗi"), ("H25", "Bảng điểm", "Lỗi"),
-            ("B10", "Thông tin chung", "Cảnh báo")} <= cells
+    assert {
+        ("E15", "Bảng điểm", "Lỗi"),
+        ("H19", "Bảng điểm", "Lỗi"),
+        ("H25", "Bảng điểm", "Lỗi"),
+        ("B10", "Thông tin chung", "Cảnh báo"),
+    } <= cells
     h19 = next(r for r in rows if r["Ô"] == "H19")
     assert "3.2" in h19["Nội dung"] and h19["Cách khắc phục"] == "Nhập điểm từ 0 đến 5."
     text = texts(ws)
@@ -98,10 +107,22 @@ def test_clean_unit_is_told_not_to_resend(office_run):
 def test_council_changes_in_feedback_but_not_its_workbook_problems(tmp_path):
     run = make_run(units=["recognised", "not_submitted"])
     bac_son = run.units[0]
-    council = issue("APPRAISAL_POINTS_NOT_NUMBER", file="tham-dinh.xlsx", sheet="Phiếu thẩm định", cell="I9",
-                    value="x", unit="14809", indicator="3.1", unit_name="Phường Bắc Sơn")
-    changed = replace(bac_son, appraisal=(AppraisalChange("3.1", 8.5, 6, "Hồ sơ hòa giải thiếu"),),
-                      self_assessed=bac_son.verdict, issues=bac_son.issues + (council,))
+    council = issue(
+        "APPRAISAL_POINTS_NOT_NUMBER",
+        file="tham-dinh.xlsx",
+        sheet="Phiếu thẩm định",
+        cell="I9",
+        value="x",
+        unit="14809",
+        indicator="3.1",
+        unit_name="Phường Bắc Sơn",
+    )
+    changed = replace(
+        bac_son,
+        appraisal=(AppraisalChange("3.1", 8.5, 6, "Hồ sơ hòa giải thiếu"),),
+        self_assessed=bac_son.verdict,
+        issues=bac_son.issues + (council,),
+    )
     run = replace(run, units=(changed, run.units[1]), appraisal_file="tham-dinh.xlsx")
     paths = write_feedback_workbooks(run, tmp_path / "a")
     assert [p.name for p in paths] == ["14809-bac-son-phan-hoi.xlsx"]  # nothing for a unit that sent nothing

@@ -24,8 +24,13 @@ YEAR = 2023
 UNIT = Unit(code="14818", name="Ngọc Trạo", kind="phường")
 
 FILLED = {
-    "diem_1_1": 2.5, "diem_1_2": 7, "diem_2_1": 5.75, "diem_2_5": 1, "diem_3_1": 9,
-    "tu_so_2_5": 9, "mau_so_2_5": 10,
+    "diem_1_1": 2.5,
+    "diem_1_2": 7,
+    "diem_2_1": 5.75,
+    "diem_2_5": 1,
+    "diem_3_1": 9,
+    "tu_so_2_5": 9,
+    "mau_so_2_5": 10,
     "khong_phat_sinh_1_1": "Có",
     "so_lieu_1_1": "=SUM(A1:A9) không phải công thức",
     "tai_lieu_2_1": "Báo cáo số 12/BC-UBND",
@@ -38,27 +43,62 @@ FILLED = {
 
 PASS_FAIL_DATA = {
     "rule_set": {
-        "id": "thu-dat-khong-dat", "name": "Bộ thử đạt / không đạt", "first_year": 2026,
-        "scoring": "pass_fail", "total_max": 3, "provenance": {"status": "verified"},
+        "id": "thu-dat-khong-dat",
+        "name": "Bộ thử đạt / không đạt",
+        "first_year": 2026,
+        "scoring": "pass_fail",
+        "total_max": 3,
+        "provenance": {"status": "verified"},
     },
     "conditions": {
-        "declarations": [{"key": "cam_ket", "label": "Có vi phạm không?", "disqualifying_answer": True,
-                          "provenance": {"status": "verified"}}],
+        "declarations": [
+            {
+                "key": "cam_ket",
+                "label": "Có vi phạm không?",
+                "disqualifying_answer": True,
+                "provenance": {"status": "verified"},
+            }
+        ],
     },
     "criteria": [
-        {"code": "TC1", "name": "Tiêu chí một", "max": 2, "provenance": {"status": "verified"},
-         "indicators": [
-             {"code": "1.1", "name": "Chỉ tiêu một", "max": 1, "kind": "pass_fail",
-              "provenance": {"status": "verified"}},
-             {"code": "1.2", "name": "Chỉ tiêu hai", "max": 1, "kind": "pass_fail",
-              "provenance": {"status": "verified"}},
-         ]},
-        {"code": "TC2", "name": "Tiêu chí hai", "max": 1, "provenance": {"status": "verified"},
-         "pass_rule": {"mode": "n_of_m", "n": 1},
-         "indicators": [
-             {"code": "2.1", "name": "Chỉ tiêu ba", "max": 1, "kind": "pass_fail",
-              "provenance": {"status": "verified"}},
-         ]},
+        {
+            "code": "TC1",
+            "name": "Tiêu chí một",
+            "max": 2,
+            "provenance": {"status": "verified"},
+            "indicators": [
+                {
+                    "code": "1.1",
+                    "name": "Chỉ tiêu một",
+                    "max": 1,
+                    "kind": "pass_fail",
+                    "provenance": {"status": "verified"},
+                },
+                {
+                    "code": "1.2",
+                    "name": "Chỉ tiêu hai",
+                    "max": 1,
+                    "kind": "pass_fail",
+                    "provenance": {"status": "verified"},
+                },
+            ],
+        },
+        {
+            "code": "TC2",
+            "name": "Tiêu chí hai",
+            "max": 1,
+            "provenance": {"status": "verified"},
+            "pass_rule": {"mode": "n_of_m", "n": 1},
+            "indicators": [
+                {
+                    "code": "2.1",
+                    "name": "Chỉ tiêu ba",
+                    "max": 1,
+                    "kind": "pass_fail",
+                    "provenance": {"status": "verified"},
+                },
+            ],
+        },
     ],
 }
 
@@ -70,13 +110,19 @@ def blank(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> Path:
-    return form.write_form(tmp_path_factory.mktemp("f") / "dien.xlsx", RS, YEAR, unit=UNIT, values=FILLED,
-                           office_name="Phòng Tư pháp thị xã Bỉm Sơn")
+    return form.write_form(
+        tmp_path_factory.mktemp("f") / "dien.xlsx",
+        RS,
+        YEAR,
+        unit=UNIT,
+        values=FILLED,
+        office_name="Phòng Tư pháp thị xã Bỉm Sơn",
+    )
 
 
 def target(wb, name: str) -> tuple[str, str]:
     """(sheet, A1 cell) a workbook-level defined name points to."""
-    (sheet, ref), = list(wb.defined_names[name].destinations)
+    ((sheet, ref),) = list(wb.defined_names[name].destinations)
     return sheet, ref.replace("$", "")
 
 
@@ -147,7 +193,8 @@ def test_total_rows_carry_their_names(blank):
     assert total_row == row_of(ws, "5.4") + 1
     # The sheet layout the reader relies on: header row, column numbers, first criterion row.
     assert [ws.cell(layout.SCORE_HEADER_ROW, col + 1).value for col in range(len(layout.SCORE_COLUMNS))] == [
-        layout.SCORE_HEADERS[f] for f in layout.SCORE_COLUMNS]
+        layout.SCORE_HEADERS[f] for f in layout.SCORE_COLUMNS
+    ]
     assert ws[f"A{layout.SCORE_HEADER_ROW + 1}"].value == "(1)"
     assert ws[f"A{layout.SCORE_FIRST_ROW}"].value == "TC1"
 
@@ -155,8 +202,18 @@ def test_total_rows_carry_their_names(blank):
 # ------------------------------------------------------------------ validation and protection
 
 
-EXPECTED_TYPE = {"code": "textLength", "text": "textLength", "kind": "list", "year": "whole", "date": "date",
-                 "yes_no": "list", "points": "decimal", "pass_fail": "list", "count": "whole", "flag": "list"}
+EXPECTED_TYPE = {
+    "code": "textLength",
+    "text": "textLength",
+    "kind": "list",
+    "year": "whole",
+    "date": "date",
+    "yes_no": "list",
+    "points": "decimal",
+    "pass_fail": "list",
+    "count": "whole",
+    "flag": "list",
+}
 
 
 def test_every_input_has_a_validation_with_vietnamese_messages(blank):
@@ -301,8 +358,11 @@ def test_meta_sheet_is_hidden_and_describes_the_form(blank, filled):
         assert ws.sheet_state == "hidden"
         meta = dict(ws.iter_rows(values_only=True))
         assert meta == {
-            "template_id": layout.TEMPLATE_ID, "template_version": str(layout.TEMPLATE_VERSION),
-            "rule_set": "qd25-2021", "year": "2023", "unit_code": unit_code,
+            "template_id": layout.TEMPLATE_ID,
+            "template_version": str(layout.TEMPLATE_VERSION),
+            "rule_set": "qd25-2021",
+            "year": "2023",
+            "unit_code": unit_code,
             "generated_by": f"tcpl {__version__}",
         }
         assert wb.sheetnames == [layout.SHEET_COVER, layout.SHEET_SCORES, layout.SHEET_HELP, layout.SHEET_META]
@@ -377,15 +437,30 @@ def test_pass_fail_rule_set_renders_lists_and_counts(tmp_path):
 
 def test_write_templates_makes_blank_and_per_unit_forms(tmp_path):
     units = (UNIT, Unit(code="14821", name="Đông Sơn", kind="phường"))
-    cfg = Config(office_name="Phòng Tư pháp thị xã Bỉm Sơn", area="", area_code="", province="",
-                 province_code="", slug="bim-son", year=YEAR, rule_set_name="qd25-2021",
-                 deadline=dt.date(2024, 1, 10), inputs=tmp_path, outputs=tmp_path, demo=tmp_path,
-                 max_file_bytes=1, per_unit_sheets_max=1, units=units, source_file=tmp_path / "c.toml",
-                 base_dir=tmp_path)
+    cfg = Config(
+        office_name="Phòng Tư pháp thị xã Bỉm Sơn",
+        area="",
+        area_code="",
+        province="",
+        province_code="",
+        slug="bim-son",
+        year=YEAR,
+        rule_set_name="qd25-2021",
+        deadline=dt.date(2024, 1, 10),
+        inputs=tmp_path,
+        outputs=tmp_path,
+        demo=tmp_path,
+        max_file_bytes=1,
+        per_unit_sheets_max=1,
+        units=units,
+        source_file=tmp_path / "c.toml",
+        base_dir=tmp_path,
+    )
     out = tmp_path / "mau" / "phieu"
     paths = form.write_templates(cfg, RS, out)
     assert [p.name for p in paths] == [
-        "mau-phieu-qd25-2021-2023.xlsx", "mau-phieu-2023-14818-ngoc-trao.xlsx",
+        "mau-phieu-qd25-2021-2023.xlsx",
+        "mau-phieu-2023-14818-ngoc-trao.xlsx",
         "mau-phieu-2023-14821-dong-son.xlsx",
     ]
     assert all(p.parent == out and p.exists() for p in paths)
@@ -393,8 +468,8 @@ def test_write_templates_makes_blank_and_per_unit_forms(tmp_path):
     assert meta["unit_code"] == "14821"
 
 
-@pytest.mark.parametrize("name, expected", [("Ngọc Trạo", "ngoc-trao"), ("Đông Sơn", "dong-son"),
-                                            ("Thị trấn  Hà Lan", "thi-tran-ha-lan")])
+@pytest.mark.parametrize(
+    "name, expected", [("Ngọc Trạo", "ngoc-trao"), ("Đông Sơn", "dong-son"), ("Thị trấn  Hà Lan", "thi-tran-ha-lan")]
+)
 def test_slug(name, expected):
     assert form.slug(name) == expected
-

@@ -17,18 +17,18 @@ import sys
 import zipfile
 from pathlib import Path
 
-import olefile
-import pytest
-
 import builders
 import corpus
+import olefile
+import pytest
 from builders import form, named_cell
 from corpus import nfd
-from pipeline.core import layout
+
 from pipeline.app import run
-from pipeline.readers import safety
+from pipeline.core import layout
 from pipeline.core.model import REJECTED, SUBMITTED, SUPERSEDED, USED
 from pipeline.core.problems import CATALOGUE, ERROR, WARNING, display
+from pipeline.readers import safety
 from pipeline.readers.form import read_workbook
 from pipeline.readers.sniff import sniff
 
@@ -71,8 +71,13 @@ def hostile(tmp_path_factory):
     sheet, cell = named_cell(typed_over, "diem_1_1")
     builders.edit_with_openpyxl(typed_over, lambda wb: wb[sheet].__setitem__(cell, "=1+1"))
     base = builders.form_values("14823", "Phú Sơn")
-    as_text = {"diem_1_1": f"{display(base['diem_1_1'])}", "diem_1_2": f"{display(base['diem_1_2'])} điểm",
-               "diem_2_1": f" {display(base['diem_2_1'])} ", "tu_so_2_5": "10", "ngay_bao_cao": "05/01/2024"}
+    as_text = {
+        "diem_1_1": f"{display(base['diem_1_1'])}",
+        "diem_1_2": f"{display(base['diem_1_2'])} điểm",
+        "diem_2_1": f" {display(base['diem_2_1'])} ",
+        "tu_so_2_5": "10",
+        "ngay_bao_cao": "05/01/2024",
+    }
     form(inputs / "phu-son.xlsx", "14823", "Phú Sơn", **as_text)
     form(inputs / "quang-trung.xlsx", "14824", "Quang Trung", "xã", diem_1_1=-1, diem_1_2=99)
     form(inputs / nfd("ngọc trạo.xlsx"), "14818", nfd("Ngọc Trạo"))
@@ -125,8 +130,10 @@ EXPECTED = {
     "sua-bang.xlsx": (USED, [("Bang diem (sua)", "", "INDICATOR_MISSING")]),
     "dong-son.xlsx": (USED, [(layout.SHEET_SCORES, "H8", "POINTS_MISSING")]),
     "phu-son.xlsx": (USED, [(layout.SHEET_SCORES, "H32", "CACHED_TOTAL_DIFFERS")]),
-    "quang-trung.xlsx": (USED, [(layout.SHEET_SCORES, "H8", "POINTS_OUT_OF_RANGE"),
-                                (layout.SHEET_SCORES, "H9", "POINTS_OUT_OF_RANGE")]),
+    "quang-trung.xlsx": (
+        USED,
+        [(layout.SHEET_SCORES, "H8", "POINTS_OUT_OF_RANGE"), (layout.SHEET_SCORES, "H9", "POINTS_OUT_OF_RANGE")],
+    ),
     nfd("ngọc trạo.xlsx"): (USED, []),
     "qua-lon.xlsx": (REJECTED, [("", "", "FILE_TOO_LARGE")]),
     "muon.xlsx": (USED, [("", "", "SUBMITTED_LATE")]),
@@ -156,9 +163,17 @@ def test_good_files_are_still_used_and_scored(hostile):
     result, _ = hostile
     units = {u.unit.code: u for u in result.units}
     used = {code: u.file for code, u in units.items() if u.status == SUBMITTED}
-    assert used == {"14809": "ban-sao/bac-son.xlsx", "14812": "ba-dinh.xlsm", "14815": "lam-son.xlsx",
-                    "14818": nfd("ngọc trạo.xlsx"), "14821": "dong-son.xlsx", "14823": "phu-son.xlsx",
-                    "14824": "quang-trung.xlsx", "90003": "sua-bang.xlsx", "90004": "muon.xlsx"}
+    assert used == {
+        "14809": "ban-sao/bac-son.xlsx",
+        "14812": "ba-dinh.xlsm",
+        "14815": "lam-son.xlsx",
+        "14818": nfd("ngọc trạo.xlsx"),
+        "14821": "dong-son.xlsx",
+        "14823": "phu-son.xlsx",
+        "14824": "quang-trung.xlsx",
+        "90003": "sua-bang.xlsx",
+        "90004": "muon.xlsx",
+    }
     full = units["14809"].verdict.total
     assert units["14812"].verdict.total == full  # macros and links: warned, values read as typed
     assert units["14823"].verdict.total == full  # "2,5", "6 điểm", " 5 ", "10": text read as numbers
@@ -287,13 +302,24 @@ def test_bombs_cost_bounded_memory_and_time(tmp_path):
     corpus.billion_laughs(bad / "thuc-the.xlsx", good, part="xl/sharedStrings.xml")
     assert (bad / "bom.xlsx").stat().st_size < 2 * corpus.MB
 
-    out = subprocess.run([sys.executable, "-c", BOUNDED, str(config.source_file), str(warm), str(bad)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)  # a hang guard, not a timing
+    out = subprocess.run(
+        [sys.executable, "-c", BOUNDED, str(config.source_file), str(warm), str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # a hang guard, not a timing
     assert out.returncode == 0, out.stderr[-2000:]
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    assert report["files"] == {"bac-son.xlsx": USED, "bom.xlsx": REJECTED, "khai-sai.xlsx": REJECTED,
-                               "lap-lai.ods": REJECTED, "o-xa.xls": REJECTED, "o-xa.xlsx": REJECTED,
-                               "thuc-the.xlsx": REJECTED}
+    assert report["files"] == {
+        "bac-son.xlsx": USED,
+        "bom.xlsx": REJECTED,
+        "khai-sai.xlsx": REJECTED,
+        "lap-lai.ods": REJECTED,
+        "o-xa.xls": REJECTED,
+        "o-xa.xlsx": REJECTED,
+        "thuc-the.xlsx": REJECTED,
+    }
     assert report["issues"] == [
         ["bom.xlsx", "FILE_UNSAFE", "giải nén ra 500,1 MB, vượt giới hạn 100,0 MB"],
         ["khai-sai.xlsx", "FILE_UNSAFE", "phần xl/sharedStrings.xml lớn hơn kích thước khai báo"],
@@ -323,8 +349,10 @@ def check(data: bytes, kind: str = "ooxml", **limits):
 
 
 def sheet(cells: str) -> bytes:
-    return (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            b"<sheetData>" + cells.encode() + b"</sheetData></worksheet>")
+    return (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + cells.encode() + b"</sheetData></worksheet>"
+    )
 
 
 def test_real_forms_pass_every_check(tmp_path, make_form):
@@ -354,11 +382,15 @@ def test_stored_member_longer_than_declared_and_unknown_compression():
     central = bytes(data).rfind(b"PK\x01\x02")
     struct.pack_into("<I", data, central + 24, 100)
     assert check(bytes(data)) == ("FILE_UNSAFE", "phần xl/workbook.xml lớn hơn kích thước khai báo")
-    assert check(zip_of({"xl/workbook.xml": b"<w/>"}, zipfile.ZIP_BZIP2))[1] == "kiểu nén lạ (12) ở phần xl/workbook.xml"
+    assert (
+        check(zip_of({"xl/workbook.xml": b"<w/>"}, zipfile.ZIP_BZIP2))[1] == "kiểu nén lạ (12) ở phần xl/workbook.xml"
+    )
 
 
-@pytest.mark.parametrize("prolog", [b"<!DOCTYPE w>", b"<!doctype w>", b'<!DOCTYPE w [<!ENTITY a "b">]>',
-                                    b'<!ENTITY a SYSTEM "file:///etc/passwd">'])
+@pytest.mark.parametrize(
+    "prolog",
+    [b"<!DOCTYPE w>", b"<!doctype w>", b'<!DOCTYPE w [<!ENTITY a "b">]>', b'<!ENTITY a SYSTEM "file:///etc/passwd">'],
+)
 def test_any_dtd_is_refused(prolog):
     assert check(zip_of({"xl/workbook.xml": b'<?xml version="1.0"?>' + prolog + b"<w/>"}))[0] == "FILE_UNSAFE"
 
@@ -374,27 +406,33 @@ def test_svg_image_may_carry_a_doctype():
     assert check(zip_of({"xl/workbook.xml": b"<w/>", "xl/media/image1.svg": svg})) is None
 
 
-@pytest.mark.parametrize("cells, area", [
-    ('<row r="1"><c r="A1"><v>1</v></c><c r="C1" s="1"/></row><row r="4"><c r="B4"><v>2</v></c></row>', 4 * 2),
-    ('<row r="1"><c r="A1" s="1"/></row><row r="900000"><c r="Z900000" s="2"/></row>', 0),  # empty, styled
-    ('<row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>', 2 * 2),  # no r at all
-    ('<row r="5"><c t="n" r="D5"><v>1</v></c></row>', 5 * 4),  # r not first
-    ('<x:row r="3"><x:c r="B3"><x:v>1</x:v></x:c></x:row>', 3 * 2),  # prefixed elements
-])
+@pytest.mark.parametrize(
+    "cells, area",
+    [
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="C1" s="1"/></row><row r="4"><c r="B4"><v>2</v></c></row>', 4 * 2),
+        ('<row r="1"><c r="A1" s="1"/></row><row r="900000"><c r="Z900000" s="2"/></row>', 0),  # empty, styled
+        ("<row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>", 2 * 2),  # no r at all
+        ('<row r="5"><c t="n" r="D5"><v>1</v></c></row>', 5 * 4),  # r not first
+        ('<x:row r="3"><x:c r="B3"><x:v>1</x:v></x:c></x:row>', 3 * 2),  # prefixed elements
+    ],
+)
 def test_sheet_area_follows_calamine(cells, area):
     measure = safety._XlsxArea()
     measure.feed(sheet(cells))
     assert measure.close() == area
 
 
-@pytest.mark.parametrize("cells, bounded", [
-    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="99"><c r="Z99" s="1"/></row>', True),
-    ('<row r="100"><c r="A100"><v>1</v></c></row>', False),  # row 100: outside A1:Z99
-    ('<row r="1"><c r="AA1"><v>1</v></c></row>', False),  # two letters
-    ('<row r="1"><c s="1" r="A1"><v>1</v></c></row>', False),  # r not first
-    ("<row r=\"1\"><c r='A1'><v>1</v></c></row>", False),  # other quotes
-    ('<row><c><v>1</v></c></row>', False),  # no reference
-])
+@pytest.mark.parametrize(
+    "cells, bounded",
+    [
+        ('<row r="1"><c r="A1"><v>1</v></c></row><row r="99"><c r="Z99" s="1"/></row>', True),
+        ('<row r="100"><c r="A100"><v>1</v></c></row>', False),  # row 100: outside A1:Z99
+        ('<row r="1"><c r="AA1"><v>1</v></c></row>', False),  # two letters
+        ('<row r="1"><c s="1" r="A1"><v>1</v></c></row>', False),  # r not first
+        ("<row r=\"1\"><c r='A1'><v>1</v></c></row>", False),  # other quotes
+        ("<row><c><v>1</v></c></row>", False),  # no reference
+    ],
+)
 def test_quick_bound_only_for_sheets_within_a1_z99(cells, bounded):
     """The quick bound (99 x 26) stands in only when every cell is within A1:Z99; it is never
     below the exact area, so a sheet it lets through is within the limit."""
@@ -407,19 +445,25 @@ def test_quick_bound_only_for_sheets_within_a1_z99(cells, bounded):
 
 
 def test_quick_bound_over_the_limit_is_measured_exactly():
-    small = zip_of({"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml":
-                    sheet('<row r="2"><c r="B2"><v>1</v></c></row>')})
+    small = zip_of(
+        {"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml": sheet('<row r="2"><c r="B2"><v>1</v></c></row>')}
+    )
     assert check(small, max_cells=100) is None  # bound 2574 > 100, exact 2 x 2 = 4
-    wide = zip_of({"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml":
-                   sheet('<row r="60"><c r="B60"><v>1</v></c></row>')})
+    wide = zip_of(
+        {"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml": sheet('<row r="60"><c r="B60"><v>1</v></c></row>')}
+    )
     assert check(wide, max_cells=100) == ("FILE_UNSAFE", "bảng tính quá rộng, hơn 100 ô")  # 60 x 2 = 120
     sheets = {f"xl/worksheets/sheet{n}.xml": sheet('<row r="1"><c r="A1"><v>1</v></c></row>') for n in range(500)}
     assert check(zip_of({"xl/workbook.xml": b"<w/>", **sheets})) is None  # 500 bounds > 1,000,000; exact 500
 
 
 def test_sheet_area_limit(tmp_path):
-    wide = zip_of({"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml":
-                   sheet('<row r="1000"><c r="ALL1000"><v>1</v></c></row>')})
+    wide = zip_of(
+        {
+            "xl/workbook.xml": b"<w/>",
+            "xl/worksheets/sheet1.xml": sheet('<row r="1000"><c r="ALL1000"><v>1</v></c></row>'),
+        }
+    )
     assert check(wide) is None  # 1000 rows x 1000 columns: at the limit
     assert check(wide, max_cells=1_000_000 - 1)[1] == "bảng tính quá rộng, hơn 999.999 ô"
     # Every member counts, whatever its name: a parser follows relationships, not file names.
@@ -434,11 +478,13 @@ def test_ods_repeats_are_counted(tmp_path, rows, cols, unsafe):
 
 
 def test_ods_trailing_empty_repeats_as_libreoffice_writes_them(tmp_path):
-    content = ('<table:table table:name="S"><table:table-row><table:table-cell office:value-type="float" '
-               'office:value="1"><text:p>1</text:p></table:table-cell>'
-               '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
-               '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
-               'table:number-columns-repeated="16384"/></table:table-row></table:table>')
+    content = (
+        '<table:table table:name="S"><table:table-row><table:table-cell office:value-type="float" '
+        'office:value="1"><text:p>1</text:p></table:table-cell>'
+        '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row></table:table>'
+    )
     measure = safety._OdsArea()
     measure.feed(content.encode())
     assert measure.close() == 1

@@ -22,21 +22,28 @@ import threading
 import zipfile
 from pathlib import Path
 
-import openpyxl
-import pytest
-
 import builders
 import corpus
+import openpyxl
+import pytest
 from builders import form
-from pipeline.infra import lock
+
 from pipeline.app import run
 from pipeline.core.errors import OutputInUse, RunLocked
 from pipeline.core.results_csv import FORMULA_START
+from pipeline.infra import lock
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN_OUTPUTS = {"bim-son-2023-tong-hop.xlsx", "ket-qua.csv", "bim-son-2023-manifest.json"}
-INJECTIONS = ['=HYPERLINK("http://x","y")', "+84 912 345 678", "-1+2 vụ", "@SUM(A1:A9)", "\t=1+1", "=2+2",
-              '=cmd|" /C calc"!A0']
+INJECTIONS = [
+    '=HYPERLINK("http://x","y")',
+    "+84 912 345 678",
+    "-1+2 vụ",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "=2+2",
+    '=cmd|" /C calc"!A0',
+]
 
 
 def fill_inputs(inputs: Path) -> None:
@@ -119,8 +126,9 @@ def test_output_open_in_excel_is_a_clear_error(config, monkeypatch):
     with pytest.raises(OutputInUse) as caught:
         run.consolidate(config)
     assert isinstance(caught.value, RunLocked)  # the CLI shows it as one line, exit 1
-    assert str(caught.value).startswith(f"Không ghi được {config.outputs / 'bim-son-2023-tong-hop.xlsx'}: "
-                                        "tệp đang được mở (Excel?).")
+    assert str(caught.value).startswith(
+        f"Không ghi được {config.outputs / 'bim-son-2023-tong-hop.xlsx'}: tệp đang được mở (Excel?)."
+    )
     assert outputs_of(config.outputs) == before
 
 
@@ -137,17 +145,39 @@ with run_lock(Path(sys.argv[1])):
 
 
 def test_second_run_is_refused_while_one_is_running(config):
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(config.outputs)], cwd=ROOT, text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(config.outputs)],
+        cwd=ROOT,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(RunLocked) as caught:
             run.consolidate(config)
-        assert str(caught.value) == (f"Một lần tổng hợp khác (tiến trình {holder.pid}) đang ghi vào "
-                                     f"{config.outputs}. Chờ lần đó xong rồi chạy lại.")
-        cli = subprocess.run([sys.executable, "-m", "pipeline", "consolidate", "--config", str(config.source_file),
-                              "--inputs", str(config.inputs), "--outputs", str(config.outputs)],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert str(caught.value) == (
+            f"Một lần tổng hợp khác (tiến trình {holder.pid}) đang ghi vào "
+            f"{config.outputs}. Chờ lần đó xong rồi chạy lại."
+        )
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "consolidate",
+                "--config",
+                str(config.source_file),
+                "--inputs",
+                str(config.inputs),
+                "--outputs",
+                str(config.outputs),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert cli.returncode == 1
         assert cli.stderr.strip().splitlines()[-1].startswith("Error: Một lần tổng hợp khác (tiến trình")
         assert sorted(p.name for p in config.outputs.iterdir()) == [lock.LOCK_NAME]  # nothing written
@@ -196,7 +226,7 @@ def test_a_lock_being_created_is_respected(tmp_path):
     with pytest.raises(RunLocked):
         with lock.run_lock(tmp_path):
             pass
-    old = (tmp_path / lock.LOCK_NAME)
+    old = tmp_path / lock.LOCK_NAME
     os.utime(old, (1_000_000_000, 1_000_000_000))  # an empty lock from long ago: a dead run's
     with lock.run_lock(tmp_path):
         pass
@@ -246,8 +276,14 @@ print(out.result.counts["usable"], os.environ["GX_ANALYTICS_ENABLED"], attempts,
 
 def test_whole_run_works_with_the_network_disabled_and_analytics_asked_for(config, tmp_path):
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "true"}
-    out = subprocess.run([sys.executable, "-c", OFFLINE, str(config.source_file), str(config.inputs),
-                          str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", OFFLINE, str(config.source_file), str(config.inputs), str(tmp_path / "out")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "3 false [] True"
 
@@ -258,8 +294,17 @@ def test_whole_run_works_with_the_network_disabled_and_analytics_asked_for(confi
 def test_formula_like_text_from_inputs_stays_text_everywhere(tmp_path):
     config = builders.make_config(tmp_path)
     link, phone, figures, evidence, note, points, name = INJECTIONS
-    form(config.inputs / "=cmd.xlsx", "14809", name, nguoi_phu_trach=link, dien_thoai=phone,
-         so_lieu_1_1=figures, tai_lieu_1_1=evidence, ghi_chu_1_1=note, diem_2_2=points)
+    form(
+        config.inputs / "=cmd.xlsx",
+        "14809",
+        name,
+        nguoi_phu_trach=link,
+        dien_thoai=phone,
+        so_lieu_1_1=figures,
+        tai_lieu_1_1=evidence,
+        ghi_chu_1_1=note,
+        diem_2_2=points,
+    )
     form(config.inputs / "@ba-dinh.xlsx", "14812", "Ba Đình", nam_danh_gia=2022)  # rejected
     corpus.not_a_spreadsheet(config.inputs / "-ghi-chu.xlsx")
     out = run.consolidate(config)

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from pipeline.core import layout
+from pipeline.core.model import Located, Submission
+from pipeline.readers.form import read_workbook
 from pipeline.steps import values
 from pipeline.steps.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
-from pipeline.core.model import Located, Submission
 from pipeline.steps.normalise import normalise
-from pipeline.readers.form import read_workbook
 
 BAD = "invalid"  # expected result of a value that was typed but cannot be understood
 
@@ -27,13 +27,37 @@ def outcome(parsed: tuple) -> object:
 # ----------------------------------------------------------------------------- values.py
 
 NUMBERS = [
-    (8.5, 8.5), (8, 8.0), (0, 0.0), (-1.5, -1.5),
-    ("8.5", 8.5), ("8,5", 8.5), (" 8 ", 8.0), ("8 điểm", 8.0), ("8,5 điểm", 8.5), ("8,5điểm", 8.5),
-    ("8 Điểm", 8.0), ("8 diem", 8.0), ("2,25", 2.25), ("-0,5", -0.5), (",5", 0.5), ("10", 10.0),
+    (8.5, 8.5),
+    (8, 8.0),
+    (0, 0.0),
+    (-1.5, -1.5),
+    ("8.5", 8.5),
+    ("8,5", 8.5),
+    (" 8 ", 8.0),
+    ("8 điểm", 8.0),
+    ("8,5 điểm", 8.5),
+    ("8,5điểm", 8.5),
+    ("8 Điểm", 8.0),
+    ("8 diem", 8.0),
+    ("2,25", 2.25),
+    ("-0,5", -0.5),
+    (",5", 0.5),
+    ("10", 10.0),
     ("8,5\u00a0", 8.5),  # non-breaking space pasted from the web
-    (None, None), ("", None), ("   ", None),
-    ("abc", BAD), ("1.234,5", BAD), ("1,234.5", BAD), ("8 5", BAD), ("8,5,1", BAD), ("điểm", BAD),
-    ("8/10", BAD), ("1e3", BAD), (True, BAD), (float("nan"), None), (float("inf"), BAD),
+    (None, None),
+    ("", None),
+    ("   ", None),
+    ("abc", BAD),
+    ("1.234,5", BAD),
+    ("1,234.5", BAD),
+    ("8 5", BAD),
+    ("8,5,1", BAD),
+    ("điểm", BAD),
+    ("8/10", BAD),
+    ("1e3", BAD),
+    (True, BAD),
+    (float("nan"), None),
+    (float("inf"), BAD),
     (dt.date(2024, 1, 1), BAD),
 ]
 
@@ -46,13 +70,26 @@ def test_parse_number(raw, expected):
 DATES = [
     (dt.date(2024, 1, 5), dt.date(2024, 1, 5)),
     (dt.datetime(2024, 1, 5, 14, 30), dt.date(2024, 1, 5)),
-    (45296.0, dt.date(2024, 1, 5)), (45296, dt.date(2024, 1, 5)), (45296.75, dt.date(2024, 1, 5)),
-    ("05/01/2024", dt.date(2024, 1, 5)), ("5/1/2024", dt.date(2024, 1, 5)), ("05-01-2024", dt.date(2024, 1, 5)),
-    ("05.01.2024", dt.date(2024, 1, 5)), ("2024-01-05", dt.date(2024, 1, 5)),
-    ("2024-01-05 00:00:00", dt.date(2024, 1, 5)), (" 05/01/2024 ", dt.date(2024, 1, 5)),
-    (None, None), ("", None),
-    ("31/02/2024", BAD), ("05/01/24", BAD), ("ngày 5 tháng 1", BAD), ("2024", BAD), (2024, BAD),
-    (100.0, BAD), (True, BAD), ("01/13/2024", BAD),
+    (45296.0, dt.date(2024, 1, 5)),
+    (45296, dt.date(2024, 1, 5)),
+    (45296.75, dt.date(2024, 1, 5)),
+    ("05/01/2024", dt.date(2024, 1, 5)),
+    ("5/1/2024", dt.date(2024, 1, 5)),
+    ("05-01-2024", dt.date(2024, 1, 5)),
+    ("05.01.2024", dt.date(2024, 1, 5)),
+    ("2024-01-05", dt.date(2024, 1, 5)),
+    ("2024-01-05 00:00:00", dt.date(2024, 1, 5)),
+    (" 05/01/2024 ", dt.date(2024, 1, 5)),
+    (None, None),
+    ("", None),
+    ("31/02/2024", BAD),
+    ("05/01/24", BAD),
+    ("ngày 5 tháng 1", BAD),
+    ("2024", BAD),
+    (2024, BAD),
+    (100.0, BAD),
+    (True, BAD),
+    ("01/13/2024", BAD),
 ]
 
 
@@ -62,12 +99,31 @@ def test_parse_date(raw, expected):
 
 
 YES_NO = [
-    ("Có", True), ("có", True), ("CÓ", True), ("co", True), ("x", True), ("X", True), ("yes", True),
-    (True, True), (1, True), (1.0, True),
-    ("Không", False), ("không", False), ("KHÔNG", False), ("ko", False), ("khong", False), (False, False),
-    (0, False), (0.0, False),
-    (None, None), ("", None), (" ", None),
-    ("có lẽ", BAD), ("2", BAD), (2, BAD), ("?", BAD),
+    ("Có", True),
+    ("có", True),
+    ("CÓ", True),
+    ("co", True),
+    ("x", True),
+    ("X", True),
+    ("yes", True),
+    (True, True),
+    (1, True),
+    (1.0, True),
+    ("Không", False),
+    ("không", False),
+    ("KHÔNG", False),
+    ("ko", False),
+    ("khong", False),
+    (False, False),
+    (0, False),
+    (0.0, False),
+    (None, None),
+    ("", None),
+    (" ", None),
+    ("có lẽ", BAD),
+    ("2", BAD),
+    (2, BAD),
+    ("?", BAD),
 ]
 
 
@@ -77,10 +133,19 @@ def test_parse_yes_no(raw, expected):
 
 
 PASS_FAIL = [
-    ("Đạt", True), ("đạt", True), ("Dat", True), ("ĐẠT", True),
-    ("Không đạt", False), ("không  đạt", False), ("Chưa đạt", False), ("Chua dat", False),
-    (None, None), ("", None),
-    ("Tốt", BAD), (1, BAD), (True, BAD),
+    ("Đạt", True),
+    ("đạt", True),
+    ("Dat", True),
+    ("ĐẠT", True),
+    ("Không đạt", False),
+    ("không  đạt", False),
+    ("Chưa đạt", False),
+    ("Chua dat", False),
+    (None, None),
+    ("", None),
+    ("Tốt", BAD),
+    (1, BAD),
+    (True, BAD),
 ]
 
 
@@ -89,8 +154,17 @@ def test_parse_pass_fail(raw, expected):
     assert outcome(values.parse_pass_fail(raw)) == expected
 
 
-YEARS = [(2023, 2023), (2023.0, 2023), ("2023", 2023), ("Năm 2023", 2023), (None, None),
-         ("23", BAD), (2023.5, BAD), ("hai nghìn", BAD), (True, BAD)]
+YEARS = [
+    (2023, 2023),
+    (2023.0, 2023),
+    ("2023", 2023),
+    ("Năm 2023", 2023),
+    (None, None),
+    ("23", BAD),
+    (2023.5, BAD),
+    ("hai nghìn", BAD),
+    (True, BAD),
+]
 
 
 @pytest.mark.parametrize("raw, expected", YEARS)
@@ -98,18 +172,36 @@ def test_parse_year(raw, expected):
     assert outcome(values.parse_year(raw)) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (14809.0, "14809"), (14809, "14809"), ("14809", "14809"), ("014809", "014809"), (" 14809 ", "14809"),
-    (4.0, "00004"), ("4", "00004"), ("", ""), (None, ""), ("Xã A", "Xã A"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (14809.0, "14809"),
+        (14809, "14809"),
+        ("14809", "14809"),
+        ("014809", "014809"),
+        (" 14809 ", "14809"),
+        (4.0, "00004"),
+        ("4", "00004"),
+        ("", ""),
+        (None, ""),
+        ("Xã A", "Xã A"),
+    ],
+)
 def test_unit_code(raw, expected):
     assert values.unit_code(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("  Nguyễn   Văn\tA ", "Nguyễn Văn A"), ("Nguye\u0302\u0303n", "Nguyễn"), (912345678.0, "912345678"),
-    (None, ""), (2.5, "2.5"), (dt.datetime(2024, 1, 5), "05/01/2024"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("  Nguyễn   Văn\tA ", "Nguyễn Văn A"),
+        ("Nguye\u0302\u0303n", "Nguyễn"),
+        (912345678.0, "912345678"),
+        (None, ""),
+        (2.5, "2.5"),
+        (dt.datetime(2024, 1, 5), "05/01/2024"),
+    ],
+)
 def test_text(raw, expected):
     assert values.text(raw) == expected
 
@@ -121,16 +213,23 @@ def test_text_is_nfc():
     assert values.raw_text(2.5) == "2,5"
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Mã  đơn vị Hành chính", "ma don vi hanh chinh"), ("ĐẠT", "dat"), ("Thị trấn", "thi tran"),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Mã  đơn vị Hành chính", "ma don vi hanh chinh"),
+        ("ĐẠT", "dat"),
+        ("Thị trấn", "thi tran"),
+        (None, ""),
+    ],
+)
 def test_strip_accents(raw, expected):
     assert values.strip_accents(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [(1.1, "1.1"), (2.5, "2.5"), ("1.1", "1.1"), (" 2.5 ", "2.5"),
-                                           (3.0, "3"), (3, "3"), ("TC1", "TC1"), (True, "")])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [(1.1, "1.1"), (2.5, "2.5"), ("1.1", "1.1"), (" 2.5 ", "2.5"), (3.0, "3"), (3, "3"), ("TC1", "TC1"), (True, "")],
+)
 def test_code_text(raw, expected):
     assert values.code_text(raw) == expected
 
@@ -164,18 +263,38 @@ def test_frames_have_exactly_the_contract_columns_and_dtypes(rule_set):
         assert types[decl[0]] == "boolean"
         assert {types[c] for c in cover.columns if c not in ("year", "report_date", decl[0])} == {"str"}
         itypes = {c: str(t) for c, t in indicators.dtypes.items()}
-        numeric = {"row": "int64", "points": "float64", "numerator": "float64", "denominator": "float64",
-                   "not_applicable": "bool", "passed": "boolean"}
+        numeric = {
+            "row": "int64",
+            "points": "float64",
+            "numerator": "float64",
+            "denominator": "float64",
+            "not_applicable": "bool",
+            "passed": "boolean",
+        }
         assert {c: itypes[c] for c in numeric} == numeric
         assert {itypes[c] for c in indicators.columns if c not in numeric} == {"str"}
 
 
 def test_values_are_parsed_and_problems_located(rule_set):
-    sub = _sub(rule_set, file="xa/a.xlsx", ma_don_vi=14809.0, ten_don_vi="  Quang  Trung ", nam_danh_gia=2023.0,
-               ngay_bao_cao="31/02/2024", ky_luat_nguoi_dung_dau="chắc không", **{
-                   "diem:1.1": "8,5", "diem:1.2": "tám", "khong_phat_sinh:1.1": "Có",
-                   "khong_phat_sinh:1.2": "?", "tu_so:2.5": "9 người", "mau_so:2.5": 10.0,
-                   "so_lieu:2.5": " 9/10  người ", "tu_so:1.1": "n/a"})
+    sub = _sub(
+        rule_set,
+        file="xa/a.xlsx",
+        ma_don_vi=14809.0,
+        ten_don_vi="  Quang  Trung ",
+        nam_danh_gia=2023.0,
+        ngay_bao_cao="31/02/2024",
+        ky_luat_nguoi_dung_dau="chắc không",
+        **{
+            "diem:1.1": "8,5",
+            "diem:1.2": "tám",
+            "khong_phat_sinh:1.1": "Có",
+            "khong_phat_sinh:1.2": "?",
+            "tu_so:2.5": "9 người",
+            "mau_so:2.5": 10.0,
+            "so_lieu:2.5": " 9/10  người ",
+            "tu_so:1.1": "n/a",
+        },
+    )
     cover, indicators, issues = normalise([sub], rule_set)
 
     row = cover.iloc[0]
@@ -196,8 +315,14 @@ def test_values_are_parsed_and_problems_located(rule_set):
         ("xa/a.xlsx", "Thông tin chung", "B11", "DECLARATION_INVALID", "chắc không", "14809"),
         ("xa/a.xlsx", "Bảng điểm", "H9", "POINTS_NOT_NUMBER", "tám", "14809"),
         ("xa/a.xlsx", "Bảng điểm", "I9", "NOT_APPLICABLE_INVALID", "?", "14809"),
-        ("xa/a.xlsx", "Bảng điểm", f"E{8 + [i.code for i in rule_set.indicators].index('2.5')}",
-         "RATE_NOT_NUMBER", "9 người", "14809"),
+        (
+            "xa/a.xlsx",
+            "Bảng điểm",
+            f"E{8 + [i.code for i in rule_set.indicators].index('2.5')}",
+            "RATE_NOT_NUMBER",
+            "9 người",
+            "14809",
+        ),
     ]
     assert issues[2].message == 'Điểm chỉ tiêu 1.2 không phải là số: "tám".'
     assert "tử số" in issues[4].message
@@ -226,11 +351,12 @@ def test_form_read_and_normalised_end_to_end(tmp_path, make_form, rule_set, fill
     assert cover.loc[0, "report_date"] == pd.Timestamp("2024-01-05")
     assert cover.loc[0, "meta_template_id"] == layout.TEMPLATE_ID
     assert cover.loc[0, "decl_ky_luat_nguoi_dung_dau"] == False  # noqa: E712 (pandas boolean)
-    points = dict(zip(indicators["code"], indicators["points"]))
+    points = dict(zip(indicators["code"], indicators["points"], strict=True))
     assert points["1.2"] == 6.5 and points["1.1"] == filled["diem_1_1"] and math.isnan(points["2.1"])
     cell_2_1 = indicators.set_index("code").loc["2.1", "points_cell"]
     assert [(i.file, i.sheet, i.cell, i.code) for i in issues] == [
-        ("f.xlsx", layout.SHEET_SCORES, cell_2_1, "POINTS_NOT_NUMBER")]
+        ("f.xlsx", layout.SHEET_SCORES, cell_2_1, "POINTS_NOT_NUMBER")
+    ]
 
 
 def test_parsed_in_the_reading_worker_is_what_normalise_would_make(tmp_path, make_form, rule_set, filled):

@@ -14,18 +14,23 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import builders
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import builders
-from pipeline.writers import form as form_mod
 from pipeline.app import run
 from pipeline.core.model import IGNORED, REJECTED, SUBMITTED, SUPERSEDED, USED
+from pipeline.writers import form as form_mod
 
 # Each example is one run of four damaged files (plus a good one): the run's fixed cost
 # (great-expectations, ~1 s) is paid once per example, not once per file.
-SETTINGS = settings(max_examples=6, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 NAMES = form_mod.input_names(builders.RULE_SET)
 
 UNITS = [("14809", "Bắc Sơn"), ("14815", "Lam Sơn"), ("14818", "Ngọc Trạo"), ("14821", "Đông Sơn")]
@@ -34,11 +39,17 @@ with tempfile.TemporaryDirectory() as _tmp:
     CONTROL = builders.form(Path(_tmp) / "control.xlsx", "14812", "Ba Đình").read_bytes()
 SIZE = min(len(g) for g in GOOD)
 
-TEXT = st.text(alphabet=st.one_of(st.sampled_from("=+-@\t\r\n 0123456789.,%/:;'\"điểmĐạtCóKhôngxãphường"),
-                                  st.characters(codec="utf-8")), max_size=40)
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("=+-@\t\r\n 0123456789.,%/:;'\"điểmĐạtCóKhôngxãphường"), st.characters(codec="utf-8")
+    ),
+    max_size=40,
+)
 VALUES = st.one_of(
-    st.none(), st.booleans(), TEXT,
-    st.integers(min_value=-10**12, max_value=10**12),
+    st.none(),
+    st.booleans(),
+    TEXT,
+    st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=False, allow_infinity=False),
     st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2100, 12, 31)),
 )
@@ -68,15 +79,17 @@ def run_folder(files: dict[str, bytes]):
     return result
 
 
-DAMAGE = st.tuples(st.lists(st.tuples(st.integers(0, SIZE - 1), st.integers(1, 255)), min_size=1, max_size=6),
-                   st.one_of(st.none(), st.integers(0, SIZE - 1)))
+DAMAGE = st.tuples(
+    st.lists(st.tuples(st.integers(0, SIZE - 1), st.integers(1, 255)), min_size=1, max_size=6),
+    st.one_of(st.none(), st.integers(0, SIZE - 1)),
+)
 
 
 @SETTINGS
 @given(damages=st.lists(DAMAGE, min_size=len(UNITS), max_size=len(UNITS)))
 def test_damaged_bytes_never_crash_a_run(damages):
     files = {}
-    for (code, _), good, (flips, cut) in zip(UNITS, GOOD, damages):
+    for (code, _), good, (flips, cut) in zip(UNITS, GOOD, damages, strict=False):
         data = bytearray(good)
         for position, mask in flips:
             data[position] ^= mask
@@ -85,12 +98,17 @@ def test_damaged_bytes_never_crash_a_run(damages):
 
 
 @SETTINGS
-@given(changes=st.lists(st.dictionaries(st.sampled_from(NAMES), VALUES, min_size=1, max_size=8),
-                        min_size=len(UNITS), max_size=len(UNITS)))
+@given(
+    changes=st.lists(
+        st.dictionaries(st.sampled_from(NAMES), VALUES, min_size=1, max_size=8),
+        min_size=len(UNITS),
+        max_size=len(UNITS),
+    )
+)
 def test_random_cell_values_never_crash_a_run(changes):
     files = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for (code, name), change in zip(UNITS, changes):
+        for (code, name), change in zip(UNITS, changes, strict=False):
             values = {**builders.form_values(code, name), **change}
             path = form_mod.write_form(Path(tmp) / f"{code}.xlsx", builders.RULE_SET, builders.YEAR, values=values)
             files[path.name] = path.read_bytes()

@@ -11,13 +11,12 @@ import openpyxl
 import pytest
 
 from pipeline.core import layout
+from pipeline.core.cells import a1, col_letter, parse_a1
 from pipeline.core.model import Located
 from pipeline.core.problems import issue
-from pipeline.core.cells import a1, col_letter, parse_a1
 from pipeline.readers.form import read_workbook
 from pipeline.readers.names import defined_names
 from pipeline.readers.sniff import sniff
-
 
 
 def named_cells(path) -> dict[str, tuple[str, str]]:
@@ -79,8 +78,9 @@ def test_filled_form_reads_every_value_at_its_named_cell(form, rule_set, filled)
     # The example of the brief, spelled out once.
     assert located(sub, "diem", "1.1")[1:] == ("Bảng điểm", "H8")
     for c in rule_set.criteria:
-        assert (sub.cached_totals[layout.criterion_total_name(c.code)].cell
-                == names[layout.criterion_total_name(c.code)][1])
+        assert (
+            sub.cached_totals[layout.criterion_total_name(c.code)].cell == names[layout.criterion_total_name(c.code)][1]
+        )
     assert sub.cached_totals[layout.TOTAL_NAME].cell == names[layout.TOTAL_NAME][1]
 
 
@@ -110,8 +110,9 @@ def test_rows_inserted_above_both_tables_are_followed(tmp_path, form, rule_set, 
         sheet, cell = names[layout.indicator_name("diem", ind.code)]
         assert located(sub, "diem", ind.code)[1:] == (sheet, shift_cell(cell, rows=1))
     assert located(sub, "diem", "1.1")[1:] == ("Bảng điểm", "H9")
-    assert sub.cover["ma_don_vi"] == Located(filled["ma_don_vi"], layout.SHEET_COVER,
-                                             shift_cell(names["ma_don_vi"][1], rows=2))
+    assert sub.cover["ma_don_vi"] == Located(
+        filled["ma_don_vi"], layout.SHEET_COVER, shift_cell(names["ma_don_vi"][1], rows=2)
+    )
 
 
 def test_column_inserted_before_the_table_is_followed_by_headings(tmp_path, form, rule_set, filled):
@@ -212,9 +213,11 @@ def test_unrelated_workbook_is_not_our_form(tmp_path, rule_set):
 
 
 def test_text_and_pdf_renamed_xlsx_are_not_spreadsheets(tmp_path, rule_set):
-    for name, data, detail in (("a.xlsx", "Báo cáo của xã".encode(), "tệp văn bản"),
-                               ("b.xlsx", b"%PDF-1.7\n...", "tài liệu PDF"),
-                               ("c.xls", b"<html><table><tr><td>1</td></tr></table></html>", "trang web HTML")):
+    for name, data, detail in (
+        ("a.xlsx", "Báo cáo của xã".encode(), "tệp văn bản"),
+        ("b.xlsx", b"%PDF-1.7\n...", "tài liệu PDF"),
+        ("c.xls", b"<html><table><tr><td>1</td></tr></table></html>", "trang web HTML"),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         sub, issues = read_workbook(path, name, rule_set)
@@ -272,7 +275,7 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
         data = data.ljust(max(4096, -(-len(data) // 512) * 512), b"\0")
         first = 2 + len(data_sectors)
         count = len(data) // 512
-        data_sectors += [data[i * 512:(i + 1) * 512] for i in range(count)]
+        data_sectors += [data[i * 512 : (i + 1) * 512] for i in range(count)]
         fat += [first + i + 1 for i in range(count - 1)] + [ENDOFCHAIN]
         entries.append((name, 2, first, len(data)))
     header = bytearray(512)
@@ -287,7 +290,7 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
         right = n + 1 if kind == 2 and n + 1 < len(entries) else NOSTREAM
         entry = raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, NOSTREAM, right, child)
         entry += b"\0" * 36 + struct.pack("<IQ", start, size)
-        directory[n * 128:(n + 1) * 128] = entry
+        directory[n * 128 : (n + 1) * 128] = entry
     fat_sector = struct.pack(f"<{len(fat)}I", *fat) + struct.pack("<I", FREESECT) * (128 - len(fat))
     return bytes(header) + fat_sector + bytes(directory) + b"".join(data_sectors)
 
@@ -349,42 +352,53 @@ def ods_file(path, sheets: dict[str, list[list]]) -> None:
         if value is None or value == "":
             return "<table:table-cell/>"
         if isinstance(value, bool):
-            return (f'<table:table-cell office:value-type="boolean" office:boolean-value="{str(value).lower()}">'
-                    "<text:p/></table:table-cell>")
+            return (
+                f'<table:table-cell office:value-type="boolean" office:boolean-value="{str(value).lower()}">'
+                "<text:p/></table:table-cell>"
+            )
         if isinstance(value, (int, float)):
             return f'<table:table-cell office:value-type="float" office:value="{value!r}"><text:p/></table:table-cell>'
         if hasattr(value, "isoformat"):
-            return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
-                    "<text:p/></table:table-cell>")
+            return (
+                f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                "<text:p/></table:table-cell>"
+            )
         return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
 
     tables = "".join(
         f"<table:table table:name={quoteattr(name)}>"
         + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
         + "</table:table>"
-        for name, rows in sheets.items())
+        for name, rows in sheets.items()
+    )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>")
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", content)
-        zf.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?>'
-                    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-                    '<manifest:file-entry manifest:full-path="/" '
-                    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                    "</manifest:manifest>")
+        zf.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
 
 
 def test_form_saved_as_ods_reads_the_same_values(tmp_path, form, rule_set, filled):
     # The same cells as the xlsx form, without defined names: everything is found by search.
     wb = openpyxl.load_workbook(form)
-    sheets = {ws.title: [[c.value if not str(c.value).startswith("=") else None for c in row]
-                         for row in ws.iter_rows()] for ws in wb}
+    sheets = {
+        ws.title: [[c.value if not str(c.value).startswith("=") else None for c in row] for row in ws.iter_rows()]
+        for ws in wb
+    }
     ods = tmp_path / "form.ods"
     ods_file(ods, sheets)
 

@@ -30,20 +30,35 @@ def lists(ws) -> dict[str, list[dict]]:
 @pytest.fixture(scope="module")
 def sheet(tmp_path_factory):
     run = make_run()
-    run = replace(run, config=replace(run.config, signature=Signature(
-        signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", signer_name="Nguyễn Văn Bình",
-        decision="số 125/QĐ-UBND ngày 05/02/2024")))
+    run = replace(
+        run,
+        config=replace(
+            run.config,
+            signature=Signature(
+                signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+                signer_name="Nguyễn Văn Bình",
+                decision="số 125/QĐ-UBND ngày 05/02/2024",
+            ),
+        ),
+    )
     return load(write_workbook(run, tmp_path_factory.mktemp("cn") / "wb.xlsx"))[SHEET]
 
 
 def test_lists_and_reasons(sheet):
     found = lists(sheet)
     assert [(r["STT"], r["Tên đơn vị"], r["Tổng điểm"]) for r in found["I"]] == [
-        (1, "Phường Bắc Sơn", 96.75), (2, "Xã Quang Trung", 92)]
+        (1, "Phường Bắc Sơn", 96.75),
+        (2, "Xã Quang Trung", 92),
+    ]
     assert found["I"][0]["Ghi chú"] == "Điểm tự chấm (chưa thẩm định)"
     reasons = {r["Tên đơn vị"]: r["Ghi chú"] for r in found["II"]}
-    assert list(reasons) == ["Phường Ba Đình", "Phường Lam Sơn", "Phường Ngọc Trạo", "Phường Đông Sơn",
-                             "Phường Phú Sơn"]
+    assert list(reasons) == [
+        "Phường Ba Đình",
+        "Phường Lam Sơn",
+        "Phường Ngọc Trạo",
+        "Phường Đông Sơn",
+        "Phường Phú Sơn",
+    ]
     assert reasons["Phường Ba Đình"] == "Tổng điểm 78,5/100, dưới ngưỡng 80 điểm"
     assert reasons["Phường Lam Sơn"].startswith("TC1: 4,75/10 điểm, dưới mức tối thiểu 5 điểm")
     assert "không đủ điều kiện công nhận" in reasons["Phường Ngọc Trạo"]
@@ -57,8 +72,7 @@ def test_lists_and_reasons(sheet):
 def test_title_signature_and_print_setup(sheet):
     text = texts(sheet)
     assert "DANH SÁCH XÃ, PHƯỜNG, THỊ TRẤN\nĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT NĂM 2023" in text
-    assert ("(Kèm theo Quyết định số 125/QĐ-UBND ngày 05/02/2024\n"
-            "của Chủ tịch Ủy ban nhân dân thị xã Bỉm Sơn)") in text
+    assert ("(Kèm theo Quyết định số 125/QĐ-UBND ngày 05/02/2024\ncủa Chủ tịch Ủy ban nhân dân thị xã Bỉm Sơn)") in text
     assert "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" in text and "Nguyễn Văn Bình" in text
     assert "Bỉm Sơn, ngày ...... tháng ...... năm ........" in text
     assert sheet.page_setup.orientation == "portrait" and sheet.page_setup.paperSize == 9

@@ -19,8 +19,12 @@ def test_every_problem_that_rejects_a_file_describes_it(rule_set):
     reject_file: each of those codes must give the register its note."""
     made_by_structure = set(re.findall(r'issue\("([A-Z_]+)"', Path(structure.__file__).read_text(encoding="utf-8")))
     structure_errors = {c for c in made_by_structure if CATALOGUE[c].severity == ERROR}
-    rejecting = {e["meta"]["problem"]["code"] for name in SUITES for e in load_suite(name, rule_set)["expectations"]
-                 if e["meta"]["problem"].get("effect") == REJECT_FILE}
+    rejecting = {
+        e["meta"]["problem"]["code"]
+        for name in SUITES
+        for e in load_suite(name, rule_set)["expectations"]
+        if e["meta"]["problem"].get("effect") == REJECT_FILE
+    }
     assert structure_errors and rejecting
     assert structure_errors | rejecting <= REJECTS_FILE
     assert all(CATALOGUE[c].severity == ERROR for c in REJECTS_FILE)

@@ -26,15 +26,14 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from pipeline.app.run import collect
 from pipeline.core import config as config_mod
-from pipeline.core import layout
-from pipeline.core import rules
-from pipeline.writers.form import write_form
-from pipeline.steps.frames import declaration_columns
-from pipeline.steps.normalise import normalise
+from pipeline.core import layout, rules
 from pipeline.core.problems import ERROR, Issue
 from pipeline.readers.form import read_workbook
-from pipeline.app.run import collect
+from pipeline.steps.frames import declaration_columns
+from pipeline.steps.normalise import normalise
+from pipeline.writers.form import write_form
 
 pytestmark = pytest.mark.libreoffice
 
@@ -52,10 +51,31 @@ FORMATS = {
 FORMS = ("dat", "chua-dat")  # the two forms, by stem
 
 # Columns of the frames holding what the commune entered (compared first, and on their own).
-COVER_VALUES = ["unit_code", "unit_name", "unit_kind", "year", "report_date", "contact_name", "phone",
-                "meta_template_id", "meta_template_version", "meta_rule_set", "meta_year", "meta_unit_code"]
-INDICATOR_VALUES = ["code", "points", "not_applicable", "numerator", "denominator", "passed",
-                    "figures", "evidence", "note"]
+COVER_VALUES = [
+    "unit_code",
+    "unit_name",
+    "unit_kind",
+    "year",
+    "report_date",
+    "contact_name",
+    "phone",
+    "meta_template_id",
+    "meta_template_version",
+    "meta_rule_set",
+    "meta_year",
+    "meta_unit_code",
+]
+INDICATOR_VALUES = [
+    "code",
+    "points",
+    "not_applicable",
+    "numerator",
+    "denominator",
+    "passed",
+    "figures",
+    "evidence",
+    "note",
+]
 
 
 # ------------------------------------------------------------------ LibreOffice
@@ -68,21 +88,32 @@ def require_soffice() -> str:
         return exe
     why = "LibreOffice (soffice) is not on PATH"
     if os.environ.get("TCPL_REQUIRE_LIBREOFFICE") == "1":
-        pytest.fail(f"{why}, and TCPL_REQUIRE_LIBREOFFICE=1 says the round-trip tests must run: "
-                    "apt-get install --no-install-recommends libreoffice-calc-nogui", pytrace=False)
+        pytest.fail(
+            f"{why}, and TCPL_REQUIRE_LIBREOFFICE=1 says the round-trip tests must run: "
+            "apt-get install --no-install-recommends libreoffice-calc-nogui",
+            pytrace=False,
+        )
     pytest.skip(why)
 
 
 def convert(soffice: str, sources: list[Path], target: str, out_dir: Path, profile: Path) -> float:
     """One soffice call converting every source to `target`; returns its wall time in seconds."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-           "--convert-to", target, "--outdir", str(out_dir), *map(str, sources)]
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out_dir),
+        *map(str, sources),
+    ]
     start = time.monotonic()
     # Own process group: soffice is a wrapper script around soffice.bin, and a timeout must
     # stop the real office process too, not only the wrapper.
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         out, err = proc.communicate(timeout=SOFFICE_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -93,8 +124,10 @@ def convert(soffice: str, sources: list[Path], target: str, out_dir: Path, profi
     ext = target.split(":")[0]
     missing = [s.name for s in sources if not (out_dir / f"{s.stem}.{ext}").is_file()]
     if proc.returncode != 0 or missing:
-        pytest.fail(f"soffice --convert-to {target} failed (exit {proc.returncode}, missing {missing}):\n"
-                    f"{out}\n{err}", pytrace=False)
+        pytest.fail(
+            f"soffice --convert-to {target} failed (exit {proc.returncode}, missing {missing}):\n{out}\n{err}",
+            pytrace=False,
+        )
     return elapsed
 
 
@@ -106,7 +139,9 @@ def recognised_values(rule_set: rules.RuleSet) -> dict[str, Any]:
     decimals, the 'không phát sinh' mark, a rate, Vietnamese text everywhere. Scores Đạt."""
     unit = CONFIG.units[0]
     values: dict[str, Any] = {
-        "ma_don_vi": unit.code, "ten_don_vi": unit.name, "loai_don_vi": unit.kind,
+        "ma_don_vi": unit.code,
+        "ten_don_vi": unit.name,
+        "loai_don_vi": unit.kind,
         "nam_danh_gia": YEAR,
         "ngay_bao_cao": dt.date(YEAR + 1, 1, 5),
         "nguoi_phu_trach": "Nguyễn Thị Hương, công chức Tư pháp - Hộ tịch",
@@ -115,8 +150,9 @@ def recognised_values(rule_set: rules.RuleSet) -> dict[str, Any]:
     for d in rule_set.conditions.declarations:
         values[d.key] = "Không"
     for n, ind in enumerate(rule_set.indicators):
-        def name(field: str) -> str:
-            return layout.indicator_name(field, ind.code)
+
+        def name(field: str, code: str = ind.code) -> str:
+            return layout.indicator_name(field, code)
 
         values[name("diem")] = ind.max - (1.75 if n % 4 == 1 else 0)  # quarter points: 4 - 1.75 = 2.25
         values[name("so_lieu")] = f"Đã tổ chức {n + 2} hội nghị phổ biến, giáo dục pháp luật; 1.250 lượt người"
@@ -149,8 +185,9 @@ def typed_as_text_values(rule_set: rules.RuleSet) -> dict[str, Any]:
         values[d.key] = "Có"
     long_text = ("Hồ sơ lưu tại bộ phận Tư pháp - Hộ tịch; " * 30)[:900]
     for n, ind in enumerate(rule_set.indicators):
-        def name(field: str) -> str:
-            return layout.indicator_name(field, ind.code)
+
+        def name(field: str, code: str = ind.code) -> str:
+            return layout.indicator_name(field, code)
 
         values[name("diem")] = f"{ind.max - 0.25:g}".replace(".", ",")  # "2,75", typed as text
         values[name("so_lieu")] = "=SUM(H7:H9)" if n == 0 else f"Số liệu năm {YEAR}: {n} văn bản"
@@ -175,8 +212,12 @@ def read(path: Path, rule_set: rules.RuleSet) -> Read:
     sub, issues = read_workbook(path, path.name, rule_set)
     assert sub is not None, f"{path.name} did not read: {[(i.code, i.message) for i in issues]}"
     cover, indicators, parse_issues = normalise([sub], rule_set)
-    return Read(cover, indicators.sort_values("code", ignore_index=True), issues + parse_issues,
-                {k: v.value for k, v in sub.cached_totals.items()})
+    return Read(
+        cover,
+        indicators.sort_values("code", ignore_index=True),
+        issues + parse_issues,
+        {k: v.value for k, v in sub.cached_totals.items()},
+    )
 
 
 @dataclass(frozen=True)
@@ -193,10 +234,17 @@ def roundtrip(tmp_path_factory, rule_set) -> RoundTrip:
     src = base / "src"
     src.mkdir()
     sources = {
-        "dat": write_form(src / "dat.xlsx", rule_set, YEAR, values=recognised_values(rule_set),
-                          office_name=CONFIG.office_name),
-        "chua-dat": write_form(src / "chua-dat.xlsx", rule_set, YEAR, unit=CONFIG.units[1],
-                               values=typed_as_text_values(rule_set), office_name=CONFIG.office_name),
+        "dat": write_form(
+            src / "dat.xlsx", rule_set, YEAR, values=recognised_values(rule_set), office_name=CONFIG.office_name
+        ),
+        "chua-dat": write_form(
+            src / "chua-dat.xlsx",
+            rule_set,
+            YEAR,
+            unit=CONFIG.units[1],
+            values=typed_as_text_values(rule_set),
+            office_name=CONFIG.office_name,
+        ),
     }
     converted, seconds = {}, {}
     for fmt, target in FORMATS.items():
@@ -219,11 +267,11 @@ def _differences(expected: pd.DataFrame, actual: pd.DataFrame, columns: list[str
     """Every cell where the two frames differ, as 'key column: expected -> actual' lines."""
     assert len(expected) == len(actual), f"{len(expected)} rows became {len(actual)}"
     out = []
-    for (_, e), (_, a) in zip(expected.iterrows(), actual.iterrows()):
+    for (_, e), (_, a) in zip(expected.iterrows(), actual.iterrows(), strict=True):
         for col in columns:
             x, y = e[col], a[col]
             same = (pd.isna(x) and pd.isna(y)) if (pd.isna(x) or pd.isna(y)) else x == y
-            if not same or type(x) is not type(y) and not (pd.isna(x) and pd.isna(y)):
+            if not same or (type(x) is not type(y) and not (pd.isna(x) and pd.isna(y))):
                 out.append(f"{e[key]} {col}: {x!r} -> {y!r}")
     return out
 
@@ -288,7 +336,7 @@ def test_cells_and_raw_text_survive(roundtrip, originals, rule_set, fmt, stem):
     """LibreOffice moves nothing: every value comes from the same sheet and cell, and the text
     shown in messages (the *_raw columns) is the same."""
     before, after = originals[stem], read(roundtrip.converted[fmt][stem], rule_set)
-    cover_cols = (["sheet"] + [c for c in before.cover.columns if c.endswith(("_cell", "_raw"))])
+    cover_cols = ["sheet"] + [c for c in before.cover.columns if c.endswith(("_cell", "_raw"))]
     indicator_cols = ["sheet", "row"] + [c for c in before.indicators.columns if c.endswith(("_cell", "_raw"))]
     diffs = _differences(before.cover, after.cover, cover_cols, "unit_code")
     diffs += _differences(before.indicators, after.indicators, indicator_cols, "code")
@@ -314,12 +362,18 @@ def _run(folder: Path, out: Path):
 def _verdict_summary(outcome) -> dict[str, Any]:
     v = outcome.verdict
     return {
-        "status": outcome.status, "report_date": outcome.report_date, "days_late": outcome.days_late,
+        "status": outcome.status,
+        "report_date": outcome.report_date,
+        "days_late": outcome.days_late,
         "contact": (outcome.contact_name, outcome.contact_phone),
-        "total": v.total, "recognised": v.recognised, "label": v.label,
+        "total": v.total,
+        "recognised": v.recognised,
+        "label": v.label,
         "criteria": v.criterion_points,
         "indicators": [(i.code, i.points, i.basis, i.passed) for i in v.indicators],
-        "reasons": v.reasons, "provisional": v.provisional, "notes": v.notes,
+        "reasons": v.reasons,
+        "provisional": v.provisional,
+        "notes": v.notes,
         "details": outcome.details,
     }
 

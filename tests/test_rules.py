@@ -23,9 +23,26 @@ def test_qd25_matches_the_domain_facts():
     assert len(rs.indicators) == 20
     maxima = {i.code: i.max for i in rs.indicators}
     assert maxima == {
-        "1.1": 3, "1.2": 7, "2.1": 6, "2.2": 4, "2.3": 6, "2.4": 6, "2.5": 2, "2.6": 6,
-        "3.1": 10, "3.2": 5, "3.3": 5, "4.1": 4, "4.2": 4, "4.3": 4, "4.4": 4, "4.5": 4,
-        "5.1": 5, "5.2": 5, "5.3": 5, "5.4": 5,
+        "1.1": 3,
+        "1.2": 7,
+        "2.1": 6,
+        "2.2": 4,
+        "2.3": 6,
+        "2.4": 6,
+        "2.5": 2,
+        "2.6": 6,
+        "3.1": 10,
+        "3.2": 5,
+        "3.3": 5,
+        "4.1": 4,
+        "4.2": 4,
+        "4.3": 4,
+        "4.4": 4,
+        "4.5": 4,
+        "5.1": 5,
+        "5.2": 5,
+        "5.3": 5,
+        "5.4": 5,
     }
     assert [i.code for i in rs.indicators if i.not_applicable_full] == ["1.1"]
     assert [i.code for i in rs.indicators if i.kind == "rate_bands"] == ["2.5"]
@@ -40,8 +57,13 @@ def test_qd25_provenance_as_in_domain_notes():
     assert all(status[c] == "provisional" for c in status if not c.startswith("1."))
     assert rs.criterion("TC1").provenance.status == "verified"
     bands = {b.lower: (b.points, b.provenance.status) for b in rs.indicator("2.5").bands}
-    assert bands == {90: (2, "provisional"), 80: (1, "verified"), 70: (0.5, "verified"),
-                     50: (0.25, "verified"), 0: (0, "verified")}
+    assert bands == {
+        90: (2, "provisional"),
+        80: (1, "verified"),
+        70: (0.5, "verified"),
+        50: (0.25, "verified"),
+        0: (0, "verified"),
+    }
     assert rs.conditions.total_min_provenance.status == "verified"
 
 
@@ -68,8 +90,18 @@ def ind(data, c, i):
         (lambda d: ind(d, 0, 0).update(colour="red"), "criteria[0].indicators[0].colour", "khóa không được biết"),
         (lambda d: d["rule_set"].update(typo=1), "rule_set.typo", "khóa không được biết"),
         (lambda d: ind(d, 0, 0).update(kind="stars"), "criteria[0].indicators[0].kind", "phải là một trong"),
-        (lambda d: ind(d, 0, 0).update(max=2.8, ), "criteria[0].max", ""),
-        (lambda d: ind(d, 0, 0)["provenance"].update(status="maybe"), "criteria[0].indicators[0].provenance.status", "verified"),
+        (
+            lambda d: ind(d, 0, 0).update(
+                max=2.8,
+            ),
+            "criteria[0].max",
+            "",
+        ),
+        (
+            lambda d: ind(d, 0, 0)["provenance"].update(status="maybe"),
+            "criteria[0].indicators[0].provenance.status",
+            "verified",
+        ),
         (lambda d: ind(d, 0, 0).pop("provenance"), "criteria[0].indicators[0].provenance", "thiếu khóa"),
         (lambda d: d["conditions"].update(criterion_min_fraction=50), "conditions.criterion_min_fraction", "tỷ lệ"),
         (lambda d: d["conditions"].update(total_min=120), "conditions.total_min", "vượt"),
@@ -110,10 +142,19 @@ def test_steps_must_divide_maxima():
 
 
 def test_every_problem_of_a_rule_file_at_once():
-    err = broken(lambda d: (d["rule_set"].update(typo=1), ind(d, 0, 0).update(kind="stars"),
-                            bands(d)[1].update(to=85), d["conditions"].update(total_min=120)))
+    err = broken(
+        lambda d: (
+            d["rule_set"].update(typo=1),
+            ind(d, 0, 0).update(kind="stars"),
+            bands(d)[1].update(to=85),
+            d["conditions"].update(total_min=120),
+        )
+    )
     assert [key for key, _ in err.problems] == [
-        "rule_set.typo", "criteria[0].indicators[0].kind", "criteria[1].indicators[4].bands", "conditions.total_min",
+        "rule_set.typo",
+        "criteria[0].indicators[0].kind",
+        "criteria[1].indicators[4].bands",
+        "conditions.total_min",
     ]
     assert (err.key, err.problem) == err.problems[0]
     assert str(err).splitlines() == [f"thu.toml: {key}: {problem}" for key, problem in err.problems]
@@ -134,8 +175,9 @@ def test_config_lists_each_problem_of_its_rule_set(tmp_path):
     text = text.replace("total_min = 80", "total_min = 120", 1)
     (tmp_path / "hong.toml").write_text(text, encoding="utf-8")
     cfg = tmp_path / "config.toml"
-    cfg.write_text((REPO / "config.toml").read_text(encoding="utf-8").replace('"qd25-2021"', '"hong.toml"', 1),
-                   encoding="utf-8")
+    cfg.write_text(
+        (REPO / "config.toml").read_text(encoding="utf-8").replace('"qd25-2021"', '"hong.toml"', 1), encoding="utf-8"
+    )
     with pytest.raises(config.ConfigError) as caught:
         config.load(cfg)
     file = tmp_path / "hong.toml"

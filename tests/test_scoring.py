@@ -105,8 +105,11 @@ def test_criterion_just_under_half_fails_even_with_high_total():
 
 
 def test_every_failed_condition_gets_a_reason():
-    v = verdict(declaration=True, **tc1(0, 0), **{"3.1": IndicatorEntry("3.1", points=0),
-                                                  "4.1": IndicatorEntry("4.1", points=0)})
+    v = verdict(
+        declaration=True,
+        **tc1(0, 0),
+        **{"3.1": IndicatorEntry("3.1", points=0), "4.1": IndicatorEntry("4.1", points=0)},
+    )
     assert sorted(failed_codes(v)) == sorted(["TOTAL_BELOW_MIN", "CRITERION_BELOW_FLOOR", "DECLARATION_DISQUALIFIES"])
 
 
@@ -136,12 +139,19 @@ def test_missing_declaration_key_is_not_recognised():
 @pytest.mark.parametrize(
     "num, den, points",
     [
-        (100, 100, 2), (90, 100, 2),  # ≥ 90% -> full (provisional)
-        (899, 1000, 1), (80, 100, 1),  # [80, 90) -> 1
-        (799, 1000, 0.5), (70, 100, 0.5),  # [70, 80) -> 0.5
-        (699, 1000, 0.25), (50, 100, 0.25),  # [50, 70) -> 0.25
-        (499, 1000, 0), (0, 10, 0),  # < 50% -> 0
-        (9, 10, 2), (7, 10, 0.5), (1, 2, 0.25),  # float-noise prone fractions land exactly
+        (100, 100, 2),
+        (90, 100, 2),  # ≥ 90% -> full (provisional)
+        (899, 1000, 1),
+        (80, 100, 1),  # [80, 90) -> 1
+        (799, 1000, 0.5),
+        (70, 100, 0.5),  # [70, 80) -> 0.5
+        (699, 1000, 0.25),
+        (50, 100, 0.25),  # [50, 70) -> 0.25
+        (499, 1000, 0),
+        (0, 10, 0),  # < 50% -> 0
+        (9, 10, 2),
+        (7, 10, 0.5),
+        (1, 2, 0.25),  # float-noise prone fractions land exactly
     ],
 )
 def test_rate_band_edges(num, den, points):
@@ -217,7 +227,9 @@ def test_provisional_flags_for_qd25_self_assessed():
 
 
 def test_appraised_points_drop_self_assessed_flag():
-    overrides = {i.code: IndicatorEntry(i.code, points=i.max, source=APPRAISED) for i in QD25.indicators if i.kind == "points"}
+    overrides = {
+        i.code: IndicatorEntry(i.code, points=i.max, source=APPRAISED) for i in QD25.indicators if i.kind == "points"
+    }
     overrides["2.5"] = IndicatorEntry("2.5", numerator=1, denominator=1, source=APPRAISED)
     v = verdict(**overrides)
     assert [p.code for p in v.provisional] == ["RULESET_PROVISIONAL"]
@@ -227,8 +239,10 @@ def test_appraised_points_drop_self_assessed_flag():
 def verified_only(data: dict) -> dict:
     """Mark every provenance verified (a confirmed rule set)."""
     if isinstance(data, dict):
-        return {k: ({"status": "verified", "source": "x"} if k.endswith("provenance") else verified_only(v))
-                for k, v in data.items()}
+        return {
+            k: ({"status": "verified", "source": "x"} if k.endswith("provenance") else verified_only(v))
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [verified_only(x) for x in data]
     return data
@@ -254,20 +268,45 @@ def pv(status="verified"):
 
 
 PASS_FAIL_SET = {
-    "rule_set": {"id": "pf-test", "name": "Đạt/không đạt thử", "first_year": 2026, "scoring": "pass_fail",
-                 "total_max": 0, "provenance": pv()},
+    "rule_set": {
+        "id": "pf-test",
+        "name": "Đạt/không đạt thử",
+        "first_year": 2026,
+        "scoring": "pass_fail",
+        "total_max": 0,
+        "provenance": pv(),
+    },
     "conditions": {
         "criteria_pass_rule": {"mode": "n_of_m", "n": 2},
         "declarations": [{"key": "vi_pham", "label": "Có vi phạm?", "disqualifying_answer": True, "provenance": pv()}],
     },
     "criteria": [
-        {"code": "A", "name": "Tiêu chí A", "max": 0, "provenance": pv(),
-         "pass_rule": {"mode": "n_of_m", "n": 2},
-         "indicators": [{"code": f"A{n}", "name": f"A{n}", "max": 0, "kind": "pass_fail", "provenance": pv()} for n in (1, 2, 3)]},
-        {"code": "B", "name": "Tiêu chí B", "max": 0, "provenance": pv(),
-         "indicators": [{"code": f"B{n}", "name": f"B{n}", "max": 0, "kind": "pass_fail", "provenance": pv()} for n in (1, 2)]},
-        {"code": "C", "name": "Tiêu chí C", "max": 0, "provenance": pv(),
-         "indicators": [{"code": "C1", "name": "C1", "max": 0, "kind": "pass_fail", "provenance": pv()}]},
+        {
+            "code": "A",
+            "name": "Tiêu chí A",
+            "max": 0,
+            "provenance": pv(),
+            "pass_rule": {"mode": "n_of_m", "n": 2},
+            "indicators": [
+                {"code": f"A{n}", "name": f"A{n}", "max": 0, "kind": "pass_fail", "provenance": pv()} for n in (1, 2, 3)
+            ],
+        },
+        {
+            "code": "B",
+            "name": "Tiêu chí B",
+            "max": 0,
+            "provenance": pv(),
+            "indicators": [
+                {"code": f"B{n}", "name": f"B{n}", "max": 0, "kind": "pass_fail", "provenance": pv()} for n in (1, 2)
+            ],
+        },
+        {
+            "code": "C",
+            "name": "Tiêu chí C",
+            "max": 0,
+            "provenance": pv(),
+            "indicators": [{"code": "C1", "name": "C1", "max": 0, "kind": "pass_fail", "provenance": pv()}],
+        },
     ],
 }
 
@@ -308,26 +347,61 @@ def test_pass_fail_disqualifier():
 
 
 DEDUCTION_SET = {
-    "rule_set": {"id": "ded-test", "name": "Có điểm trừ", "first_year": 2017, "last_year": 2021, "scoring": "points",
-                 "total_max": 10, "provenance": pv()},
+    "rule_set": {
+        "id": "ded-test",
+        "name": "Có điểm trừ",
+        "first_year": 2017,
+        "last_year": 2021,
+        "scoring": "points",
+        "total_max": 10,
+        "provenance": pv(),
+    },
     "conditions": {"total_min": 6, "criterion_min_fraction": 0.5},
     "criteria": [
-        {"code": "K1", "name": "Một cửa", "max": 4, "provenance": pv(), "indicators": [
-            {"code": "K1.1", "name": "Bộ phận một cửa", "max": 2, "kind": "points", "deduction_max": 0.25, "provenance": pv()},
-            {"code": "K1.2", "name": "Khác", "max": 2, "kind": "points", "provenance": pv()},
-        ]},
-        {"code": "K2", "name": "Khác", "max": 6, "provenance": pv(), "indicators": [
-            {"code": "K2.1", "name": "Khác", "max": 6, "kind": "points", "provenance": pv()},
-        ]},
+        {
+            "code": "K1",
+            "name": "Một cửa",
+            "max": 4,
+            "provenance": pv(),
+            "indicators": [
+                {
+                    "code": "K1.1",
+                    "name": "Bộ phận một cửa",
+                    "max": 2,
+                    "kind": "points",
+                    "deduction_max": 0.25,
+                    "provenance": pv(),
+                },
+                {"code": "K1.2", "name": "Khác", "max": 2, "kind": "points", "provenance": pv()},
+            ],
+        },
+        {
+            "code": "K2",
+            "name": "Khác",
+            "max": 6,
+            "provenance": pv(),
+            "indicators": [
+                {"code": "K2.1", "name": "Khác", "max": 6, "kind": "points", "provenance": pv()},
+            ],
+        },
     ],
 }
 
 
 def test_deduction_below_zero_counts():
     rs = rules.parse(DEDUCTION_SET)
-    v = score_unit(rs, UnitEntries(pf() | {
-        "K1.1": IndicatorEntry("K1.1", points=-0.25), "K1.2": IndicatorEntry("K1.2", points=2),
-        "K2.1": IndicatorEntry("K2.1", points=6)}, {}))
+    v = score_unit(
+        rs,
+        UnitEntries(
+            pf()
+            | {
+                "K1.1": IndicatorEntry("K1.1", points=-0.25),
+                "K1.2": IndicatorEntry("K1.2", points=2),
+                "K2.1": IndicatorEntry("K2.1", points=6),
+            },
+            {},
+        ),
+    )
     assert next(r for r in v.indicators if r.code == "K1.1").points == -0.25
     k1 = next(c for c in v.criteria if c.code == "K1")
     assert (k1.points, k1.floor, k1.met) == (1.75, 2, False)

@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-
 from builders import load, make_run, office, run_cli, table, texts, unit_form
+
 from pipeline.core import results_csv
+from pipeline.core.model import PreviousResult
 from pipeline.steps import season
 from pipeline.writers.exports import write_results_csv
-from pipeline.core.model import PreviousResult
 from pipeline.writers.workbook import write_workbook
 
 
@@ -24,11 +24,14 @@ def run():
 # ------------------------------------------------------------------ the deadline
 
 
-@pytest.mark.parametrize("today, expected", [
-    (dt.date(2024, 1, 3), "Còn 7 ngày đến hạn nộp phiếu (10/01/2024): 6/7 đơn vị đã nộp, 1 chưa nộp."),
-    (dt.date(2024, 1, 10), "Hôm nay là hạn nộp phiếu (10/01/2024): 6/7 đơn vị đã nộp, 1 chưa nộp."),
-    (dt.date(2024, 1, 12), "Đã quá hạn nộp phiếu (10/01/2024) 2 ngày: 6/7 đơn vị đã nộp, 1 chưa nộp, 1 nộp muộn."),
-])
+@pytest.mark.parametrize(
+    "today, expected",
+    [
+        (dt.date(2024, 1, 3), "Còn 7 ngày đến hạn nộp phiếu (10/01/2024): 6/7 đơn vị đã nộp, 1 chưa nộp."),
+        (dt.date(2024, 1, 10), "Hôm nay là hạn nộp phiếu (10/01/2024): 6/7 đơn vị đã nộp, 1 chưa nộp."),
+        (dt.date(2024, 1, 12), "Đã quá hạn nộp phiếu (10/01/2024) 2 ngày: 6/7 đơn vị đã nộp, 1 chưa nộp, 1 nộp muộn."),
+    ],
+)
 def test_deadline_message(run, today, expected):
     assert season.deadline_message(run, today) == expected
 
@@ -56,8 +59,10 @@ def test_chase_list(run):
 
 
 def test_chase_contact_comes_from_the_newest_file_even_rejected(run):
-    files = tuple(replace(f, contact_name="Lê Văn C", contact_phone="0237 111 222") if f.unit_code == "14823" else f
-                  for f in run.files)
+    files = tuple(
+        replace(f, contact_name="Lê Văn C", contact_phone="0237 111 222") if f.unit_code == "14823" else f
+        for f in run.files
+    )
     rows = {r.unit.code: r for r in season.chase_list(replace(run, files=files))}
     assert (rows["14823"].contact_name, rows["14823"].contact_phone) == ("Lê Văn C", "0237 111 222")
     assert rows["14823"].contact_file == "Phú Sơn/phieu Phú Sơn 2022.xlsx"
@@ -69,8 +74,9 @@ def test_chase_sheet(run, tmp_path):
     assert list(rows) == ["14812", "14815", "14821", "14823"]  # config order
     assert rows["14821"]["Tình trạng"] == "Chưa nộp" and rows["14821"]["Số ngày muộn"] == 5
     assert rows["14812"]["Người phụ trách"].startswith("Nguyễn Thị Hương")
-    assert any(t.startswith("Hạn nộp phiếu 10/01/2024; số liệu tính đến 15/01/2024: đã quá hạn 5 ngày.")
-               for t in texts(ws))
+    assert any(
+        t.startswith("Hạn nộp phiếu 10/01/2024; số liệu tính đến 15/01/2024: đã quá hạn 5 ngày.") for t in texts(ws)
+    )
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
 
 
@@ -94,10 +100,12 @@ def test_results_csv_saved_again_by_excel():
 
 
 def test_compare_years(run):
-    previous = {"14809": PreviousResult("14809", "Bắc Sơn", 90, "Đạt"),
-                "14812": PreviousResult("14812", "Ba Đình", 85.25, "Đạt"),
-                "14815": PreviousResult("14815", "Lam Sơn", 70, "Chưa đạt"),
-                "14821": PreviousResult("14821", "Đông Sơn", 88, "Đạt")}
+    previous = {
+        "14809": PreviousResult("14809", "Bắc Sơn", 90, "Đạt"),
+        "14812": PreviousResult("14812", "Ba Đình", 85.25, "Đạt"),
+        "14815": PreviousResult("14815", "Lam Sơn", 70, "Chưa đạt"),
+        "14821": PreviousResult("14821", "Đông Sơn", 88, "Đạt"),
+    }
     changes = season.compare_years(replace(run, previous=previous, previous_year=2022))
     assert changes["14809"].verdict_change == "Giữ vững" and season.change_text(changes["14809"].change) == "+6,75"
     assert changes["14812"].verdict_change == "Không còn đạt" and season.change_text(changes["14812"].change) == "−6,75"
@@ -120,8 +128,12 @@ def test_previous_results_in_the_summary_through_the_cli(tmp_path):
     out = run_cli("consolidate", "--config", str(cfg), "--today", "2024-01-05")
     assert out.exit_code == 0, out.output
     assert "Còn 5 ngày đến hạn nộp phiếu (10/01/2024): 2/7 đơn vị đã nộp, 5 chưa nộp." in out.output
-    rows = {r["Mã đơn vị"]: r for r in table(load(tmp_path / "now" / "outputs" / "bim-son-2023-tong-hop.xlsx")
-                                                ["Tổng hợp"], "Mã đơn vị", "Đơn vị")}
+    rows = {
+        r["Mã đơn vị"]: r
+        for r in table(
+            load(tmp_path / "now" / "outputs" / "bim-son-2023-tong-hop.xlsx")["Tổng hợp"], "Mã đơn vị", "Đơn vị"
+        )
+    }
     # the manifest next to last year's CSV says which year it was (the same config: 2023)
     bac_son = rows["14809"]
     assert bac_son["Tổng điểm 2023"] == 86.5 and bac_son["Tăng/giảm"] == "+10,5"
@@ -142,7 +154,8 @@ def test_missing_previous_results_is_a_warning(tmp_path):
 
 
 def test_config_checks_the_new_sections(tmp_path):
-    from pipeline.core.config import ConfigError, load as load_config
+    from pipeline.core.config import ConfigError
+    from pipeline.core.config import load as load_config
 
     cfg = office(tmp_path, '[signature]\nsigner_name = 12\nsomething = "x"\n\n[previous]\nyear = "2022"')
     with pytest.raises(ConfigError) as err:

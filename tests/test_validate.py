@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 from pipeline.core import config as config_mod
-from pipeline.core import layout
-from pipeline.core import rules
+from pipeline.core import layout, rules
 from pipeline.steps import scoring
 from pipeline.steps.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
 from pipeline.steps.validate import derive_cover, derive_indicators, load_suite, validate
@@ -35,16 +34,29 @@ def cover_row(file: str = "a.xlsx", unit: str = "14809") -> dict:
     """A valid cover row; cells as on the form: fields from B4 down, declarations after."""
     cell = {name: f"B{layout.COVER_FIRST_ROW + n}" for n, (name, _, _) in enumerate(layout.COVER_FIELDS)}
     row = dict(
-        file=file, sheet=COVER,
-        unit_code=unit, unit_code_cell=cell["ma_don_vi"],
-        unit_name="Bắc Sơn", unit_name_cell=cell["ten_don_vi"],
-        unit_kind="phường", unit_kind_cell=cell["loai_don_vi"],
-        year=YEAR, year_cell=cell["nam_danh_gia"], year_raw=str(YEAR),
-        report_date=pd.Timestamp(YEAR, 12, 15), report_date_cell=cell["ngay_bao_cao"], report_date_raw=f"15/12/{YEAR}",
-        contact_name="Nguyễn Văn An, công chức Tư pháp", contact_name_cell=cell["nguoi_phu_trach"],
-        phone="0912345678", phone_cell=cell["dien_thoai"],
-        meta_template_id=layout.TEMPLATE_ID, meta_template_version=str(layout.TEMPLATE_VERSION),
-        meta_rule_set=RULE_SET.id, meta_year=str(YEAR), meta_unit_code=unit,
+        file=file,
+        sheet=COVER,
+        unit_code=unit,
+        unit_code_cell=cell["ma_don_vi"],
+        unit_name="Bắc Sơn",
+        unit_name_cell=cell["ten_don_vi"],
+        unit_kind="phường",
+        unit_kind_cell=cell["loai_don_vi"],
+        year=YEAR,
+        year_cell=cell["nam_danh_gia"],
+        year_raw=str(YEAR),
+        report_date=pd.Timestamp(YEAR, 12, 15),
+        report_date_cell=cell["ngay_bao_cao"],
+        report_date_raw=f"15/12/{YEAR}",
+        contact_name="Nguyễn Văn An, công chức Tư pháp",
+        contact_name_cell=cell["nguoi_phu_trach"],
+        phone="0912345678",
+        phone_cell=cell["dien_thoai"],
+        meta_template_id=layout.TEMPLATE_ID,
+        meta_template_version=str(layout.TEMPLATE_VERSION),
+        meta_rule_set=RULE_SET.id,
+        meta_year=str(YEAR),
+        meta_unit_code=unit,
     )
     first = layout.COVER_FIRST_ROW + len(layout.COVER_FIELDS)
     for n, d in enumerate(RULE_SET.conditions.declarations):
@@ -61,19 +73,33 @@ def indicator_rows(file: str = "a.xlsx") -> list[dict]:
         r += 1  # the criterion's own row
         for ind in criterion.indicators:
             banded = ind.kind == "rate_bands"
-            rows.append(dict(
-                file=file, sheet=SCORES, code=ind.code, row=r,
-                points=math.nan if banded else float(ind.max), points_raw="" if banded else f"{ind.max:g}",
-                points_cell=f"{col['diem']}{r}",
-                not_applicable=False, not_applicable_raw="", not_applicable_cell=f"{col['khong_phat_sinh']}{r}",
-                numerator=9.0 if banded else math.nan, numerator_raw="9" if banded else "",
-                numerator_cell=f"{col['tu_so']}{r}",
-                denominator=10.0 if banded else math.nan, denominator_raw="10" if banded else "",
-                denominator_cell=f"{col['mau_so']}{r}",
-                passed=pd.NA,
-                figures="", figures_cell=f"{col['so_lieu']}{r}", evidence="", evidence_cell=f"{col['tai_lieu']}{r}",
-                note="", note_cell=f"{col['ghi_chu']}{r}",
-            ))
+            rows.append(
+                dict(
+                    file=file,
+                    sheet=SCORES,
+                    code=ind.code,
+                    row=r,
+                    points=math.nan if banded else float(ind.max),
+                    points_raw="" if banded else f"{ind.max:g}",
+                    points_cell=f"{col['diem']}{r}",
+                    not_applicable=False,
+                    not_applicable_raw="",
+                    not_applicable_cell=f"{col['khong_phat_sinh']}{r}",
+                    numerator=9.0 if banded else math.nan,
+                    numerator_raw="9" if banded else "",
+                    numerator_cell=f"{col['tu_so']}{r}",
+                    denominator=10.0 if banded else math.nan,
+                    denominator_raw="10" if banded else "",
+                    denominator_cell=f"{col['mau_so']}{r}",
+                    passed=pd.NA,
+                    figures="",
+                    figures_cell=f"{col['so_lieu']}{r}",
+                    evidence="",
+                    evidence_cell=f"{col['tai_lieu']}{r}",
+                    note="",
+                    note_cell=f"{col['ghi_chu']}{r}",
+                )
+            )
             r += 1
     return rows
 
@@ -127,8 +153,13 @@ def points(value: float) -> dict:
 def figures(numerator: float, denominator: float) -> dict:
     def raw(v):
         return "" if math.isnan(v) else f"{v:g}"
-    return {"numerator": numerator, "numerator_raw": raw(numerator),
-            "denominator": denominator, "denominator_raw": raw(denominator)}
+
+    return {
+        "numerator": numerator,
+        "numerator_raw": raw(numerator),
+        "denominator": denominator,
+        "denominator_raw": raw(denominator),
+    }
 
 
 NA = {"not_applicable": True, "not_applicable_raw": "Có"}
@@ -140,78 +171,197 @@ SCENARIOS = {
     "valid": ({}, {}, [], set(), False),
     # points: [min, max] of 1.2 is [0, 7], step 0.25
     "points-at-max": ({}, {"1.2": points(7)}, [], set(), False),
-    "points-above-max": ({}, {"1.2": points(7.25)}, [(SCORES, at("diem", "1.2"), "POINTS_OUT_OF_RANGE")], {"1.2"}, False),
+    "points-above-max": (
+        {},
+        {"1.2": points(7.25)},
+        [(SCORES, at("diem", "1.2"), "POINTS_OUT_OF_RANGE")],
+        {"1.2"},
+        False,
+    ),
     "points-at-min": ({}, {"1.2": points(0)}, [], set(), False),
-    "points-below-min": ({}, {"1.2": points(-0.25)}, [(SCORES, at("diem", "1.2"), "POINTS_OUT_OF_RANGE")], {"1.2"}, False),
+    "points-below-min": (
+        {},
+        {"1.2": points(-0.25)},
+        [(SCORES, at("diem", "1.2"), "POINTS_OUT_OF_RANGE")],
+        {"1.2"},
+        False,
+    ),
     "points-on-step": ({}, {"1.2": points(2.25)}, [], set(), False),
     "points-off-step": ({}, {"1.2": points(2.3)}, [(SCORES, at("diem", "1.2"), "POINTS_NOT_STEP")], {"1.2"}, False),
-    "points-above-max-off-step": ({}, {"1.2": points(7.3)}, [(SCORES, at("diem", "1.2"), "POINTS_NOT_STEP"),
-                                                             (SCORES, at("diem", "1.2"), "POINTS_OUT_OF_RANGE")],
-                                  {"1.2"}, False),
+    "points-above-max-off-step": (
+        {},
+        {"1.2": points(7.3)},
+        [(SCORES, at("diem", "1.2"), "POINTS_NOT_STEP"), (SCORES, at("diem", "1.2"), "POINTS_OUT_OF_RANGE")],
+        {"1.2"},
+        False,
+    ),
     "points-missing": ({}, {"2.1": points(NAN)}, [(SCORES, at("diem", "2.1"), "POINTS_MISSING")], set(), False),
     # NaN with text typed: the normaliser reports POINTS_NOT_NUMBER; not reported twice.
     "points-unreadable": ({}, {"2.1": {"points": NAN, "points_raw": "tám"}}, [], set(), False),
     # không phát sinh: allowed on 1.1 (scored at max), not on 1.2
     "na-allowed": ({}, {"1.1": {**NA, **points(NAN)}}, [], set(), False),
-    "na-allowed-with-points": ({}, {"1.1": {**NA, **points(99)}},
-                               [(SCORES, at("diem", "1.1"), "NOT_APPLICABLE_WITH_POINTS")], set(), False),
-    "na-not-allowed": ({}, {"1.2": {**NA, **points(7.5)}}, [(SCORES, at("diem", "1.2"), "POINTS_OUT_OF_RANGE"),
-                                                            (SCORES, at("khong_phat_sinh", "1.2"),
-                                                             "NOT_APPLICABLE_NOT_ALLOWED")], {"1.2"}, False),
+    "na-allowed-with-points": (
+        {},
+        {"1.1": {**NA, **points(99)}},
+        [(SCORES, at("diem", "1.1"), "NOT_APPLICABLE_WITH_POINTS")],
+        set(),
+        False,
+    ),
+    "na-not-allowed": (
+        {},
+        {"1.2": {**NA, **points(7.5)}},
+        [
+            (SCORES, at("diem", "1.2"), "POINTS_OUT_OF_RANGE"),
+            (SCORES, at("khong_phat_sinh", "1.2"), "NOT_APPLICABLE_NOT_ALLOWED"),
+        ],
+        {"1.2"},
+        False,
+    ),
     # rates (2.5)
     "rate-equal": ({}, {"2.5": figures(10, 10)}, [], set(), False),
-    "rate-numerator-above": ({}, {"2.5": figures(11, 10)},
-                             [(SCORES, at("tu_so", "2.5"), "RATE_NUMERATOR_GT_DENOMINATOR")], {"2.5"}, False),
+    "rate-numerator-above": (
+        {},
+        {"2.5": figures(11, 10)},
+        [(SCORES, at("tu_so", "2.5"), "RATE_NUMERATOR_GT_DENOMINATOR")],
+        {"2.5"},
+        False,
+    ),
     "rate-zero-of-one": ({}, {"2.5": figures(0, 1)}, [], set(), False),
-    "rate-zero-of-zero": ({}, {"2.5": figures(0, 0)}, [(SCORES, at("mau_so", "2.5"), "RATE_ZERO_DENOMINATOR")],
-                          {"2.5"}, False),
-    "rate-three-of-zero": ({}, {"2.5": figures(3, 0)}, [(SCORES, at("tu_so", "2.5"), "RATE_NUMERATOR_GT_DENOMINATOR"),
-                                                       (SCORES, at("mau_so", "2.5"), "RATE_ZERO_DENOMINATOR")],
-                           {"2.5"}, False),
-    "rate-negative-numerator": ({}, {"2.5": figures(-1, 10)}, [(SCORES, at("tu_so", "2.5"), "RATE_NEGATIVE")],
-                                {"2.5"}, False),
-    "rate-negative-denominator": ({}, {"2.5": figures(0, -1)},
-                                  [(SCORES, at("tu_so", "2.5"), "RATE_NUMERATOR_GT_DENOMINATOR"),
-                                   (SCORES, at("mau_so", "2.5"), "RATE_NEGATIVE")], {"2.5"}, False),
-    "rate-numerator-missing": ({}, {"2.5": figures(NAN, 10)}, [(SCORES, at("tu_so", "2.5"), "RATE_MISSING")],
-                               {"2.5"}, False),
-    "rate-denominator-missing": ({}, {"2.5": figures(9, NAN)}, [(SCORES, at("mau_so", "2.5"), "RATE_MISSING")],
-                                 {"2.5"}, False),
-    "rate-both-missing": ({}, {"2.5": figures(NAN, NAN)}, [(SCORES, at("tu_so", "2.5"), "RATE_MISSING"),
-                                                          (SCORES, at("mau_so", "2.5"), "RATE_MISSING")],
-                          {"2.5"}, False),
+    "rate-zero-of-zero": (
+        {},
+        {"2.5": figures(0, 0)},
+        [(SCORES, at("mau_so", "2.5"), "RATE_ZERO_DENOMINATOR")],
+        {"2.5"},
+        False,
+    ),
+    "rate-three-of-zero": (
+        {},
+        {"2.5": figures(3, 0)},
+        [
+            (SCORES, at("tu_so", "2.5"), "RATE_NUMERATOR_GT_DENOMINATOR"),
+            (SCORES, at("mau_so", "2.5"), "RATE_ZERO_DENOMINATOR"),
+        ],
+        {"2.5"},
+        False,
+    ),
+    "rate-negative-numerator": (
+        {},
+        {"2.5": figures(-1, 10)},
+        [(SCORES, at("tu_so", "2.5"), "RATE_NEGATIVE")],
+        {"2.5"},
+        False,
+    ),
+    "rate-negative-denominator": (
+        {},
+        {"2.5": figures(0, -1)},
+        [(SCORES, at("tu_so", "2.5"), "RATE_NUMERATOR_GT_DENOMINATOR"), (SCORES, at("mau_so", "2.5"), "RATE_NEGATIVE")],
+        {"2.5"},
+        False,
+    ),
+    "rate-numerator-missing": (
+        {},
+        {"2.5": figures(NAN, 10)},
+        [(SCORES, at("tu_so", "2.5"), "RATE_MISSING")],
+        {"2.5"},
+        False,
+    ),
+    "rate-denominator-missing": (
+        {},
+        {"2.5": figures(9, NAN)},
+        [(SCORES, at("mau_so", "2.5"), "RATE_MISSING")],
+        {"2.5"},
+        False,
+    ),
+    "rate-both-missing": (
+        {},
+        {"2.5": figures(NAN, NAN)},
+        [(SCORES, at("tu_so", "2.5"), "RATE_MISSING"), (SCORES, at("mau_so", "2.5"), "RATE_MISSING")],
+        {"2.5"},
+        False,
+    ),
     "rate-unreadable": ({}, {"2.5": {**figures(NAN, 10), "numerator_raw": "chín"}}, [], set(), False),
     "rate-points-typed": ({}, {"2.5": points(5)}, [], set(), False),  # banded: points come from the rate
     # text
-    "text-at-limit": ({}, {"3.1": {"figures": "x" * 1000, "evidence": "ồ" * 1000, "note": "x" * 1000}}, [], set(), False),
-    "text-figures-long": ({}, {"3.1": {"figures": "ồ" * 1001}}, [(SCORES, at("so_lieu", "3.1"), "TEXT_TOO_LONG")],
-                          set(), False),
-    "text-evidence-long": ({}, {"3.1": {"evidence": "x" * 1001}}, [(SCORES, at("tai_lieu", "3.1"), "TEXT_TOO_LONG")],
-                           set(), False),
-    "text-note-long": ({}, {"3.1": {"note": "x" * 5000}}, [(SCORES, at("ghi_chu", "3.1"), "TEXT_TOO_LONG")],
-                       set(), False),
+    "text-at-limit": (
+        {},
+        {"3.1": {"figures": "x" * 1000, "evidence": "ồ" * 1000, "note": "x" * 1000}},
+        [],
+        set(),
+        False,
+    ),
+    "text-figures-long": (
+        {},
+        {"3.1": {"figures": "ồ" * 1001}},
+        [(SCORES, at("so_lieu", "3.1"), "TEXT_TOO_LONG")],
+        set(),
+        False,
+    ),
+    "text-evidence-long": (
+        {},
+        {"3.1": {"evidence": "x" * 1001}},
+        [(SCORES, at("tai_lieu", "3.1"), "TEXT_TOO_LONG")],
+        set(),
+        False,
+    ),
+    "text-note-long": (
+        {},
+        {"3.1": {"note": "x" * 5000}},
+        [(SCORES, at("ghi_chu", "3.1"), "TEXT_TOO_LONG")],
+        set(),
+        False,
+    ),
     # cover
     "unit-code-empty": ({"unit_code": "", "meta_unit_code": ""}, {}, [(COVER, "B4", "UNIT_CODE_MISSING")], set(), True),
     "unit-code-spaces": ({"unit_code": "   "}, {}, [(COVER, "B4", "UNIT_CODE_MISSING")], set(), True),
     "date-first-day": ({"report_date": pd.Timestamp(YEAR, 1, 1)}, {}, [], set(), False),
-    "date-day-before": ({"report_date": pd.Timestamp(YEAR - 1, 12, 31)}, {},
-                        [(COVER, "B8", "REPORT_DATE_OUT_OF_RANGE")], set(), False),
+    "date-day-before": (
+        {"report_date": pd.Timestamp(YEAR - 1, 12, 31)},
+        {},
+        [(COVER, "B8", "REPORT_DATE_OUT_OF_RANGE")],
+        set(),
+        False,
+    ),
     "date-last-day": ({"report_date": pd.Timestamp(YEAR + 1, 12, 31)}, {}, [], set(), False),
-    "date-day-after": ({"report_date": pd.Timestamp(YEAR + 2, 1, 1)}, {},
-                       [(COVER, "B8", "REPORT_DATE_OUT_OF_RANGE")], set(), False),
-    "date-missing": ({"report_date": pd.NaT, "report_date_raw": ""}, {}, [(COVER, "B8", "REPORT_DATE_MISSING")],
-                     set(), False),
+    "date-day-after": (
+        {"report_date": pd.Timestamp(YEAR + 2, 1, 1)},
+        {},
+        [(COVER, "B8", "REPORT_DATE_OUT_OF_RANGE")],
+        set(),
+        False,
+    ),
+    "date-missing": (
+        {"report_date": pd.NaT, "report_date_raw": ""},
+        {},
+        [(COVER, "B8", "REPORT_DATE_MISSING")],
+        set(),
+        False,
+    ),
     "date-unreadable": ({"report_date": pd.NaT, "report_date_raw": "ngày 32"}, {}, [], set(), False),
-    "contact-missing": ({"contact_name": "", "phone": " "}, {}, [(COVER, "B9", "CONTACT_MISSING"),
-                                                                (COVER, "B10", "CONTACT_MISSING")], set(), False),
+    "contact-missing": (
+        {"contact_name": "", "phone": " "},
+        {},
+        [(COVER, "B9", "CONTACT_MISSING"), (COVER, "B10", "CONTACT_MISSING")],
+        set(),
+        False,
+    ),
     # unanswered: an error (not recognised), but the file is still scored
-    "declaration-missing": ({DECL_VALUE: pd.NA, DECL_RAW: ""}, {},
-                            [(COVER, cover_row()[DECL_CELL], "DECLARATION_MISSING")], set(), False),
+    "declaration-missing": (
+        {DECL_VALUE: pd.NA, DECL_RAW: ""},
+        {},
+        [(COVER, cover_row()[DECL_CELL], "DECLARATION_MISSING")],
+        set(),
+        False,
+    ),
     "declaration-unreadable": ({DECL_VALUE: pd.NA, DECL_RAW: "Có lẽ"}, {}, [], set(), False),
     # structure
     "template-unknown": ({"meta_template_id": ""}, {}, [(META, "", "TEMPLATE_UNKNOWN")], set(), False),
-    "template-old": ({"meta_template_version": str(layout.TEMPLATE_VERSION - 1)}, {}, [(META, "", "TEMPLATE_OLD")],
-                     set(), False),
+    "template-old": (
+        {"meta_template_version": str(layout.TEMPLATE_VERSION - 1)},
+        {},
+        [(META, "", "TEMPLATE_OLD")],
+        set(),
+        False,
+    ),
     "rule-set-wrong": ({"meta_rule_set": "qd619-2017"}, {}, [(META, "", "WRONG_RULE_SET")], set(), True),
     "rule-set-absent": ({"meta_rule_set": ""}, {}, [], set(), False),
     "year-wrong": ({"year": YEAR - 1}, {}, [(COVER, "B7", "WRONG_YEAR")], set(), True),
@@ -261,6 +411,7 @@ def test_input_frames_are_not_modified(built, checked):
 def test_issues_are_sorted_by_file_sheet_cell_code(checked):
     def key(i):
         return i.file, i.sheet, (int(i.cell[1:]) if i.cell else 0), i.cell[:1], i.code
+
     assert list(checked.issues) == sorted(checked.issues, key=key)
     (b9, b10) = issues_of(checked, "contact-missing")  # B9 before B10: row order, not text order
     assert (b9.cell, b10.cell) == ("B9", "B10")
@@ -281,21 +432,28 @@ def test_messages_severities_and_units(checked):
     assert issues_of(checked, "text-figures-long")[0].value == "1001"
     assert issues_of(checked, "date-day-before")[0].value == f"31/12/{YEAR - 1}"
     assert [i.message for i in issues_of(checked, "contact-missing")] == [
-        "Chưa nhập họ tên người phụ trách.", "Chưa nhập số điện thoại liên hệ."]
+        "Chưa nhập họ tên người phụ trách.",
+        "Chưa nhập số điện thoại liên hệ.",
+    ]
     (declaration,) = issues_of(checked, "declaration-missing")
     assert declaration.severity == "error"
     assert declaration.message == f"Chưa trả lời câu hỏi: {RULE_SET.conditions.declarations[0].label}."
     (old,) = issues_of(checked, "template-old")
-    assert old.message == (f"Phiếu theo mẫu phiên bản {layout.TEMPLATE_VERSION - 1}, "
-                           f"mẫu hiện hành là phiên bản {layout.TEMPLATE_VERSION}.")
-    assert all(i.severity == "warning" for s in ("date-day-after", "template-unknown", "na-allowed-with-points")
-               for i in issues_of(checked, s))
+    assert old.message == (
+        f"Phiếu theo mẫu phiên bản {layout.TEMPLATE_VERSION - 1}, mẫu hiện hành là phiên bản {layout.TEMPLATE_VERSION}."
+    )
+    assert all(
+        i.severity == "warning"
+        for s in ("date-day-after", "template-unknown", "na-allowed-with-points")
+        for i in issues_of(checked, s)
+    )
 
 
 def test_rejected_files_say_why(checked):
     assert checked.rejected_files["unit-code-empty.xlsx"] == "Phiếu không ghi mã đơn vị."
     assert checked.rejected_files["rule-set-wrong.xlsx"] == (
-        "Phiếu lập theo bộ tiêu chí qd619-2017, đợt đánh giá này dùng bộ qd25-2021.")
+        "Phiếu lập theo bộ tiêu chí qd619-2017, đợt đánh giá này dùng bộ qd25-2021."
+    )
     assert checked.rejected_files["year-wrong.xlsx"] == f"Phiếu ghi năm đánh giá {YEAR - 1}, đợt này là năm {YEAR}."
     assert len(checked.rejected_files) == sum(s[4] for s in SCENARIOS.values())
 
@@ -316,12 +474,15 @@ def test_points_checks_agree_with_scoring(value):
 def test_pass_fail_rule_sets_need_a_result():
     """No pass/fail rule set ships yet: turn 1.2 into a pass/fail indicator to exercise the check."""
     from dataclasses import replace
+
     crit = RULE_SET.criteria[0]
     pass_fail = replace(crit, indicators=(crit.indicators[0], replace(crit.indicators[1], kind="pass_fail")))
     rule_set = replace(RULE_SET, criteria=(pass_fail, *RULE_SET.criteria[1:]))
-    parts = [submission("blank.xlsx", rows={"1.2": {"passed": pd.NA, "points": NAN, "points_raw": ""}}),
-             submission("typo.xlsx", rows={"1.2": {"passed": pd.NA, "points": NAN, "points_raw": "Dat?"}}),
-             submission("passed.xlsx", rows={"1.2": {"passed": True, "points": NAN, "points_raw": "Đạt"}})]
+    parts = [
+        submission("blank.xlsx", rows={"1.2": {"passed": pd.NA, "points": NAN, "points_raw": ""}}),
+        submission("typo.xlsx", rows={"1.2": {"passed": pd.NA, "points": NAN, "points_raw": "Dat?"}}),
+        submission("passed.xlsx", rows={"1.2": {"passed": True, "points": NAN, "points_raw": "Đạt"}}),
+    ]
     result = validate(*frames([c for c, _ in parts], [r for _, rows in parts for r in rows]), rule_set, CONFIG)
     assert found(result) == [("blank.xlsx", SCORES, at("diem", "1.2"), "PASS_FAIL_MISSING")]
     assert result.unusable_rows == frozenset()
@@ -384,13 +545,18 @@ def test_suites_name_known_codes_and_existing_columns(name):
     columns = set(derive_cover(cover).columns if name == "cover" else derive_indicators(ind, RULE_SET).columns)
     for e in suite["expectations"]:
         problem = e["meta"]["problem"]
-        used = {problem["cell"], problem["value"], *problem.get("context_columns", {}).values(),
-                *suite["meta"]["row_context"].values()}
+        used = {
+            problem["cell"],
+            problem["value"],
+            *problem.get("context_columns", {}).values(),
+            *suite["meta"]["row_context"].values(),
+        }
         used |= {v for k, v in e["kwargs"].items() if k.startswith("column") and isinstance(v, str)}
         assert used <= columns, (e["type"], used - columns)
     if name == "cover":  # one expectation per declaration of the rule set
         assert sum(e["meta"]["problem"]["code"] == "DECLARATION_MISSING" for e in suite["expectations"]) == len(
-            RULE_SET.conditions.declarations)
+            RULE_SET.conditions.declarations
+        )
 
 
 # ------------------------------------------------------------------ isolation

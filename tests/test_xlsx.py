@@ -39,7 +39,7 @@ def _every_kind_of_cell(ws, fmt) -> None:
     ws.set_row(7, 30, fmt("bold"))
     ws.set_row(40, 25)  # a row with a height and nothing in it
     ws.write_number(3, 2, 1 / 3, fmt("cell", "pts"))
-    ws.write_number(3, 1, 10 ** 20)
+    ws.write_number(3, 1, 10**20)
     ws.write_number(0, 0, -0.0, fmt("cell"))
     ws.write_string(1, 3, 'a & b < "c" >\n_x0041_ \x07 ', fmt("cell", "wrap"))
     ws.write_string(1, 0, "  leading space", None)
@@ -60,7 +60,7 @@ def _every_kind_of_cell(ws, fmt) -> None:
     for r in range(12, 60):
         ws.write_number(r, r % 7, r * 1.25, fmt("cell", "pts") if r % 3 else None)
         ws.write_string(r, 8 + r % 3, f"dòng {r}", fmt("cell"))
-    for c, value in enumerate((15, 15.0, -0.0, 0, 0.0, -0.0, 2 ** 53 + 1, float(2 ** 53), True, 1, 1.0)):
+    for c, value in enumerate((15, 15.0, -0.0, 0, 0.0, -0.0, 2**53 + 1, float(2**53), True, 1, 1.0)):
         ws.write_number(60, c, value, fmt("cell"))  # equal numbers, zeros of both signs
 
 
@@ -85,9 +85,28 @@ def test_fast_sheet_writes_exactly_what_xlsxwriter_writes(tmp_path):
 
 
 PUT_VALUES = [
-    "chữ", "", None, True, False, 0, 7, -3, 2.5, 1 / 3, -0.0, 10 ** 20, float("nan"), float("inf"),
-    dt.date(2024, 1, 2), dt.datetime(2024, 1, 2, 3, 4, 5), dt.datetime(2024, 1, 2, 3, tzinfo=dt.UTC),
-    "x" * 20_000, "y" * 40_000, "😀" * 17_000, INJECTION, "dòng 1\ndòng 2",
+    "chữ",
+    "",
+    None,
+    True,
+    False,
+    0,
+    7,
+    -3,
+    2.5,
+    1 / 3,
+    -0.0,
+    10**20,
+    float("nan"),
+    float("inf"),
+    dt.date(2024, 1, 2),
+    dt.datetime(2024, 1, 2, 3, 4, 5),
+    dt.datetime(2024, 1, 2, 3, tzinfo=dt.UTC),
+    "x" * 20_000,
+    "y" * 40_000,
+    "😀" * 17_000,
+    INJECTION,
+    "dòng 1\ndòng 2",
 ]
 
 
@@ -114,8 +133,13 @@ def test_put_row_is_put_cell_by_cell(tmp_path):
         wb, fmt = _workbook(path)
         for cls in (None, style.Sheet):
             ws = wb.add_worksheet("stock" if cls is None else "fast", worksheet_class=cls)
-            for row, formats in enumerate(([fmt("cell")] * len(values), [None] * len(values),
-                                           [fmt("cell", "pts") if n % 2 else None for n in range(len(values))])):
+            for row, formats in enumerate(
+                (
+                    [fmt("cell")] * len(values),
+                    [None] * len(values),
+                    [fmt("cell", "pts") if n % 2 else None for n in range(len(values))],
+                )
+            ):
                 if how == "put":
                     for col, (value, f) in enumerate(zip(values, formats, strict=True), start=1):
                         style.put(ws, row * 2 + 1, col, value, f)
@@ -132,8 +156,12 @@ def test_write_table_col_fmt_is_cell_fmt(tmp_path):
     """Extra pieces per column and row (col_fmt) are the same cells as asking cell_fmt per cell."""
     from pipeline.writers import xlsx as style
 
-    cols = [style.Col("Mã", ("center",)), style.Col("Tên", wrap=True, min=8, max=12),
-            style.Col("Điểm", ("pts",)), style.Col("Ghi chú", ("small",), wrap=True, min=6, max=10)]
+    cols = [
+        style.Col("Mã", ("center",)),
+        style.Col("Tên", wrap=True, min=8, max=12),
+        style.Col("Điểm", ("pts",)),
+        style.Col("Ghi chú", ("small",), wrap=True, min=6, max=10),
+    ]
     rows = [[n, f"Đơn vị số {n} " * (n % 3 + 1), n * 1.5 if n % 4 else None, "dài " * n] for n in range(30)]
     tone = ["ok" if n % 3 == 0 else "" if n % 3 == 1 else ("bad", "bold") for n in range(30)]
     out = []
@@ -142,9 +170,11 @@ def test_write_table_col_fmt_is_cell_fmt(tmp_path):
         wb, fmt = _workbook(path)
         ws = style.add_sheet(wb, "Bảng")
         if how == "cell_fmt":
+
             def extra(r, c, v):
                 t = tone[r]
                 return ((t,) if isinstance(t, str) else t) if c == 2 else ()
+
             last = style.write_table(ws, fmt, 1, cols, rows, cell_fmt=extra)
         else:
             last = style.write_table(ws, fmt, 1, cols, rows, col_fmt={2: tone})
@@ -157,8 +187,17 @@ def test_write_table_col_fmt_is_cell_fmt(tmp_path):
 def test_widest_text_is_the_widest_text_width():
     from pipeline.writers.xlsx import Col, text_width, widest_text
 
-    columns = [["a", "bcd", ""], ["dòng 1\ndòng dài 2", "x"], [1.5, None, 123.456], [None, None], [1, 22, 333],
-               [True, 5], [dt.date(2024, 1, 1), "ab"], [dt.datetime(2024, 1, 1), None], ["a", 1.0, None, 12]]
+    columns = [
+        ["a", "bcd", ""],
+        ["dòng 1\ndòng dài 2", "x"],
+        [1.5, None, 123.456],
+        [None, None],
+        [1, 22, 333],
+        [True, 5],
+        [dt.date(2024, 1, 1), "ab"],
+        [dt.datetime(2024, 1, 1), None],
+        ["a", 1.0, None, 12],
+    ]
     for values in columns:
         assert widest_text(values) == max(text_width(v) for v in values)
         assert widest_text(iter(values)) == widest_text(values)
@@ -199,7 +238,6 @@ def test_gc_paused_restores_the_collector():
         gc.enable() if was else gc.disable()
 
 
-
 # ------------------------------------------------------------------ the fast path: fixed XML, version gate
 
 
@@ -211,8 +249,11 @@ def test_fast_path_is_on_for_the_pinned_xlsxwriter():
     from pipeline.writers.xlsx import fast_sheet
 
     pins = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    pinned = next(re.fullmatch(r"xlsxwriter==([\w.]+)", p.split("#")[0].strip().lower())
-                  for p in pins if p.lower().startswith("xlsxwriter"))
+    pinned = next(
+        re.fullmatch(r"xlsxwriter==([\w.]+)", p.split("#")[0].strip().lower())
+        for p in pins
+        if p.lower().startswith("xlsxwriter")
+    )
     assert pinned is not None, "xlsxwriter is not pinned with == in pyproject.toml"
     assert pinned.group(1) in fast_sheet.CHECKED_XLSXWRITER
     assert xlsxwriter.__version__ == pinned.group(1)
@@ -223,7 +264,7 @@ def test_fast_path_is_on_for_the_pinned_xlsxwriter():
 # own tests assert its writers' XML the same way): shared strings, formats, a date, -0, an
 # exponent, an unformatted string, blanks, a row height, and a formula (xlsxwriter's own path).
 SMALL_SHEET_XML = (
-    '<sheetData>'
+    "<sheetData>"
     '<row r="1" spans="1:6"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" s="1" t="s"><v>1</v></c>'
     '<c r="C1" s="1" t="s"><v>2</v></c><c r="D1" s="1" t="s"><v>3</v></c></row>'
     '<row r="2" spans="1:6"><c r="A2" s="2" t="s"><v>4</v></c><c r="B2" s="2" t="s"><v>5</v></c>'
@@ -232,7 +273,7 @@ SMALL_SHEET_XML = (
     '<c r="E3" s="2"><v>1E+20</v></c><c r="F3" s="2"/></row>'
     '<row r="4" spans="1:6" ht="30" customHeight="1"><c r="A4" s="2"><v>7</v></c></row>'
     '<row r="5" spans="1:6"><c r="C5" s="3"><f>SUM(C2:C3)</f><v>2.125</v></c></row>'
-    '</sheetData>'
+    "</sheetData>"
 )
 SMALL_SHEET_STRINGS = ["Mã", "Tên", "Điểm", "Ngày", "14809", "Bắc Sơn", "a &amp; &lt;b&gt;"]
 
@@ -248,9 +289,14 @@ def _small_sheet(worksheet_class) -> dict[str, bytes]:
     fmt = xlsx.Formats(wb)
     ws = wb.add_worksheet("Một", worksheet_class=worksheet_class)
     xlsx.put_row(ws, 0, 0, ["Mã", "Tên", "Điểm", "Ngày"], [fmt("head")] * 4)
-    xlsx.put_row(ws, 1, 0, ["14809", "Bắc Sơn", 2.125, dt.date(2024, 1, 5)],
-                 [fmt("cell"), fmt("cell"), fmt("cell", "pts"), fmt("date")])
-    xlsx.put_row(ws, 2, 1, ["a & <b>", None, -0.0, 10 ** 20, ""], [None] + [fmt("cell")] * 4)
+    xlsx.put_row(
+        ws,
+        1,
+        0,
+        ["14809", "Bắc Sơn", 2.125, dt.date(2024, 1, 5)],
+        [fmt("cell"), fmt("cell"), fmt("cell", "pts"), fmt("date")],
+    )
+    xlsx.put_row(ws, 2, 1, ["a & <b>", None, -0.0, 10**20, ""], [None] + [fmt("cell")] * 4)
     ws.set_row(3, 30)
     xlsx.put(ws, 3, 0, 7, fmt("cell"))
     ws.write_formula(4, 2, "=SUM(C2:C3)", fmt("cell", "pts"), 2.125)
@@ -266,7 +312,7 @@ def test_fast_sheet_writes_the_expected_xml():
         pytest.skip("xlsxwriter version not checked: stock worksheets are used")
     members = _small_sheet(fast_sheet.Sheet)
     sheet = members["xl/worksheets/sheet1.xml"].decode("utf-8")
-    assert sheet[sheet.index("<sheetData>"):sheet.index("</sheetData>") + len("</sheetData>")] == SMALL_SHEET_XML
+    assert sheet[sheet.index("<sheetData>") : sheet.index("</sheetData>") + len("</sheetData>")] == SMALL_SHEET_XML
     strings = members["xl/sharedStrings.xml"].decode("utf-8")
     assert re.findall(r"<t>(.*?)</t>", strings) == SMALL_SHEET_STRINGS
     assert members == _small_sheet(None)  # and the stock writers agree, byte for byte

@@ -56,4 +56,5 @@ def _refuse_to_lose_work(result: RunResult, path: Path) -> None:
         raise AppraisalError(
             f"Tệp {path} đã có {len(waiting)} điểm thẩm định chưa được tổng hợp (chưa có trong {result.config.inputs}). "
             "Chép tệp đó vào thư mục inputs/ (hoặc đổi tên nó) rồi chạy lại: lệnh không ghi đè để khỏi mất điểm "
-            "Hội đồng đã nhập.")
+            "Hội đồng đã nhập."
+        )

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.config import Config, Unit
-from pipeline.writers.form import write_form
 from pipeline.core.layout import indicator_name
 from pipeline.core.rules import RuleSet
+from pipeline.writers.form import write_form
 
 # What each demo profile changes from a strong submission (indicator code -> points).
 PROFILES: dict[str, dict[str, Any]] = {
@@ -47,8 +47,7 @@ def strong_values(rule_set: RuleSet) -> dict[str, Any]:
     return values
 
 
-def submission_values(rule_set: RuleSet, unit: Unit, profile: str, report_date: dt.date,
-                      year: int) -> dict[str, Any]:
+def submission_values(rule_set: RuleSet, unit: Unit, profile: str, report_date: dt.date, year: int) -> dict[str, Any]:
     values = strong_values(rule_set)
     for code, points in PROFILES[profile].items():
         if code in rule_set.indicator_index:
@@ -57,11 +56,13 @@ def submission_values(rule_set: RuleSet, unit: Unit, profile: str, report_date: 
         rate = next((i for i in rule_set.indicators if i.kind == "rate_bands"), None)
         if rate:  # more trained than exist: numerator > denominator
             values[indicator_name("tu_so", rate.code)] = 30
-    values.update({
-        "ngay_bao_cao": report_date,
-        "nguoi_phu_trach": f"Nguyễn Văn {unit.name.split()[-1]} - Công chức Tư pháp - Hộ tịch",
-        "dien_thoai": "" if profile == "loi_du_lieu" else f"0237 38{unit.code[-3:]} {unit.code[-2:]}",
-    })
+    values.update(
+        {
+            "ngay_bao_cao": report_date,
+            "nguoi_phu_trach": f"Nguyễn Văn {unit.name.split()[-1]} - Công chức Tư pháp - Hộ tịch",
+            "dien_thoai": "" if profile == "loi_du_lieu" else f"0237 38{unit.code[-3:]} {unit.code[-2:]}",
+        }
+    )
     for d in rule_set.conditions.declarations:
         disqualified = profile == "ky_luat"
         values[d.key] = "Có" if disqualified == d.disqualifying_answer else "Không"
@@ -88,15 +89,21 @@ def make_demo(config: Config, folder: Path) -> Path:
         if n == 1:  # this unit first sent a weaker draft, then the corrected form
             draft = dict(values, ngay_bao_cao=report - dt.timedelta(days=3))
             draft[indicator_name("diem", rule_set.indicators[0].code)] = 0
-            _write(folder / "nhan-qua-zalo" / f"ban-nhap-{_ascii(unit.name)}.xlsx", rule_set, year, unit, draft,
-                   config, report - dt.timedelta(days=3))
+            _write(
+                folder / "nhan-qua-zalo" / f"ban-nhap-{_ascii(unit.name)}.xlsx",
+                rule_set,
+                year,
+                unit,
+                draft,
+                config,
+                report - dt.timedelta(days=3),
+            )
     (folder / "ghi-chu-cua-van-thu.txt").write_text("Danh sách xã đã gửi qua email.\n", encoding="utf-8")
     (folder / f"~${units[0].code}-{_ascii(units[0].name)}.xlsx").write_bytes(b"lock")
     return folder
 
 
-def _write(path: Path, rule_set: RuleSet, year: int, unit: Unit, values: dict, config: Config,
-           report: dt.date) -> None:
+def _write(path: Path, rule_set: RuleSet, year: int, unit: Unit, values: dict, config: Config, report: dt.date) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_form(path, rule_set, year, unit=unit, values=values, office_name=config.office_name)
     # The file time matches the report date, as if the commune saved it that day.

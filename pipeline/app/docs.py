@@ -13,8 +13,13 @@ from pipeline.core.problems import CATALOGUE, SEVERITY_LABEL
 
 START, END = "<!-- problem-codes:start -->", "<!-- problem-codes:end -->"
 AREAS = {
-    "discover": "finding files", "read": "opening the workbook", "structure": "form and template",
-    "identity": "which unit", "values": "values typed", "run": "the whole run", "season": "the season",
+    "discover": "finding files",
+    "read": "opening the workbook",
+    "structure": "form and template",
+    "identity": "which unit",
+    "values": "values typed",
+    "run": "the whole run",
+    "season": "the season",
 }
 
 

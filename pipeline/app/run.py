@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -21,7 +21,16 @@ from pipeline import __version__
 from pipeline.core.appraisal_layout import TEMPLATE_VERSION as APPRAISAL_VERSION
 from pipeline.core.config import Config
 from pipeline.core.errors import NothingToDo
-from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, UNUSABLE, AppraisalRead, IndicatorDetail, RunResult, Submission, UnitOutcome
+from pipeline.core.model import (
+    NOT_SUBMITTED,
+    SUBMITTED,
+    UNUSABLE,
+    AppraisalRead,
+    IndicatorDetail,
+    RunResult,
+    Submission,
+    UnitOutcome,
+)
 from pipeline.core.problems import Issue, issue
 from pipeline.core.results_csv import FILE_NAME as RESULTS_CSV
 from pipeline.core.rules import RuleSet
@@ -65,13 +74,17 @@ def consolidate(config: Config, progress: Progress | None = None) -> RunOutputs:
 def collect(config: Config, progress: Progress | None = None) -> RunResult:
     """Everything up to (not including) writing: a pure-as-possible RunResult."""
     if not config.inputs.is_dir():
-        raise NothingToDo(f"Không có thư mục hồ sơ {config.inputs}. Tạo thư mục, chép phiếu của các xã vào đó "
-                          "(hoặc chạy 'make demo' để thử với dữ liệu mẫu).")
+        raise NothingToDo(
+            f"Không có thư mục hồ sơ {config.inputs}. Tạo thư mục, chép phiếu của các xã vào đó "
+            "(hoặc chạy 'make demo' để thử với dữ liệu mẫu)."
+        )
     rule_set = config.load_rule_set()
     candidates, records, issues = discover(config.inputs, config.max_file_bytes)
     if not candidates and not records:
-        raise NothingToDo(f"Thư mục {config.inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
-                          "Chạy 'make template' để tạo mẫu phiếu gửi các xã, hoặc 'make demo' để thử.")
+        raise NothingToDo(
+            f"Thư mục {config.inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
+            "Chạy 'make template' để tạo mẫu phiếu gửi các xã, hoặc 'make demo' để thử."
+        )
 
     submissions, forms, appraisal_books = [], [], []
     rejected: set[str] = set()  # files that cannot be used; why is in their issues
@@ -92,8 +105,13 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
     appraisals = choose_appraisal(appraisal_books)
     issues.extend(appraisals.issues)
     by_rel = {c.rel: c for c in candidates}
-    records = [*records, *(by_rel[file].record(status, note=note, template_version=str(APPRAISAL_VERSION))
-                           for file, status, note in appraisals.register)]
+    records = [
+        *records,
+        *(
+            by_rel[file].record(status, note=note, template_version=str(APPRAISAL_VERSION))
+            for file, status, note in appraisals.register
+        ),
+    ]
 
     cover, indicators, parse_issues = normalise(submissions, rule_set)
     issues.extend(parse_issues)
@@ -113,7 +131,9 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
     rejected.update(ident.rejected)
 
     units = _outcomes(config, rule_set, cover, indicators, ident.used, checked.unusable_rows, rejected)
-    issues.extend(i for u in units if u.verdict for i in banded_points_issues(u.file, u.verdict, indicators, u.unit.code))
+    issues.extend(
+        i for u in units if u.verdict for i in banded_points_issues(u.file, u.verdict, indicators, u.unit.code)
+    )
     units, appraisal_issues = apply_appraisal(units, appraisals.book, rule_set)
     issues.extend(appraisal_issues)
     issues.extend(_run_level_issues(config, units))
@@ -145,8 +165,15 @@ def read_and_parse(path: Path, rel: str, rule_set: RuleSet) -> tuple:
 # ------------------------------------------------------------------ per unit
 
 
-def _outcomes(config: Config, rule_set: RuleSet, cover: pd.DataFrame, indicators: pd.DataFrame,
-              used: dict[str, str], unusable: frozenset, rejected: set[str]) -> list[UnitOutcome]:
+def _outcomes(
+    config: Config,
+    rule_set: RuleSet,
+    cover: pd.DataFrame,
+    indicators: pd.DataFrame,
+    used: dict[str, str],
+    unusable: frozenset,
+    rejected: set[str],
+) -> list[UnitOutcome]:
     cover_by_file = {r["file"]: r for r in frame_records(cover)}
     rows_by_file: dict[str, list[dict]] = {}
     for r in frame_records(indicators[list(_SCORED_COLUMNS)]):  # only what scoring and details use
@@ -167,17 +194,35 @@ def _outcomes(config: Config, rule_set: RuleSet, cover: pd.DataFrame, indicators
         verdict = score_unit(rule_set, scored)
         report = head["report_date"]
         report_date = None if pd.isna(report) else pd.Timestamp(report).date()
-        out.append(UnitOutcome(
-            unit=unit, status=SUBMITTED, file=file, report_date=report_date,
-            days_late=(report_date - config.deadline).days if report_date else None,
-            contact_name=head["contact_name"], contact_phone=head["phone"],
-            verdict=verdict, details={r["code"]: _detail(r) for r in rows}, entries=scored,
-        ))
+        out.append(
+            UnitOutcome(
+                unit=unit,
+                status=SUBMITTED,
+                file=file,
+                report_date=report_date,
+                days_late=(report_date - config.deadline).days if report_date else None,
+                contact_name=head["contact_name"],
+                contact_phone=head["phone"],
+                verdict=verdict,
+                details={r["code"]: _detail(r) for r in rows},
+                entries=scored,
+            )
+        )
     return out
 
 
-_SCORED_COLUMNS = ("file", "code", "points", "not_applicable", "numerator", "denominator", "passed",
-                   "figures", "evidence", "note")
+_SCORED_COLUMNS = (
+    "file",
+    "code",
+    "points",
+    "not_applicable",
+    "numerator",
+    "denominator",
+    "passed",
+    "figures",
+    "evidence",
+    "note",
+)
 
 
 def _files_naming_units(cover: pd.DataFrame, rejected: set[str]) -> set[str]:
@@ -186,17 +231,25 @@ def _files_naming_units(cover: pd.DataFrame, rejected: set[str]) -> set[str]:
 
 def _entry(row: dict, usable: bool) -> IndicatorEntry:
     return IndicatorEntry(
-        code=row["code"], points=_num(row["points"]), not_applicable=bool(row["not_applicable"]),
-        numerator=_num(row["numerator"]), denominator=_num(row["denominator"]),
-        passed=_bool(row["passed"]), usable=usable,
+        code=row["code"],
+        points=_num(row["points"]),
+        not_applicable=bool(row["not_applicable"]),
+        numerator=_num(row["numerator"]),
+        denominator=_num(row["denominator"]),
+        passed=_bool(row["passed"]),
+        usable=usable,
     )
 
 
 def _detail(row: dict) -> IndicatorDetail:
     return IndicatorDetail(
-        figures=row["figures"], evidence=row["evidence"], note=row["note"],
-        numerator=_num(row["numerator"]), denominator=_num(row["denominator"]),
-        entered_points=_num(row["points"]), not_applicable=bool(row["not_applicable"]),
+        figures=row["figures"],
+        evidence=row["evidence"],
+        note=row["note"],
+        numerator=_num(row["numerator"]),
+        denominator=_num(row["denominator"]),
+        entered_points=_num(row["points"]),
+        not_applicable=bool(row["not_applicable"]),
     )
 
 
@@ -220,8 +273,15 @@ def _run_level_issues(config: Config, units: list[UnitOutcome]) -> list[Issue]:
         if u.status == NOT_SUBMITTED:
             out.append(issue("UNIT_NOT_SUBMITTED", unit=u.unit.code, deadline=deadline))
         elif u.days_late and u.days_late > 0:
-            out.append(issue("SUBMITTED_LATE", file=u.file, unit=u.unit.code,
-                             value=u.report_date.strftime("%d/%m/%Y"), deadline=deadline))
+            out.append(
+                issue(
+                    "SUBMITTED_LATE",
+                    file=u.file,
+                    unit=u.unit.code,
+                    value=u.report_date.strftime("%d/%m/%Y"),
+                    deadline=deadline,
+                )
+            )
     return out
 
 
@@ -258,7 +318,7 @@ def _as_of(candidates, config: Config) -> dt.datetime:
     byte; SOURCE_DATE_EPOCH overrides it (reproducible-builds convention)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
     if candidates:
         return max(c.modified for c in candidates).replace(microsecond=0)
     return dt.datetime.combine(config.deadline, dt.time())
@@ -292,11 +352,10 @@ def write_outputs(config: Config, result: RunResult) -> RunOutputs:
         unit_folder = paths["units"]
     write_workbook(result, paths["workbook"], per_unit_sheets=per_unit_sheets)
     write_results_csv(result, paths["csv"])
-    write_manifest(result, paths["manifest"], sha256_file(config.source_file),
-                   sha256_file(Path(result.rule_set.source_file)))
+    write_manifest(
+        result, paths["manifest"], sha256_file(config.source_file), sha256_file(Path(result.rule_set.source_file))
+    )
     from pipeline.writers.feedback import write_feedback_workbooks
 
     feedback = write_feedback_workbooks(result, paths["feedback"])
     return RunOutputs(result, paths["workbook"], paths["csv"], paths["manifest"], unit_folder, feedback)
-
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+
 def col_letter(col: int) -> str:
     """0-based column index -> letters: 0 -> 'A', 27 -> 'AB'."""
     letters = ""

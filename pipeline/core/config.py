@@ -206,8 +206,9 @@ def parse(data: dict[str, Any], path: Path) -> Config:
             return default
         return nfc(value) or default
 
-    signature = Signature(**{key: optional_text("signature", key, default)
-                             for key, default in Signature().__dict__.items()})
+    signature = Signature(
+        **{key: optional_text("signature", key, default) for key, default in Signature().__dict__.items()}
+    )
     previous = optional_text("previous", "results", "")
     previous_year = get("previous", "year")
     if previous_year is not None:
@@ -257,7 +258,7 @@ def _units(raw: Any, problems: list[str]) -> tuple[Unit, ...]:
         if isinstance(code, int) and not isinstance(code, bool):
             code = f"{code:05d}"
         if not isinstance(code, str) or not code.isdigit():
-            problems.append(f"{where} code: mã đơn vị phải là dãy số (ví dụ \"14809\"), gặp {code!r}")
+            problems.append(f'{where} code: mã đơn vị phải là dãy số (ví dụ "14809"), gặp {code!r}')
             continue
         if code in seen:
             problems.append(f"{where} code: mã {code} bị lặp")

@@ -54,7 +54,7 @@ def parse(data: bytes) -> dict[str, PreviousResult]:
     head = [h.strip() for h in next(reader)]
     for key in (CODE, TOTAL, VERDICT):
         if key not in head:
-            raise ValueError(f"thiếu cột \"{key}\"")
+            raise ValueError(f'thiếu cột "{key}"')
     need = {key: head.index(key) for key in (CODE, TOTAL, VERDICT)}
     name_col = head.index(NAME) if NAME in head else None
     out: dict[str, PreviousResult] = {}
@@ -68,7 +68,7 @@ def parse(data: bytes) -> dict[str, PreviousResult]:
         try:
             total = float(raw_total) if raw_total else None
         except ValueError:
-            raise ValueError(f"tổng điểm \"{raw_total}\" của đơn vị {code} không phải là số") from None
+            raise ValueError(f'tổng điểm "{raw_total}" của đơn vị {code} không phải là số') from None
         name = row[name_col].strip() if name_col is not None else ""
         out[code] = PreviousResult(code, name, total, row[need[VERDICT]].strip().lstrip("'"))
     return out

@@ -194,16 +194,32 @@ class RuleSet:
         ):
             if prov:
                 out.append(Figure(key, label, prov))
-        out.extend(Figure(f"declaration:{d.key}", f"câu hỏi loại trừ \"{d.short}\"", d.provenance)
-                   for d in cond.declarations)
+        out.extend(
+            Figure(f"declaration:{d.key}", f'câu hỏi loại trừ "{d.short}"', d.provenance) for d in cond.declarations
+        )
         for c in self.criteria:
             out.append(Figure(f"criterion:{c.code}", f"điểm tối đa {c.code}", c.provenance, criterion=c.code))
             for i in c.indicators:
-                out.append(Figure(f"indicator:{i.code}", f"điểm tối đa chỉ tiêu {i.code}", i.provenance,
-                                  criterion=c.code, indicator=i.code))
-                out.extend(Figure(f"band:{i.code}:{number_text(b.lower)}", f"mức {_band_text(b)} của chỉ tiêu {i.code}",
-                                  b.provenance, criterion=c.code, indicator=i.code, band_lower=b.lower)
-                           for b in i.bands)
+                out.append(
+                    Figure(
+                        f"indicator:{i.code}",
+                        f"điểm tối đa chỉ tiêu {i.code}",
+                        i.provenance,
+                        criterion=c.code,
+                        indicator=i.code,
+                    )
+                )
+                out.extend(
+                    Figure(
+                        f"band:{i.code}:{number_text(b.lower)}",
+                        f"mức {_band_text(b)} của chỉ tiêu {i.code}",
+                        b.provenance,
+                        criterion=c.code,
+                        indicator=i.code,
+                        band_lower=b.lower,
+                    )
+                    for b in i.bands
+                )
         return tuple(out)
 
     @property

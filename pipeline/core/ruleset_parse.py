@@ -228,8 +228,9 @@ class Parser:
         if None in (code, name, max_points, provenance, rule) or len(complete) != len(indicators):
             return None
         assert code and name and max_points is not None and provenance and rule
-        return Criterion(code=code, name=name, max=max_points, provenance=provenance, indicators=tuple(complete),
-                         pass_rule=rule)
+        return Criterion(
+            code=code, name=name, max=max_points, provenance=provenance, indicators=tuple(complete), pass_rule=rule
+        )
 
     def indicator(self, raw: Any, key: str, criterion: str, scoring: str | None) -> Indicator | None:
         optional = {"not_applicable_full", "deduction_max", "bands", "numerator_label", "denominator_label"}
@@ -313,7 +314,9 @@ class Parser:
             elif low.upper < high.lower:
                 self.fail(key, f"có khoảng trống giữa {number_text(low.upper)}% và {number_text(high.lower)}%")
         if ordered[-1].upper is not None:
-            self.fail(key, f"mức cao nhất phải không có cận trên (bỏ 'to'), đang dừng ở {number_text(ordered[-1].upper)}%")
+            self.fail(
+                key, f"mức cao nhất phải không có cận trên (bỏ 'to'), đang dừng ở {number_text(ordered[-1].upper)}%"
+            )
         points = [b.points for b in ordered]
         if points != sorted(points):
             self.fail(key, "tỷ lệ cao hơn không được cho ít điểm hơn")
@@ -321,8 +324,13 @@ class Parser:
 
     def conditions(self, raw: Any, scoring: str | None, n_criteria: int, total_max: float | None) -> Conditions | None:
         optional = {
-            "total_min", "total_min_provenance", "criterion_min_fraction", "criterion_min_fraction_provenance",
-            "declarations", "criteria_pass_rule", "criteria_pass_rule_provenance",
+            "total_min",
+            "total_min_provenance",
+            "criterion_min_fraction",
+            "criterion_min_fraction_provenance",
+            "declarations",
+            "criteria_pass_rule",
+            "criteria_pass_rule_provenance",
         }
         if not self.keys(raw, "conditions", set(), optional):
             return None
@@ -349,17 +357,23 @@ class Parser:
             )
             usable = rule is not None
         declarations = self.declarations(raw.get("declarations", []))
-        return Conditions(
-            total_min=total_min,
-            total_min_provenance=self.optional_provenance(raw, "total_min_provenance", "conditions"),
-            criterion_min_fraction=fraction,
-            criterion_min_fraction_provenance=self.optional_provenance(
-                raw, "criterion_min_fraction_provenance", "conditions"
-            ),
-            declarations=declarations,
-            criteria_pass_rule=rule,
-            criteria_pass_rule_provenance=self.optional_provenance(raw, "criteria_pass_rule_provenance", "conditions"),
-        ) if usable else None
+        return (
+            Conditions(
+                total_min=total_min,
+                total_min_provenance=self.optional_provenance(raw, "total_min_provenance", "conditions"),
+                criterion_min_fraction=fraction,
+                criterion_min_fraction_provenance=self.optional_provenance(
+                    raw, "criterion_min_fraction_provenance", "conditions"
+                ),
+                declarations=declarations,
+                criteria_pass_rule=rule,
+                criteria_pass_rule_provenance=self.optional_provenance(
+                    raw, "criteria_pass_rule_provenance", "conditions"
+                ),
+            )
+            if usable
+            else None
+        )
 
     def declarations(self, raw: Any) -> tuple[Declaration, ...]:
         if not isinstance(raw, list):
@@ -381,8 +395,9 @@ class Parser:
             provenance = self.provenance(d.get("provenance", _MISSING), f"{dkey}.provenance")
             if name is not None and answer is not None and label is not None and provenance is not None:
                 short = d.get("short", label)
-                found.append(Declaration(key=name, label=label, short=short, disqualifying_answer=answer,
-                                         provenance=provenance))
+                found.append(
+                    Declaration(key=name, label=label, short=short, disqualifying_answer=answer, provenance=provenance)
+                )
         return tuple(found)
 
     def check_unique_codes(self, criteria: list[Criterion | None]) -> None:

@@ -101,7 +101,7 @@ def place_name(area: str) -> str:
     """'Thị xã Bỉm Sơn' -> 'Bỉm Sơn', for the place-and-date line above the signatures."""
     for prefix in ("Thành phố", "Thị xã", "Huyện", "Quận", "Tỉnh"):
         if area.casefold().startswith(prefix.casefold() + " "):
-            return area[len(prefix):].strip()
+            return area[len(prefix) :].strip()
     return area
 
 
@@ -109,8 +109,11 @@ def band_text(indicator: Indicator) -> str:
     """A rate indicator's bands, highest first: '≥ 80%: 3 điểm; 50% đến dưới 80%: 2 điểm'."""
     parts = []
     for b in sorted(indicator.bands, key=lambda b: b.lower, reverse=True):
-        span = (f"≥ {number_text(b.lower)}%" if b.upper is None
-                else f"{number_text(b.lower)}% đến dưới {number_text(b.upper)}%")
+        span = (
+            f"≥ {number_text(b.lower)}%"
+            if b.upper is None
+            else f"{number_text(b.lower)}% đến dưới {number_text(b.upper)}%"
+        )
         parts.append(f"{span}: {number_text(b.points)} điểm")
     return "; ".join(parts)
 

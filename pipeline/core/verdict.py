@@ -6,8 +6,8 @@ and readers, steps and writers all read them; the engine that makes them is `ste
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 SELF_ASSESSED = "tu_cham"
 APPRAISED = "tham_dinh"

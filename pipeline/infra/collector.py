@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from typing import Callable, Iterator, ParamSpec, TypeVar
+from collections.abc import Callable, Iterator
+from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -94,7 +94,7 @@ def _file_lock(path: Path, folder: Path):
                 continue  # the other run just finished
             pid = int(text) if text.isdigit() else 0
             # Our own pid on a lock this process does not hold: a dead run's pid, reused.
-            if pid and pid != os.getpid() and _alive(pid) or not pid and _just_created(path):
+            if (pid and pid != os.getpid() and _alive(pid)) or (not pid and _just_created(path)):
                 raise RunLocked(
                     f"Một lần tổng hợp khác (tiến trình {pid or '?'}) đang ghi vào {folder}. "
                     "Chờ lần đó xong rồi chạy lại."

@@ -19,13 +19,13 @@ import gc
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterator, Sequence
 
-from pipeline.infra.collector import collector_paused
 from pipeline.core.model import AppraisalRead, Submission
 from pipeline.core.problems import Issue, issue
 from pipeline.core.rules import RuleSet
+from pipeline.infra.collector import collector_paused
 
 Result = tuple[Submission | AppraisalRead | None, list[Issue]]  # what readers/inputs.py gives
 Reader = Callable[..., Result]
@@ -83,10 +83,10 @@ def _in_pool(items, rule_set, read, n) -> Iterator[Result]:
                 for k, (chunk, future) in enumerate(futures):
                     try:
                         results = future.result()
-                    except Exception:  # a worker died (BrokenProcessPool) or could not send its results
+                    except Exception:  # noqa: BLE001 - a worker died (BrokenProcessPool) or could not send its results
                         yield from (_read_alone(items[i], context) for i in chunk)
-                        chunks = [c for c, _ in futures[k + 1:]]  # the pool is broken: a new one
-                        for _, later in futures[k + 1:]:
+                        chunks = [c for c, _ in futures[k + 1 :]]  # the pool is broken: a new one
+                        for _, later in futures[k + 1 :]:
                             later.cancel()
                         break
                     yield from results
@@ -116,12 +116,14 @@ def _read_chunk(chunk: list[tuple[object, str]]) -> list[Result]:
 
 def _read_alone(item: tuple[object, str], context) -> Result:
     """One file in a process of its own: if that process dies too, the file is the cause."""
-    path, rel = item
+    _, rel = item
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             return pool.submit(_read_chunk, [item]).result()[0]
-    except Exception as exc:
-        return None, [issue("FILE_CORRUPT", file=rel, value=f"chương trình đọc tệp dừng đột ngột ({type(exc).__name__})")]
+    except Exception as exc:  # noqa: BLE001 - whatever killed the process, the file is rejected, the run goes on
+        return None, [
+            issue("FILE_CORRUPT", file=rel, value=f"chương trình đọc tệp dừng đột ngột ({type(exc).__name__})")
+        ]
 
 
 # ------------------------------------------------------------------ any ordered map
@@ -129,8 +131,7 @@ def _read_alone(item: tuple[object, str], context) -> Result:
 _TASK: tuple[Callable, Sequence] | None = None
 
 
-def map_in_order(func: Callable, items: Sequence, *, min_items: int = PARALLEL_MIN_FILES,
-                 chunk: int = CHUNK) -> list:
+def map_in_order(func: Callable, items: Sequence, *, min_items: int = PARALLEL_MIN_FILES, chunk: int = CHUNK) -> list:
     """[func(x) for x in items], on every core when there are at least `min_items` (forked
     workers inherit func and items: only indices and results cross between processes).
     Exceptions propagate as from the plain loop (the first failing chunk's, in order)."""

@@ -30,7 +30,7 @@ def read_appraisal(path: Path, rel: str) -> AppraisalRead | None:
     raises. For a file outside the inputs (the copy in outputs/ that is about to be replaced)."""
     try:
         return open_workbook(Path(path), rel, _read_if_appraisal)[0]
-    except Exception:  # a damaged file must never stop the run
+    except Exception:  # noqa: BLE001 - a damaged file must never stop the run
         return None
 
 
@@ -79,5 +79,12 @@ def _rows(rows: list[list[Any]], start: tuple[int, int], header: int, cols: dict
         row = rows[r]
         if get(row, "unit") is None or get(row, "code") is None:
             continue  # a unit's total row, a blank or a signature line
-        yield AppraisalRow(get(row, "unit"), get(row, "code"), get(row, "appraised"), get(row, "note"),
-                           get(row, "self"), a1(r + r0, cols["appraised"] + c0), a1(r + r0, cols["code"] + c0))
+        yield AppraisalRow(
+            get(row, "unit"),
+            get(row, "code"),
+            get(row, "appraised"),
+            get(row, "note"),
+            get(row, "self"),
+            a1(r + r0, cols["appraised"] + c0),
+            a1(r + r0, cols["code"] + c0),
+        )

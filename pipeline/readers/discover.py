@@ -37,8 +37,9 @@ class Candidate:
         return self.path.suffix.lower()
 
     def record(self, status: str, **fields) -> FileRecord:
-        return FileRecord(path=self.rel, size=self.size, sha256=self.sha256, modified=self.modified,
-                          status=status, **fields)
+        return FileRecord(
+            path=self.rel, size=self.size, sha256=self.sha256, modified=self.modified, status=status, **fields
+        )
 
 
 def discover(inputs_dir: Path, max_file_bytes: int) -> tuple[list[Candidate], list[FileRecord], list[Issue]]:
@@ -53,15 +54,15 @@ def discover(inputs_dir: Path, max_file_bytes: int) -> tuple[list[Candidate], li
             size = stat.st_size
             modified = dt.datetime.fromtimestamp(stat.st_mtime)
             if size == 0:
-                records.append(FileRecord(rel, 0, hashlib.sha256(b"").hexdigest(), modified, REJECTED,
-                                          note="tệp rỗng"))
+                records.append(FileRecord(rel, 0, hashlib.sha256(b"").hexdigest(), modified, REJECTED, note="tệp rỗng"))
                 issues.append(issue("FILE_EMPTY", file=rel))
                 continue
             if size > max_file_bytes:
                 # Not hashed either: "not read" means not a byte of it.
                 records.append(FileRecord(rel, size, "", modified, REJECTED, note="tệp quá lớn"))
-                issues.append(issue("FILE_TOO_LARGE", file=rel, value=human_size(size),
-                                    limit=human_size(max_file_bytes)))
+                issues.append(
+                    issue("FILE_TOO_LARGE", file=rel, value=human_size(size), limit=human_size(max_file_bytes))
+                )
                 continue
             digest = sha256_file(path)
         except OSError as exc:  # unreadable (permissions, vanished while scanning)

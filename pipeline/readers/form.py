@@ -91,7 +91,8 @@ def _find_score_sheet(grids: Sheets, rule_set: RuleSet) -> _Score | None:
         for col, found in per_col.items():
             header = _header_row(grid, col)
             scored = header is not None and any(
-                _header_match(grid.get(header, c)) == "diem" for c in range(col, grid.c0 + grid.width))
+                _header_match(grid.get(header, c)) == "diem" for c in range(col, grid.c0 + grid.width)
+            )
             key = (scored, len(found), grid.name == layout.SHEET_SCORES, -order, -col)
             if best is None or key > best[0]:
                 best = (key, _Score(grid, col, len(found)))
@@ -140,9 +141,13 @@ def _header_row(grid: Grid, code_col: int) -> int | None:
     """The row whose code-column cell reads 'Mã' (the column headings)."""
     if code_col not in grid.header_rows:
         grid.header_rows[code_col] = next(
-            (r for r in range(grid.r0, grid.r0 + len(grid.rows))
-             if isinstance(v := grid.get(r, code_col), str) and len(v) <= 8 and _header_match(v) == "ma"),
-            None)
+            (
+                r
+                for r in range(grid.r0, grid.r0 + len(grid.rows))
+                if isinstance(v := grid.get(r, code_col), str) and len(v) <= 8 and _header_match(v) == "ma"
+            ),
+            None,
+        )
     return grid.header_rows[code_col]
 
 
@@ -192,8 +197,16 @@ def _read_scores(score: _Score, rule_set: RuleSet, names: dict, sub: Submission)
             continue
         if code in codes:
             if code in rows:
-                issues.append(issue("INDICATOR_DUPLICATE", file=rel, sheet=grid.name, cell=a1(r, code_col),
-                                    value=code, indicator=code))
+                issues.append(
+                    issue(
+                        "INDICATOR_DUPLICATE",
+                        file=rel,
+                        sheet=grid.name,
+                        cell=a1(r, code_col),
+                        value=code,
+                        indicator=code,
+                    )
+                )
             else:
                 rows[code] = r
         elif code.lower() in criteria:

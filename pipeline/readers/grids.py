@@ -24,8 +24,7 @@ class Grid:
     begins at C3 gives a grid whose [0][0] is C3.
     """
 
-    def __init__(self, name: str, rows: list[list[Any]], start: tuple[int, int] | None,
-                 merged: list | None = None):
+    def __init__(self, name: str, rows: list[list[Any]], start: tuple[int, int] | None, merged: list | None = None):
         self.name = name
         self.rows = rows
         self.r0, self.c0 = start or (0, 0)
@@ -84,7 +83,7 @@ class Sheets:
             sheet = self._wb.get_sheet_by_name(name)
             try:
                 merged = sheet.merged_cell_ranges or []
-            except Exception:  # not every format reports merged cells
+            except Exception:  # noqa: BLE001 - not every format reports merged cells
                 merged = []
             found = self._grids[name] = Grid(name, sheet.to_python(), sheet.start, merged)
         return found

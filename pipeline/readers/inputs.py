@@ -31,6 +31,6 @@ def _dispatch(opened: Opened, rule_set: RuleSet) -> tuple[Submission | Appraisal
     if appraisal.is_appraisal(opened.meta):
         try:
             return appraisal.read_table(opened.sheets, opened.meta, opened.rel), []
-        except Exception:  # a table that cannot be read: the form reader reports the file
+        except Exception:  # noqa: BLE001 - a table that cannot be read: the form reader reports the file
             pass
     return form.read_form(opened, rule_set)

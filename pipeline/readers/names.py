@@ -34,8 +34,11 @@ def workbook_names(xml: bytes) -> dict[str, tuple[str, int, int]]:
     found = _plain_defined_names(xml)
     if found is None:
         root = SafeET.fromstring(xml)
-        found = [(node.get("name"), node.get("localSheetId"), node.text)
-                 for node in root.iter() if str(node.tag).endswith("}definedName")]
+        found = [
+            (node.get("name"), node.get("localSheetId"), node.text)
+            for node in root.iter()
+            if str(node.tag).endswith("}definedName")
+        ]
     names: dict[str, tuple[str, int, int]] = {}
     for name, local, text in found:
         if local is not None:
@@ -64,7 +67,8 @@ _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)
 _FIRST_TAG = re.compile(rb"<(?![?!])[^>]*>")
 _NAME_START = re.compile(r"<definedName[\s/>]")
 _SIMPLE_NAME = re.compile(
-    r'<definedName name="([^"&\t\n\r]*)"(?: localSheetId="([^"&\t\n\r]*)")?>([^<&\r]*)</definedName>')
+    r'<definedName name="([^"&\t\n\r]*)"(?: localSheetId="([^"&\t\n\r]*)")?>([^<&\r]*)</definedName>'
+)
 
 
 def _plain_defined_names(xml: bytes) -> list[tuple[str, str | None, str]] | None:

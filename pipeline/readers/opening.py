@@ -40,8 +40,9 @@ class Opened:
     warnings: list[Issue] = field(default_factory=list)  # macros, external links (the form reports them)
 
 
-def open_workbook(path: Path, rel: str, read: Callable[[Opened], tuple[T | None, list[Issue]]]
-                  ) -> tuple[T | None, list[Issue]]:
+def open_workbook(
+    path: Path, rel: str, read: Callable[[Opened], tuple[T | None, list[Issue]]]
+) -> tuple[T | None, list[Issue]]:
     """read(the opened workbook), or (None, [the Issue]) when the file must not be parsed.
     Raises what the parser raises on a damaged file: callers wrap it in `guarded`."""
     data = path.read_bytes()
@@ -54,8 +55,11 @@ def open_workbook(path: Path, rel: str, read: Callable[[Opened], tuple[T | None,
     if kind.external_links:
         warnings.append(issue("EXTERNAL_LINKS", file=rel))
     try:
-        names = {} if kind.container != "ooxml" else (
-            workbook_names(kind.workbook_xml) if kind.workbook_xml else defined_names(data))
+        names = (
+            {}
+            if kind.container != "ooxml"
+            else (workbook_names(kind.workbook_xml) if kind.workbook_xml else defined_names(data))
+        )
     except DefusedXmlException:
         return None, warnings + [issue("FILE_UNSAFE", file=rel, value="XML có khai báo thực thể")]
     wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -75,7 +79,7 @@ def guarded(rel: str, read: Callable[[], tuple[T | None, list[Issue]]]) -> tuple
         return None, [issue("FILE_ENCRYPTED", file=rel)]
     except calamine.CalamineError as exc:
         return None, [issue("FILE_CORRUPT", file=rel, value=_calamine_detail(exc))]
-    except Exception as exc:  # a damaged file must never stop the run
+    except Exception as exc:  # noqa: BLE001 - a damaged file must never stop the run
         return None, [issue("FILE_CORRUPT", file=rel, value=f"{type(exc).__name__}: {str(exc)[:80]}")]
     except BaseException as exc:  # a panic in the Rust parser arrives as pyo3's PanicException
         if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):

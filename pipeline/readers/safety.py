@@ -29,8 +29,8 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 MB = 1024 * 1024
 
@@ -72,8 +72,9 @@ def human_size(size: int) -> str:
 # ----------------------------------------------------------------------------- zip containers
 
 
-def check_zip(data: bytes, zf: zipfile.ZipFile, kind: str, limits: Limits = LIMITS,
-              keep: dict[str, bytes] | None = None) -> Problem | None:
+def check_zip(
+    data: bytes, zf: zipfile.ZipFile, kind: str, limits: Limits = LIMITS, keep: dict[str, bytes] | None = None
+) -> Problem | None:
     """kind: 'ooxml' or 'ods' (which cell grammar to measure). `zf` is open on `data`.
     keep: member names mapped to b""; filled with those members' bytes as inflated here, so
     the caller need not inflate them a second time (only when no problem is found)."""
@@ -106,8 +107,9 @@ class _Recount(Exception):
     """The sheet areas' upper bound is over the limit: the exact areas decide."""
 
 
-def _check_content(data: bytes, infos: list[zipfile.ZipInfo], kind: str, limits: Limits,
-                   keep: dict[str, bytes], exact: bool) -> None:
+def _check_content(
+    data: bytes, infos: list[zipfile.ZipInfo], kind: str, limits: Limits, keep: dict[str, bytes], exact: bool
+) -> None:
     """Inflate every member once, in bounded chunks: actual sizes, DTDs, sheet rectangles.
     Unless `exact`, a sheet whose every cell is within A1:Z99 counts as that whole rectangle
     (an upper bound, ten times cheaper to establish than the exact area); if the bounds add up
@@ -159,16 +161,16 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, limit: int) -> Iterator[bytes]:
     """The member's bytes, read straight from its local entry; never more than `limit` + one
     chunk, and exactly the declared size or a problem."""
     off = info.header_offset
-    if data[off:off + 4] != b"PK\x03\x04" or len(data) < off + 30:
+    if data[off : off + 4] != b"PK\x03\x04" or len(data) < off + 30:
         raise _Stop("FILE_CORRUPT", "tệp nén không đầy đủ")
     name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
     start = off + 30 + name_len + extra_len
-    raw = memoryview(data)[start:start + info.compress_size]
+    raw = memoryview(data)[start : start + info.compress_size]
     if info.flag_bits & 0x1:
         raise _Stop("FILE_CORRUPT", f"phần {info.filename} bị mã hóa")
     produced = 0
     if info.compress_type == zipfile.ZIP_STORED:
-        pieces: Iterator[bytes] = (bytes(raw[i:i + _CHUNK]) for i in range(0, len(raw), _CHUNK))
+        pieces: Iterator[bytes] = (bytes(raw[i : i + _CHUNK]) for i in range(0, len(raw), _CHUNK))
         complete = lambda: True  # noqa: E731
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         inflater = zlib.decompressobj(-15)
@@ -196,7 +198,7 @@ def _deflate_pieces(inflater, raw: memoryview) -> Iterator[bytes]:
         if inflater.unconsumed_tail:
             chunk = inflater.unconsumed_tail
         elif pos < len(raw):
-            chunk = bytes(raw[pos:pos + _CHUNK])
+            chunk = bytes(raw[pos : pos + _CHUNK])
             pos += _CHUNK
         else:
             chunk = b""
@@ -273,8 +275,12 @@ class _XlsxArea(_Area):
         self._bound = bound  # allowed to count a sheet within A1:Z99 as all of it
 
     def _scan(self, text: bytes) -> None:
-        if self._bound and not self._sequential and _OUTSIDE_SMALL.search(text) is None and not (
-                b":c" in text and _PREFIXED_CELL.search(text)):
+        if (
+            self._bound
+            and not self._sequential
+            and _OUTSIDE_SMALL.search(text) is None
+            and not (b":c" in text and _PREFIXED_CELL.search(text))
+        ):
             # Every cell is <c r="A1"> .. <c r="Z99"> (our form, and most small sheets): one
             # C-speed search instead of reading every reference.
             if b'<c r="' in text:
@@ -288,7 +294,7 @@ class _XlsxArea(_Area):
             if text.count(b'<c r="') == cells and not (b":c" in text and _PREFIXED_CELL.search(text)):
                 valued = _VALUED_REF.findall(text)
                 if valued:
-                    letters, digits = zip(*valued)
+                    letters, digits = zip(*valued, strict=True)
                     self._rows = max(self._rows, max(map(int, digits)))
                     self._cols = max(self._cols, max(map(_col_number, set(letters))))
                 return

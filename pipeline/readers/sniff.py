@@ -66,8 +66,11 @@ def _zip_kind(zf: zipfile.ZipFile) -> Sniffed:
         with zf.open("mimetype") as fh:
             mimetype = fh.read(100)  # bounded: the member itself may be a bomb
     if WORKBOOK_PART in names:
-        return Sniffed("ooxml", macros="xl/vbaProject.bin" in names,
-                       external_links=any(n.startswith("xl/externalLinks/") for n in names))
+        return Sniffed(
+            "ooxml",
+            macros="xl/vbaProject.bin" in names,
+            external_links=any(n.startswith("xl/externalLinks/") for n in names),
+        )
     if "content.xml" in names and mimetype:
         if b"spreadsheet" in mimetype:
             return Sniffed("ods", macros=any(n.startswith("Basic/") for n in names))
@@ -83,7 +86,7 @@ def _sniff_ole(data: bytes) -> Sniffed:
     """Legacy .xls, or an encrypted xlsx (OOXML encryption wraps the package in an OLE file)."""
     try:
         ole = olefile.OleFileIO(data)
-    except Exception:  # olefile raises OSError and assorted parsing errors on damaged headers
+    except Exception:  # noqa: BLE001 - olefile raises OSError and assorted parsing errors on damaged headers
         return Sniffed("", "FILE_CORRUPT", "cấu trúc tệp .xls bị hỏng")
     try:
         streams = {"/".join(parts) for parts in ole.listdir(streams=True, storages=True)}
@@ -94,7 +97,7 @@ def _sniff_ole(data: bytes) -> Sniffed:
             word = "WordDocument" in streams
             return Sniffed("", "FILE_NOT_SPREADSHEET", "tài liệu Word (.doc)" if word else "tệp Office khác")
         stream = ole.openstream(book).read()
-        if _biff_has_filepass(stream[:64 * 1024]):
+        if _biff_has_filepass(stream[: 64 * 1024]):
             return Sniffed("", "FILE_ENCRYPTED")
         if problem := safety.check_biff(stream):
             return Sniffed("", *problem)
@@ -107,8 +110,8 @@ def _biff_has_filepass(stream: bytes) -> bool:
     """An encrypted .xls has a FILEPASS record in the workbook globals, before their EOF."""
     pos = 0
     while pos + 4 <= len(stream):
-        rtype = int.from_bytes(stream[pos:pos + 2], "little")
-        length = int.from_bytes(stream[pos + 2:pos + 4], "little")
+        rtype = int.from_bytes(stream[pos : pos + 2], "little")
+        length = int.from_bytes(stream[pos + 2 : pos + 4], "little")
         if rtype == _BIFF_FILEPASS:
             return True
         if rtype == _BIFF_EOF:

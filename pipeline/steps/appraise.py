@@ -62,10 +62,12 @@ def check_appraisal(read: AppraisalRead, rule_set: RuleSet, config: Config) -> t
     where = {"file": rel, "sheet": META_SHEET}
     if meta.get("year") != str(config.year):
         return AppraisalBook(rel, rejected=True), [
-            issue("APPRAISAL_WRONG_YEAR", value=meta.get("year", ""), expected=config.year, **where)]
+            issue("APPRAISAL_WRONG_YEAR", value=meta.get("year", ""), expected=config.year, **where)
+        ]
     if meta.get("rule_set") != rule_set.id:
         return AppraisalBook(rel, rejected=True), [
-            issue("APPRAISAL_WRONG_RULE_SET", value=meta.get("rule_set", ""), expected=rule_set.id, **where)]
+            issue("APPRAISAL_WRONG_RULE_SET", value=meta.get("rule_set", ""), expected=rule_set.id, **where)
+        ]
     if not read.sheet:
         return AppraisalBook(rel, rejected=True), [issue("APPRAISAL_NO_TABLE", file=rel)]
     return _values(read, rule_set, config)
@@ -92,8 +94,9 @@ def _values(read: AppraisalRead, rule_set: RuleSet, config: Config) -> tuple[App
             continue
         ind = rule_set.indicator_index.get(code)
         if ind is None:
-            issues.append(issue("APPRAISAL_INDICATOR_UNKNOWN", file=rel, sheet=sheet, cell=row.code_cell,
-                                value=code, unit=unit))
+            issues.append(
+                issue("APPRAISAL_INDICATOR_UNKNOWN", file=rel, sheet=sheet, cell=row.code_cell, value=code, unit=unit)
+            )
             continue
         if raw is None:
             continue
@@ -119,21 +122,24 @@ def _check(ind: Indicator, raw: Any, rule_set: RuleSet, where: dict) -> tuple[An
     """The accepted value of one appraised cell, or the Issue that refuses it."""
     if ind.kind == "pass_fail":
         passed, ok = values.parse_pass_fail(raw)
-        return (passed, None) if ok else (None, issue("APPRAISAL_PASS_FAIL_INVALID", value=values.raw_text(raw),
-                                                      **where))
+        return (
+            (passed, None) if ok else (None, issue("APPRAISAL_PASS_FAIL_INVALID", value=values.raw_text(raw), **where))
+        )
     number, ok = values.parse_number(raw)
     if not ok or number is None:
         return None, issue("APPRAISAL_POINTS_NOT_NUMBER", value=values.raw_text(raw), **where)
     if not ind.min_points <= number <= ind.max:
-        return None, issue("APPRAISAL_POINTS_OUT_OF_RANGE", value=number, min=ind.min_points + 0.0, max=ind.max,
-                           **where)
+        return None, issue(
+            "APPRAISAL_POINTS_OUT_OF_RANGE", value=number, min=ind.min_points + 0.0, max=ind.max, **where
+        )
     if (Fraction(str(number)) / Fraction(str(rule_set.point_step))).denominator != 1:
         return None, issue("APPRAISAL_POINTS_NOT_STEP", value=number, step=rule_set.point_step, **where)
     if ind.kind == "rate_bands":
         levels = sorted({b.points for b in ind.bands})
         if number not in levels:
-            return None, issue("APPRAISAL_POINTS_NOT_BAND", value=number,
-                               levels="; ".join(display(float(x)) for x in levels), **where)
+            return None, issue(
+                "APPRAISAL_POINTS_NOT_BAND", value=number, levels="; ".join(display(float(x)) for x in levels), **where
+            )
     return number, None
 
 
@@ -174,8 +180,9 @@ def choose_appraisal(found: list[tuple[AppraisalBook, list[Issue], dt.datetime]]
 # ================================================================== applying
 
 
-def apply_appraisal(units: list[UnitOutcome], book: AppraisalBook | None,
-                    rule_set: RuleSet) -> tuple[list[UnitOutcome], list[Issue]]:
+def apply_appraisal(
+    units: list[UnitOutcome], book: AppraisalBook | None, rule_set: RuleSet
+) -> tuple[list[UnitOutcome], list[Issue]]:
     """Re-score every unit the council appraised with its points (see the module docstring)."""
     if book is None:
         return list(units), []
@@ -194,8 +201,9 @@ def apply_appraisal(units: list[UnitOutcome], book: AppraisalBook | None,
             continue
         if u.status != SUBMITTED or u.verdict is None or u.entries is None:
             if given:
-                issues.append(issue("APPRAISAL_UNIT_NO_FORM", file=book.file, sheet=SHEET, unit=code,
-                                    unit_name=u.unit.full_name))
+                issues.append(
+                    issue("APPRAISAL_UNIT_NO_FORM", file=book.file, sheet=SHEET, unit=code, unit_name=u.unit.full_name)
+                )
             out.append(u)
             continue
         updated, found = _appraise(u, given, bad, rule_set, book.file)
@@ -204,8 +212,9 @@ def apply_appraisal(units: list[UnitOutcome], book: AppraisalBook | None,
     return out, issues
 
 
-def _appraise(u: UnitOutcome, given: dict[str, AppraisedValue], bad: dict[str, str], rule_set: RuleSet,
-              file: str) -> tuple[UnitOutcome, list[Issue]]:
+def _appraise(
+    u: UnitOutcome, given: dict[str, AppraisedValue], bad: dict[str, str], rule_set: RuleSet, file: str
+) -> tuple[UnitOutcome, list[Issue]]:
     own = u.verdict
     assert own is not None and u.entries is not None  # apply_appraisal passes scored units only
     own_by = {r.code: r for r in own.indicators}
@@ -218,22 +227,40 @@ def _appraise(u: UnitOutcome, given: dict[str, AppraisedValue], bad: dict[str, s
         else:
             entries[code] = IndicatorEntry(code, points=v.points, source=APPRAISED)
             banded |= {code} if ind.kind == "rate_bands" else set()
-    verdict = score_unit(_banded_as_points(rule_set, banded), UnitEntries(entries, u.entries.declarations)) \
-        if given else own
+    verdict = (
+        score_unit(_banded_as_points(rule_set, banded), UnitEntries(entries, u.entries.declarations)) if given else own
+    )
     changes, issues, indicators = [], [], []
     for r in verdict.indicators:
         mine = own_by[r.code]
         if r.code in given:
             v = given[r.code]
-            change = AppraisalChange(r.code, mine.points, r.points, v.note, self_passed=mine.passed,
-                                     appraised_passed=r.passed, cell=f"{v.sheet}!{v.cell}")
+            change = AppraisalChange(
+                r.code,
+                mine.points,
+                r.points,
+                v.note,
+                self_passed=mine.passed,
+                appraised_passed=r.passed,
+                cell=f"{v.sheet}!{v.cell}",
+            )
             changes.append(change)
             r = replace(r, basis=_appraised_basis(change, mine, rule_set.indicator(r.code)))
             stale = _stale(v, mine, rule_set.indicator(r.code))
             if stale is not None:
-                issues.append(issue("APPRAISAL_STALE", file=file, sheet=v.sheet, cell=v.cell, unit=u.unit.code,
-                                    indicator=r.code, unit_name=u.unit.full_name, value=stale,
-                                    current=_shown(mine, rule_set.indicator(r.code))))
+                issues.append(
+                    issue(
+                        "APPRAISAL_STALE",
+                        file=file,
+                        sheet=v.sheet,
+                        cell=v.cell,
+                        unit=u.unit.code,
+                        indicator=r.code,
+                        unit_name=u.unit.full_name,
+                        value=stale,
+                        current=_shown(mine, rule_set.indicator(r.code)),
+                    )
+                )
         elif r.code in bad:
             r = replace(r, refused_cell=bad[r.code])
         indicators.append(r)
@@ -261,8 +288,10 @@ def _appraised_basis(change: AppraisalChange, own, ind: Indicator) -> str:
         text = "điểm thẩm định, bằng điểm tự chấm"
     else:
         sign = "+" if change.change > 0 else "−"
-        text = f"điểm thẩm định {display(change.appraised_points)} (tự chấm {display(change.self_points)}, " \
-               f"{sign}{display(abs(change.change))})"
+        text = (
+            f"điểm thẩm định {display(change.appraised_points)} (tự chấm {display(change.self_points)}, "
+            f"{sign}{display(abs(change.change))})"
+        )
     if ind.kind == "rate_bands":
         text += f"; theo số liệu của đơn vị: {own.basis}"
     return text + (f". Hội đồng: {change.note}" if change.note else "")

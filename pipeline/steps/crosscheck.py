@@ -41,8 +41,16 @@ def cached_total_issues(subs: Iterable[Submission], indicators: pd.DataFrame) ->
             continue
         computed = typed[sub.file]
         if Fraction(str(value)) != computed:
-            out.append(issue("CACHED_TOTAL_DIFFERS", file=sub.file, sheet=cached.sheet, cell=cached.cell,
-                             value=value, computed=float(computed)))
+            out.append(
+                issue(
+                    "CACHED_TOTAL_DIFFERS",
+                    file=sub.file,
+                    sheet=cached.sheet,
+                    cell=cached.cell,
+                    value=value,
+                    computed=float(computed),
+                )
+            )
     return out
 
 
@@ -57,8 +65,17 @@ def banded_points_issues(file: str, verdict: Verdict, indicators: pd.DataFrame, 
             rows = indicators[indicators["file"] == file].set_index("code")
         row = rows.loc[r.code] if r.code in rows.index else None
         rate = number_text(r.rate, places=2) + "%"
-        out.append(issue("BANDED_POINTS_DIFFER", file=file,
-                         sheet=row["sheet"] if row is not None else "",
-                         cell=row["points_cell"] if row is not None else "",
-                         value=r.entered_points, computed=r.points, rate=rate, indicator=r.code, unit=unit))
+        out.append(
+            issue(
+                "BANDED_POINTS_DIFFER",
+                file=file,
+                sheet=row["sheet"] if row is not None else "",
+                cell=row["points_cell"] if row is not None else "",
+                value=r.entered_points,
+                computed=r.points,
+                rate=rate,
+                indicator=r.code,
+                unit=unit,
+            )
+        )
     return out

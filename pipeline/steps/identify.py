@@ -21,8 +21,13 @@ from pipeline.core.text import value_text
 from pipeline.steps.normalise import frame_records
 from pipeline.steps.values import strip_accents
 
-COMPARED_FIELDS = (("points", "điểm"), ("numerator", "tử số"), ("denominator", "mẫu số"),
-                   ("not_applicable", "không phát sinh"), ("passed", "kết quả"))
+COMPARED_FIELDS = (
+    ("points", "điểm"),
+    ("numerator", "tử số"),
+    ("denominator", "mẫu số"),
+    ("not_applicable", "không phát sinh"),
+    ("passed", "kết quả"),
+)
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,14 @@ class Identification:
     issues: tuple[Issue, ...]
 
 
-def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, already_rejected: Collection[str],
-             modified: dict[str, dt.datetime], sha256: dict[str, str]) -> Identification:
+def identify(
+    cover: pd.DataFrame,
+    indicators: pd.DataFrame,
+    config: Config,
+    already_rejected: Collection[str],
+    modified: dict[str, dt.datetime],
+    sha256: dict[str, str],
+) -> Identification:
     issues: list[Issue] = []
     rejected: set[str] = set()
     by_unit: dict[str, list[dict]] = {}
@@ -49,8 +60,9 @@ def identify(cover: pd.DataFrame, indicators: pd.DataFrame, config: Config, alre
         code = row["unit_code"]
         unit = config.unit(code) if code else None
         if code and unit is None:
-            issues.append(issue("UNIT_UNKNOWN", file=file, sheet=row["sheet"], cell=row["unit_code_cell"],
-                                value=code, unit=code))
+            issues.append(
+                issue("UNIT_UNKNOWN", file=file, sheet=row["sheet"], cell=row["unit_code_cell"], value=code, unit=code)
+            )
             rejected.add(file)
             continue
         if unit is None:
@@ -110,7 +122,7 @@ class _Mentions:
         found: set[int] = set()
         for size in self._lengths:
             for start in range(len(stem) - size + 1):
-                found.update(self._first.get(stem[start:start + size], ()))
+                found.update(self._first.get(stem[start : start + size], ()))
         return [self._units[n] for n in sorted(found)]
 
 
@@ -120,8 +132,18 @@ def _name_checks(row: dict, expected: str, mentions: _Mentions) -> list[Issue]:
     written = strip_accents(row["unit_name"])
     wanted = strip_accents(expected)
     if written and wanted not in written:
-        out.append(issue("UNIT_NAME_MISMATCH", file=file, sheet=row["sheet"], cell=row["unit_name_cell"],
-                         value=row["unit_name"], unit=code, unit_code=code, expected=expected))
+        out.append(
+            issue(
+                "UNIT_NAME_MISMATCH",
+                file=file,
+                sheet=row["sheet"],
+                cell=row["unit_name_cell"],
+                value=row["unit_name"],
+                unit=code,
+                unit_code=code,
+                expected=expected,
+            )
+        )
     stem = strip_accents(PurePosixPath(file).stem).replace("-", " ").replace("_", " ")
     if wanted not in stem and code not in stem:
         for other in mentions.units_in(stem):
@@ -155,10 +177,18 @@ def _differences(rows_of: _RowsByFile, old: str, new: str, code: str) -> list[Is
         for column, label in COMPARED_FIELDS:
             before, after = a.at[ind, column], b.at[ind, column]
             if not _same(before, after):
-                out.append(issue("DUPLICATE_DIFFERS", file=old, sheet=a.at[ind, "sheet"],
-                                 cell=a.at[ind, f"{column}_cell"] if f"{column}_cell" in a.columns else "",
-                                 value=f"{label} {_show(before)}", used=f"{_show(after)} ({new})",
-                                 indicator=ind, unit=code))
+                out.append(
+                    issue(
+                        "DUPLICATE_DIFFERS",
+                        file=old,
+                        sheet=a.at[ind, "sheet"],
+                        cell=a.at[ind, f"{column}_cell"] if f"{column}_cell" in a.columns else "",
+                        value=f"{label} {_show(before)}",
+                        used=f"{_show(after)} ({new})",
+                        indicator=ind,
+                        unit=code,
+                    )
+                )
     return out
 
 

@@ -15,19 +15,23 @@ from typing import Any
 import pandas as pd
 
 from pipeline.core import layout
-from pipeline.steps import values
-from pipeline.steps.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
 from pipeline.core.model import Located, Submission
 from pipeline.core.problems import Issue, issue
 from pipeline.core.rules import RuleSet
+from pipeline.steps import values
+from pipeline.steps.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
 
 _EMPTY = Located(None, "", "")
 
 # dtype of every non-str column; all others are "str" ("" for empty, never NaN).
 _COVER_TYPES = {"year": "Int64", "report_date": "datetime64[ns]"}
 _INDICATOR_TYPES = {
-    "row": "int64", "points": "float64", "not_applicable": "bool", "numerator": "float64",
-    "denominator": "float64", "passed": "boolean",
+    "row": "int64",
+    "points": "float64",
+    "not_applicable": "bool",
+    "numerator": "float64",
+    "denominator": "float64",
+    "passed": "boolean",
 }
 _RATE_FIELDS = (("tu_so", "numerator"), ("mau_so", "denominator"))
 
@@ -77,8 +81,11 @@ def normalise(subs: list[Submission], rule_set: RuleSet) -> tuple[pd.DataFrame, 
         name, cell, raw = declaration_columns(d.key)
         cover_columns += [name, cell, raw]
         cover_types[name] = "boolean"
-    return (_frame(cover_rows, cover_columns, cover_types),
-            _frame(indicator_rows, list(INDICATOR_COLUMNS), _INDICATOR_TYPES), issues)
+    return (
+        _frame(cover_rows, cover_columns, cover_types),
+        _frame(indicator_rows, list(INDICATOR_COLUMNS), _INDICATOR_TYPES),
+        issues,
+    )
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str], types: dict[str, str]) -> pd.DataFrame:
@@ -97,7 +104,7 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         if isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and not isinstance(series.dtype, pd.StringDtype):
             items = [None if v is pd.NA else v for v in items]
         values.append(items)
-    return [dict(zip(columns, row)) for row in zip(*values)]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 # ----------------------------------------------------------------------------- cover
@@ -120,15 +127,24 @@ def cover_record(sub: Submission, rule_set: RuleSet) -> tuple[dict[str, Any], li
     if not ok:
         issues.append(issue("REPORT_DATE_INVALID", value=values.raw_text(date.value), **where(date)))
     record: dict[str, Any] = {
-        "file": sub.file, "sheet": sub.cover_sheet,
-        "unit_code": values.unit_code(code.value), "unit_code_cell": code.cell,
-        "unit_name": values.text(name.value), "unit_name_cell": name.cell,
-        "unit_kind": values.text(kind.value), "unit_kind_cell": kind.cell,
-        "year": parsed_year, "year_cell": year.cell, "year_raw": values.raw_text(year.value),
+        "file": sub.file,
+        "sheet": sub.cover_sheet,
+        "unit_code": values.unit_code(code.value),
+        "unit_code_cell": code.cell,
+        "unit_name": values.text(name.value),
+        "unit_name_cell": name.cell,
+        "unit_kind": values.text(kind.value),
+        "unit_kind_cell": kind.cell,
+        "year": parsed_year,
+        "year_cell": year.cell,
+        "year_raw": values.raw_text(year.value),
         "report_date": pd.Timestamp(parsed_date) if parsed_date else None,
-        "report_date_cell": date.cell, "report_date_raw": values.raw_text(date.value),
-        "contact_name": values.text(contact.value), "contact_name_cell": contact.cell,
-        "phone": values.text(phone.value), "phone_cell": phone.cell,
+        "report_date_cell": date.cell,
+        "report_date_raw": values.raw_text(date.value),
+        "contact_name": values.text(contact.value),
+        "contact_name_cell": contact.cell,
+        "phone": values.text(phone.value),
+        "phone_cell": phone.cell,
     }
     for key in ("template_id", "template_version", "rule_set", "year"):
         record[f"meta_{key}"] = values.text(sub.meta.get(key, _EMPTY).value)
@@ -169,8 +185,7 @@ def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dic
     else:
         points, ok = values.parse_number(diem.value)
         if not ok:
-            issues.append(issue("POINTS_NOT_NUMBER", value=values.raw_text(diem.value), indicator=code,
-                                **where(diem)))
+            issues.append(issue("POINTS_NOT_NUMBER", value=values.raw_text(diem.value), indicator=code, **where(diem)))
 
     na = get("khong_phat_sinh")
     not_applicable, ok = values.parse_yes_no(na.value)
@@ -179,10 +194,15 @@ def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dic
 
     match = _ROW.search(diem.cell)
     record: dict[str, Any] = {
-        "file": sub.file, "sheet": diem.sheet or sub.score_sheet, "code": code,
+        "file": sub.file,
+        "sheet": diem.sheet or sub.score_sheet,
+        "code": code,
         "row": int(match.group()) if match else 0,
-        "points": points, "points_raw": values.raw_text(diem.value), "points_cell": diem.cell,
-        "not_applicable": bool(not_applicable), "not_applicable_raw": values.raw_text(na.value),
+        "points": points,
+        "points_raw": values.raw_text(diem.value),
+        "points_cell": diem.cell,
+        "not_applicable": bool(not_applicable),
+        "not_applicable_raw": values.raw_text(na.value),
         "not_applicable_cell": na.cell,
         "passed": passed,
     }
@@ -190,8 +210,15 @@ def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dic
         loc = get(field)
         number, ok = values.parse_number(loc.value)
         if not ok and indicator.kind == "rate_bands":  # elsewhere these cells are unused
-            issues.append(issue("RATE_NOT_NUMBER", value=values.raw_text(loc.value), indicator=code,
-                                field=layout.SCORE_HEADERS[field].lower(), **where(loc)))
+            issues.append(
+                issue(
+                    "RATE_NOT_NUMBER",
+                    value=values.raw_text(loc.value),
+                    indicator=code,
+                    field=layout.SCORE_HEADERS[field].lower(),
+                    **where(loc),
+                )
+            )
         record.update({column: number, f"{column}_raw": values.raw_text(loc.value), f"{column}_cell": loc.cell})
     for field, column in (("so_lieu", "figures"), ("tai_lieu", "evidence"), ("ghi_chu", "note")):
         loc = get(field)

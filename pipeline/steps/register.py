@@ -19,11 +19,22 @@ from pipeline.steps.normalise import frame_records
 # form), the structure checks' errors (another rule set or year), a form without a unit code
 # (expectations/cover.json, effect reject_file), an unknown unit (identify), and an appraisal
 # workbook for another year or rule set, or without its table.
-REJECTS_FILE = frozenset({
-    "FILE_NOT_SPREADSHEET", "FILE_CORRUPT", "FILE_ENCRYPTED", "FILE_UNSAFE", "NOT_OUR_FORM",
-    "WRONG_RULE_SET", "WRONG_YEAR", "UNIT_CODE_MISSING", "UNIT_UNKNOWN",
-    "APPRAISAL_WRONG_YEAR", "APPRAISAL_WRONG_RULE_SET", "APPRAISAL_NO_TABLE",
-})
+REJECTS_FILE = frozenset(
+    {
+        "FILE_NOT_SPREADSHEET",
+        "FILE_CORRUPT",
+        "FILE_ENCRYPTED",
+        "FILE_UNSAFE",
+        "NOT_OUR_FORM",
+        "WRONG_RULE_SET",
+        "WRONG_YEAR",
+        "UNIT_CODE_MISSING",
+        "UNIT_UNKNOWN",
+        "APPRAISAL_WRONG_YEAR",
+        "APPRAISAL_WRONG_RULE_SET",
+        "APPRAISAL_NO_TABLE",
+    }
+)
 
 # Where the register says it shorter than the message.
 _SHORT = {
@@ -44,8 +55,15 @@ def _note(i: Issue) -> str:
     return i.message if short is None else short.format(value=i.value or "?")
 
 
-def register(candidates, records: list[FileRecord], cover: pd.DataFrame, used: dict[str, str],
-             superseded: dict[str, str], rejected: set[str], issues: Iterable[Issue]) -> list[FileRecord]:
+def register(
+    candidates,
+    records: list[FileRecord],
+    cover: pd.DataFrame,
+    used: dict[str, str],
+    superseded: dict[str, str],
+    rejected: set[str],
+    issues: Iterable[Issue],
+) -> list[FileRecord]:
     """records (files set aside before reading) and one record per candidate read as a form.
     candidates: discover's Candidates (path, size, hash, time); issues: the run's, sorted."""
     heads = {r["file"]: r for r in frame_records(cover)}
@@ -66,12 +84,21 @@ def register(candidates, records: list[FileRecord], cover: pd.DataFrame, used: d
         else:
             status, note = REJECTED, "không xác định được đơn vị"
         report = head.get("report_date")
-        out.append(FileRecord(
-            path=c.rel, size=c.size, sha256=c.sha256, modified=c.modified, status=status,
-            unit_code=head.get("unit_code", ""), template_version=head.get("meta_template_version", ""),
-            report_date=None if report is None or pd.isna(report) else pd.Timestamp(report).date(),
-            note=note, contact_name=_text(head.get("contact_name")), contact_phone=_text(head.get("phone")),
-        ))
+        out.append(
+            FileRecord(
+                path=c.rel,
+                size=c.size,
+                sha256=c.sha256,
+                modified=c.modified,
+                status=status,
+                unit_code=head.get("unit_code", ""),
+                template_version=head.get("meta_template_version", ""),
+                report_date=None if report is None or pd.isna(report) else pd.Timestamp(report).date(),
+                note=note,
+                contact_name=_text(head.get("contact_name")),
+                contact_phone=_text(head.get("phone")),
+            )
+        )
     return sorted(out, key=lambda f: f.path)
 
 

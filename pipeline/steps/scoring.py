@@ -36,46 +36,84 @@ from pipeline.core.verdict import (
 
 def band_for(indicator: Indicator, rate: Fraction) -> Band:
     # Bounds compared exactly as their decimal text says (33.3 is 333/10, not the nearest float).
-    return next(b for b in indicator.bands
-                if rate >= exact(b.lower) and (b.upper is None or rate < exact(b.upper)))
+    return next(b for b in indicator.bands if rate >= exact(b.lower) and (b.upper is None or rate < exact(b.upper)))
 
 
 def score_indicator(indicator: Indicator, entry: IndicatorEntry | None, point_step: float) -> IndicatorResult:
     base: dict[str, Any] = dict(code=indicator.code, criterion=indicator.criterion, max=indicator.max)
     if entry is None or not entry.usable:
         why = "không có dòng chỉ tiêu" if entry is None else "dữ liệu lỗi, không dùng được"
-        return IndicatorResult(**base, points=0.0, basis=f"{why}: tính 0 điểm", source=SELF_ASSESSED,
-                               passed=False, counted_as_zero=True)
+        return IndicatorResult(
+            **base, points=0.0, basis=f"{why}: tính 0 điểm", source=SELF_ASSESSED, passed=False, counted_as_zero=True
+        )
     src = entry.source
     if indicator.kind == "pass_fail":
         if entry.passed is None:
-            return IndicatorResult(**base, points=0.0, basis="chưa đánh giá: coi là Không đạt", source=src,
-                                   passed=False, counted_as_zero=True)
-        return IndicatorResult(**base, points=0.0, basis="Đạt" if entry.passed else "Không đạt",
-                               source=src, passed=entry.passed)
+            return IndicatorResult(
+                **base,
+                points=0.0,
+                basis="chưa đánh giá: coi là Không đạt",
+                source=src,
+                passed=False,
+                counted_as_zero=True,
+            )
+        return IndicatorResult(
+            **base, points=0.0, basis="Đạt" if entry.passed else "Không đạt", source=src, passed=entry.passed
+        )
     if entry.not_applicable and indicator.not_applicable_full:
-        return IndicatorResult(**base, points=indicator.max, basis="không phát sinh: đạt điểm tối đa",
-                               source=src, passed=True, entered_points=entry.points)
+        return IndicatorResult(
+            **base,
+            points=indicator.max,
+            basis="không phát sinh: đạt điểm tối đa",
+            source=src,
+            passed=True,
+            entered_points=entry.points,
+        )
     if indicator.kind == "rate_bands":
         return _score_rate(indicator, entry, base)
     if entry.points is None:
-        return IndicatorResult(**base, points=0.0, basis=f"chưa có điểm {SOURCE_LABEL[src]}: tính 0 điểm",
-                               source=src, passed=False, counted_as_zero=True)
+        return IndicatorResult(
+            **base,
+            points=0.0,
+            basis=f"chưa có điểm {SOURCE_LABEL[src]}: tính 0 điểm",
+            source=src,
+            passed=False,
+            counted_as_zero=True,
+        )
     points = float(entry.points)
     if not (indicator.min_points <= points <= indicator.max) or not _on_step(points, point_step):
         # Validation should have rejected this row; refuse to count it rather than trust it.
-        return IndicatorResult(**base, points=0.0, basis="điểm ngoài quy định: tính 0 điểm", source=src,
-                               passed=False, entered_points=points, counted_as_zero=True)
-    return IndicatorResult(**base, points=points, basis=f"điểm {SOURCE_LABEL[src]}", source=src,
-                           passed=points >= indicator.max, entered_points=points)
+        return IndicatorResult(
+            **base,
+            points=0.0,
+            basis="điểm ngoài quy định: tính 0 điểm",
+            source=src,
+            passed=False,
+            entered_points=points,
+            counted_as_zero=True,
+        )
+    return IndicatorResult(
+        **base,
+        points=points,
+        basis=f"điểm {SOURCE_LABEL[src]}",
+        source=src,
+        passed=points >= indicator.max,
+        entered_points=points,
+    )
 
 
 def _score_rate(indicator: Indicator, entry: IndicatorEntry, base: dict) -> IndicatorResult:
     num, den = entry.numerator, entry.denominator
     if num is None or den is None or den <= 0 or num < 0 or num > den:
-        return IndicatorResult(**base, points=0.0, basis="không tính được tỷ lệ: tính 0 điểm",
-                               source=entry.source, passed=False, entered_points=entry.points,
-                               counted_as_zero=True)
+        return IndicatorResult(
+            **base,
+            points=0.0,
+            basis="không tính được tỷ lệ: tính 0 điểm",
+            source=entry.source,
+            passed=False,
+            entered_points=entry.points,
+            counted_as_zero=True,
+        )
     rate = exact(num) * 100 / exact(den)
     band = band_for(indicator, rate)
     upper = f"{number_text(band.upper)}%" if band.upper is not None else ""
@@ -120,8 +158,7 @@ def exact_sum(values: Iterable[float]) -> Fraction:
 
 def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
     indicators = tuple(
-        score_indicator(ind, entries.indicators.get(ind.code), rule_set.point_step)
-        for ind in rule_set.indicators
+        score_indicator(ind, entries.indicators.get(ind.code), rule_set.point_step) for ind in rule_set.indicators
     )
     by_code = {r.code: r for r in indicators}
     criteria = tuple(_score_criterion(rule_set, c, by_code) for c in rule_set.criteria)
@@ -129,8 +166,7 @@ def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
     conditions = _conditions(rule_set, criteria, total, entries.declarations)
     reasons = tuple(Reason(c.code, c.detail) for c in conditions if not c.met)
     notes = tuple(
-        Reason("INDICATOR_COUNTED_AS_ZERO", f"Chỉ tiêu {r.code}: {r.basis}")
-        for r in indicators if r.counted_as_zero
+        Reason("INDICATOR_COUNTED_AS_ZERO", f"Chỉ tiêu {r.code}: {r.basis}") for r in indicators if r.counted_as_zero
     )
     return Verdict(
         rule_set=rule_set.id,
@@ -159,32 +195,47 @@ def _score_criterion(rule_set: RuleSet, criterion: Criterion, results: dict[str,
         met = floor_exact is None or points >= floor_exact
         floor = float(floor_exact) if floor_exact is not None else None
     return CriterionResult(
-        code=criterion.code, name=criterion.name, max=criterion.max, points=float(points),
-        floor=floor, met=met, passed_count=passed, indicator_count=len(mine),
+        code=criterion.code,
+        name=criterion.name,
+        max=criterion.max,
+        points=float(points),
+        floor=floor,
+        met=met,
+        passed_count=passed,
+        indicator_count=len(mine),
     )
 
 
-def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total: Fraction,
-                declarations: Mapping[str, bool | None]) -> tuple[ConditionResult, ...]:
+def _conditions(
+    rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total: Fraction, declarations: Mapping[str, bool | None]
+) -> tuple[ConditionResult, ...]:
     cond = rule_set.conditions
     out: list[ConditionResult] = []
     if rule_set.scoring == "points":
         if cond.total_min is not None:
             met = total >= exact(cond.total_min)
-            out.append(ConditionResult(
-                "TOTAL_BELOW_MIN", f"Tổng điểm đạt từ {number_text(cond.total_min)} điểm trở lên", met,
-                f"Tổng điểm {number_text(total)}/{number_text(rule_set.total_max)}"
-                + ("" if met else f", dưới ngưỡng {number_text(cond.total_min)} điểm"),
-            ))
+            out.append(
+                ConditionResult(
+                    "TOTAL_BELOW_MIN",
+                    f"Tổng điểm đạt từ {number_text(cond.total_min)} điểm trở lên",
+                    met,
+                    f"Tổng điểm {number_text(total)}/{number_text(rule_set.total_max)}"
+                    + ("" if met else f", dưới ngưỡng {number_text(cond.total_min)} điểm"),
+                )
+            )
         if cond.criterion_min_fraction is not None:
             # A floor and its share are products of the rule set's fraction: two decimals.
             pct = number_text(cond.criterion_min_fraction * 100, places=2)
             for c in criteria:
-                out.append(ConditionResult(
-                    "CRITERION_BELOW_FLOOR", f"{c.code} đạt từ {pct}% số điểm tối đa trở lên", c.met,
-                    f"{c.code}: {number_text(c.points)}/{number_text(c.max)} điểm"
-                    + ("" if c.met else f", dưới mức tối thiểu {number_text(c.floor, places=2)} điểm ({pct}%)"),
-                ))
+                out.append(
+                    ConditionResult(
+                        "CRITERION_BELOW_FLOOR",
+                        f"{c.code} đạt từ {pct}% số điểm tối đa trở lên",
+                        c.met,
+                        f"{c.code}: {number_text(c.points)}/{number_text(c.max)} điểm"
+                        + ("" if c.met else f", dưới mức tối thiểu {number_text(c.floor, places=2)} điểm ({pct}%)"),
+                    )
+                )
     else:
         # Per-criterion results are on CriterionResult; the condition is how many passed.
         rule = cond.criteria_pass_rule
@@ -192,22 +243,29 @@ def _conditions(rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total:
         failed = [c.code for c in criteria if not c.met]
         passed = len(criteria) - len(failed)
         met = rule.passes(passed, len(criteria))
-        out.append(ConditionResult(
-            "CRITERIA_NOT_PASSED", f"Số tiêu chí đạt: {rule.describe(len(criteria))}", met,
-            f"{passed}/{len(criteria)} tiêu chí đạt"
-            + ("" if met else f", cần {rule.describe(len(criteria))}; chưa đạt: {', '.join(failed)}"),
-        ))
+        out.append(
+            ConditionResult(
+                "CRITERIA_NOT_PASSED",
+                f"Số tiêu chí đạt: {rule.describe(len(criteria))}",
+                met,
+                f"{passed}/{len(criteria)} tiêu chí đạt"
+                + ("" if met else f", cần {rule.describe(len(criteria))}; chưa đạt: {', '.join(failed)}"),
+            )
+        )
     for d in cond.declarations:
         answer = declarations.get(d.key)
         if answer is None:
-            out.append(ConditionResult("DECLARATION_MISSING", d.short, False,
-                                       f"Chưa khai báo: {d.short}"))
+            out.append(ConditionResult("DECLARATION_MISSING", d.short, False, f"Chưa khai báo: {d.short}"))
         else:
             met = answer != d.disqualifying_answer
-            out.append(ConditionResult(
-                "DECLARATION_DISQUALIFIES", d.short, met,
-                f"{d.short}: {'Có' if answer else 'Không'}" + ("" if met else " (không đủ điều kiện công nhận)"),
-            ))
+            out.append(
+                ConditionResult(
+                    "DECLARATION_DISQUALIFIES",
+                    d.short,
+                    met,
+                    f"{d.short}: {'Có' if answer else 'Không'}" + ("" if met else " (không đủ điều kiện công nhận)"),
+                )
+            )
     return tuple(out)
 
 
@@ -216,12 +274,20 @@ def _provisional(rule_set: RuleSet, indicators: tuple[IndicatorResult, ...]) -> 
     figures = _provisional_figures(rule_set)
     if figures:
         shown = "; ".join(figures)
-        out.append(Reason("RULESET_PROVISIONAL",
-                          f"Bộ tiêu chí {rule_set.id} có số liệu tạm tính chưa đối chiếu văn bản gốc: {shown}"))
+        out.append(
+            Reason(
+                "RULESET_PROVISIONAL",
+                f"Bộ tiêu chí {rule_set.id} có số liệu tạm tính chưa đối chiếu văn bản gốc: {shown}",
+            )
+        )
     self_assessed = [r.code for r in indicators if r.source == SELF_ASSESSED and not r.counted_as_zero]
     if self_assessed:
-        out.append(Reason("SELF_ASSESSED",
-                          f"{len(self_assessed)}/{len(indicators)} chỉ tiêu dùng điểm tự chấm, chưa có điểm thẩm định của Hội đồng"))
+        out.append(
+            Reason(
+                "SELF_ASSESSED",
+                f"{len(self_assessed)}/{len(indicators)} chỉ tiêu dùng điểm tự chấm, chưa có điểm thẩm định của Hội đồng",
+            )
+        )
     return tuple(out)
 
 

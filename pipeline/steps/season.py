@@ -136,16 +136,22 @@ def chase_list(result: RunResult) -> list[ChaseRow]:
     return rows
 
 
-def _what_to_chase(u: UnitOutcome, files: list[FileRecord], deadline: dt.date,
-                   overdue: int) -> tuple[list[str], list[str], int | None]:
+def _what_to_chase(
+    u: UnitOutcome, files: list[FileRecord], deadline: dt.date, overdue: int
+) -> tuple[list[str], list[str], int | None]:
     if u.status == NOT_SUBMITTED:
         if overdue > 0:
             return [CHASE_NOT_SUBMITTED], [f"Chưa gửi phiếu tự đánh giá; đã quá hạn {overdue} ngày."], overdue
         return [CHASE_NOT_SUBMITTED], [f"Chưa gửi phiếu tự đánh giá (hạn {_date(deadline)})."], None
     if u.status == UNUSABLE:
-        reasons = [f"{f.path}: {f.note}" if f.note else f.path for f in sorted(files, key=lambda f: f.path)
-                   if f.status == REJECTED]
-        again = "Gửi lại phiếu đúng mẫu, đúng năm; phiếu đã gửi bị loại" + (": " + "; ".join(reasons) if reasons else "")
+        reasons = [
+            f"{f.path}: {f.note}" if f.note else f.path
+            for f in sorted(files, key=lambda f: f.path)
+            if f.status == REJECTED
+        ]
+        again = "Gửi lại phiếu đúng mẫu, đúng năm; phiếu đã gửi bị loại" + (
+            ": " + "; ".join(reasons) if reasons else ""
+        )
         return [CHASE_UNUSABLE], [again + "."], u.days_late if u.days_late and u.days_late > 0 else None
     statuses: list[str] = []
     todo: list[str] = []

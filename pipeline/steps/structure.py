@@ -7,15 +7,15 @@ stay out of the great-expectations suites. Each problem is located like any othe
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 
 from pipeline.core import layout
 from pipeline.core.config import Config
-from pipeline.steps.normalise import frame_records
 from pipeline.core.problems import Issue, issue
 from pipeline.core.rules import RuleSet
+from pipeline.steps.normalise import frame_records
 
 
 def check_structure(cover: pd.DataFrame, rule_set: RuleSet, config: Config) -> Iterator[Issue]:

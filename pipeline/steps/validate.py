@@ -206,8 +206,10 @@ def _run_suites(frames: dict[str, pd.DataFrame], suites: dict[str, dict], parame
         # GX sees only the columns it checks: each row condition is a DataFrame.query whose
         # cost grows with the frame's width. Cells and values are read back by row key.
         checked = frame[[ROW_KEY, *sorted(_columns_used(suites[name]["expectations"]) - {ROW_KEY})]]
-        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name).get_batch(
-            batch_parameters={"dataframe": checked}
+        batch = (
+            source.add_dataframe_asset(name)
+            .add_batch_definition_whole_dataframe(name)
+            .get_batch(batch_parameters={"dataframe": checked})
         )
         outcome = batch.validate(suite, result_format=RESULT_FORMAT, expectation_parameters=parameters)
         runs += 1
@@ -232,8 +234,9 @@ def _failure(suite: str, result: Any) -> tuple[dict, list[int]]:
     config = result.expectation_config
     rows = [int(entry[ROW_KEY]) for entry in result.result.get("unexpected_index_list") or []]
     if _raised(result.exception_info) or not rows:
-        raise RuntimeError(f"expectations/{suite}.json: {config.type} {config.kwargs} could not run: "
-                           f"{result.exception_info}")
+        raise RuntimeError(
+            f"expectations/{suite}.json: {config.type} {config.kwargs} could not run: {result.exception_info}"
+        )
     return config.meta["problem"], rows
 
 
@@ -249,8 +252,9 @@ def _raised(info: Any) -> bool:
 # ------------------------------------------------------------------ failures -> issues
 
 
-def _issues(frame: pd.DataFrame, row_context: dict[str, str], failures: Iterable[tuple[dict, list[int]]],
-            units: dict[str, str]) -> list[_Found]:
+def _issues(
+    frame: pd.DataFrame, row_context: dict[str, str], failures: Iterable[tuple[dict, list[int]]], units: dict[str, str]
+) -> list[_Found]:
     columns: dict[str, list] = {}
 
     def cell(column: str, key: int) -> Any:  # column lists built once, only for columns needed

@@ -54,13 +54,16 @@ def write_appraisal_form(result: RunResult, path: Path) -> Path:
     with atomic_output(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), workbook_options())
         cfg = result.config
-        wb.set_properties({
-            "title": f"Phiếu thẩm định chuẩn tiếp cận pháp luật năm {cfg.year}",
-            "subject": f"Chuẩn tiếp cận pháp luật — {cfg.area} — năm {cfg.year}",
-            "author": "tcpl", "company": cfg.office_name,
-            "comments": f"{TEMPLATE_ID} v{TEMPLATE_VERSION}, {result.rule_set.id}",
-            "created": result.generated_at.replace(tzinfo=None),
-        })
+        wb.set_properties(
+            {
+                "title": f"Phiếu thẩm định chuẩn tiếp cận pháp luật năm {cfg.year}",
+                "subject": f"Chuẩn tiếp cận pháp luật — {cfg.area} — năm {cfg.year}",
+                "author": "tcpl",
+                "company": cfg.office_name,
+                "comments": f"{TEMPLATE_ID} v{TEMPLATE_VERSION}, {result.rule_set.id}",
+                "created": result.generated_at.replace(tzinfo=None),
+            }
+        )
         _Writer(wb, Formats(wb), result).write()
         wb.close()
     return path
@@ -76,11 +79,29 @@ class _Writer:
         self.note_fmt = fmt("cell", "wrap", "small")
         # Input cells: yellow and unlocked (Formats has no 'locked' piece: two extra formats).
         self.inputs = {
-            "points": wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1,
-                                     "bg_color": INPUT_FILL, "locked": False, "num_format": "0.00",
-                                     "align": "center", "valign": "top"}),
-            "text": wb.add_format({"font_name": "Times New Roman", "font_size": 9, "border": 1,
-                                   "bg_color": INPUT_FILL, "locked": False, "text_wrap": True, "valign": "top"}),
+            "points": wb.add_format(
+                {
+                    "font_name": "Times New Roman",
+                    "font_size": 11,
+                    "border": 1,
+                    "bg_color": INPUT_FILL,
+                    "locked": False,
+                    "num_format": "0.00",
+                    "align": "center",
+                    "valign": "top",
+                }
+            ),
+            "text": wb.add_format(
+                {
+                    "font_name": "Times New Roman",
+                    "font_size": 9,
+                    "border": 1,
+                    "bg_color": INPUT_FILL,
+                    "locked": False,
+                    "text_wrap": True,
+                    "valign": "top",
+                }
+            ),
         }
 
     def write(self) -> None:
@@ -94,8 +115,12 @@ class _Writer:
         row = self.footer(ws, end + 2, last)
         ws.autofilter(HEADER_ROW, 0, max(end, HEADER_ROW), last)
         ws.freeze_panes(HEADER_ROW + 1, 4)
-        print_setup(ws, landscape=True, repeat=(HEADER_ROW, HEADER_ROW),
-                    header=f"{self.result.config.office_name} — phiếu thẩm định năm {self.result.config.year}")
+        print_setup(
+            ws,
+            landscape=True,
+            repeat=(HEADER_ROW, HEADER_ROW),
+            header=f"{self.result.config.office_name} — phiếu thẩm định năm {self.result.config.year}",
+        )
         ws.print_area(0, 0, row, last)
         ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True})
         ws.activate()
@@ -107,10 +132,16 @@ class _Writer:
         f, cfg = self.fmt, self.result.config
         put_merged(ws, 0, 0, last, f"PHIẾU THẨM ĐỊNH ĐIỂM CHUẨN TIẾP CẬN PHÁP LUẬT NĂM {cfg.year}", f("title"))
         ws.set_row(0, 24)
-        put_merged(ws, 1, 0, last,
-                   f"Hội đồng đánh giá chuẩn tiếp cận pháp luật {cfg.area} — {len(self.units)} đơn vị có phiếu tự "
-                   f"đánh giá dùng được; số liệu tính đến {self.result.generated_at:%d/%m/%Y} — bộ tiêu chí "
-                   f"{self.rs.id}", f("subtitle"))
+        put_merged(
+            ws,
+            1,
+            0,
+            last,
+            f"Hội đồng đánh giá chuẩn tiếp cận pháp luật {cfg.area} — {len(self.units)} đơn vị có phiếu tự "
+            f"đánh giá dùng được; số liệu tính đến {self.result.generated_at:%d/%m/%Y} — bộ tiêu chí "
+            f"{self.rs.id}",
+            f("subtitle"),
+        )
         text = instructions(self.rs)
         put_merged(ws, 2, 0, last, text, f("wrap", "small"))
         ws.set_row(2, row_height(lines_needed(text, sum(w for _, _, w in COLUMNS[:-1]), 9) + 1, 9))
@@ -154,17 +185,24 @@ class _Writer:
                 change = given.get(r.code)
                 if ind.kind == "pass_fail":
                     put(ws, row, COL["self"], pass_text(r.passed), f("cell", g))
-                    put(ws, row, COL["appraised"], pass_text(change.appraised_passed) if change else None,
-                        self.inputs["text"])
+                    put(
+                        ws,
+                        row,
+                        COL["appraised"],
+                        pass_text(change.appraised_passed) if change else None,
+                        self.inputs["text"],
+                    )
                     choice.append((row, COL["appraised"]))
                 else:
                     put(ws, row, COL["self"], r.points, f("cell", "pts"))
                     put(ws, row, COL["appraised"], change.appraised_points if change else None, self.inputs["points"])
                     numeric.append((row, COL["appraised"]))
                 put(ws, row, COL["note"], change.note if change else None, self.inputs["text"])
-                lines = max(lines_needed(ind.name, widths["name"]),
-                            lines_needed(basis, widths["basis"], 9) * 9 / 11,
-                            lines_needed(change.note, widths["note"], 9) * 9 / 11 if change and change.note else 1)
+                lines = max(
+                    lines_needed(ind.name, widths["name"]),
+                    lines_needed(basis, widths["basis"], 9) * 9 / 11,
+                    lines_needed(change.note, widths["note"], 9) * 9 / 11 if change and change.note else 1,
+                )
                 ws.set_row(row, row_height(int(lines + 0.99)))
         self.validations(ws, numeric, choice)
         return row
@@ -190,9 +228,13 @@ class _Writer:
         a = a1(first, COL["appraised"]) + ":" + a1(last, COL["appraised"])
         s = a1(first, COL["self"]) + ":" + a1(last, COL["self"])
         cached = sum(given[r.code].appraised_points if r.code in given else r.points for r in own.indicators)
-        ws.write_formula(row, COL["appraised"],
-                         f"=SUMPRODUCT(--ISNUMBER({a}),{a})+SUMPRODUCT(--NOT(ISNUMBER({a})),{s})",
-                         f(*g, "pts"), cached)
+        ws.write_formula(
+            row,
+            COL["appraised"],
+            f"=SUMPRODUCT(--ISNUMBER({a}),{a})+SUMPRODUCT(--NOT(ISNUMBER({a})),{s})",
+            f(*g, "pts"),
+            cached,
+        )
 
     def validations(self, ws, numeric: list[tuple[int, int]], choice: list[tuple[int, int]]) -> None:
         step = self.rs.point_step
@@ -202,45 +244,76 @@ class _Writer:
             low = "$" + a1(r0, COL["min"])  # the column fixed, the row relative
             high = "$" + a1(r0, COL["max"])
             first, *others = _ranges(numeric)
-            ws.data_validation(*first, {
-                "validate": "custom",
-                "value": f"=AND(ISNUMBER({cell}),{cell}>={low},{cell}<={high},MOD(ROUND({cell}/{step},6),1)=0)",
-                "other_cells": others,
-                "input_title": "Điểm thẩm định",
-                "input_message": (f"Điểm Hội đồng thẩm định: từ 0 đến điểm tối đa, theo bậc {number_text(step)}. "
-                                  "Để trống: giữ điểm tự chấm. Chỉ tiêu tính theo tỷ lệ: nhập một mức điểm "
-                                  "của chỉ tiêu (xem cột Căn cứ chấm)."),
-                "error_title": "Điểm không hợp lệ",
-                "error_message": (f"Điểm thẩm định phải là số từ 0 đến điểm tối đa của chỉ tiêu, theo bậc "
-                                  f"{number_text(step)}. Số thập phân dùng dấu phẩy hoặc dấu chấm tùy cài đặt của máy."),
-            })
+            ws.data_validation(
+                *first,
+                {
+                    "validate": "custom",
+                    "value": f"=AND(ISNUMBER({cell}),{cell}>={low},{cell}<={high},MOD(ROUND({cell}/{step},6),1)=0)",
+                    "other_cells": others,
+                    "input_title": "Điểm thẩm định",
+                    "input_message": (
+                        f"Điểm Hội đồng thẩm định: từ 0 đến điểm tối đa, theo bậc {number_text(step)}. "
+                        "Để trống: giữ điểm tự chấm. Chỉ tiêu tính theo tỷ lệ: nhập một mức điểm "
+                        "của chỉ tiêu (xem cột Căn cứ chấm)."
+                    ),
+                    "error_title": "Điểm không hợp lệ",
+                    "error_message": (
+                        f"Điểm thẩm định phải là số từ 0 đến điểm tối đa của chỉ tiêu, theo bậc "
+                        f"{number_text(step)}. Số thập phân dùng dấu phẩy hoặc dấu chấm tùy cài đặt của máy."
+                    ),
+                },
+            )
         if choice:
             first, *others = _ranges(choice)
-            ws.data_validation(*first, {
-                "validate": "list", "source": ["Đạt", "Không đạt"], "other_cells": others,
-                "input_title": "Kết quả thẩm định", "input_message": "Chọn Đạt hoặc Không đạt; để trống: giữ kết quả tự đánh giá.",
-                "error_title": "Giá trị không hợp lệ", "error_message": "Chỉ chọn Đạt hoặc Không đạt.",
-            })
+            ws.data_validation(
+                *first,
+                {
+                    "validate": "list",
+                    "source": ["Đạt", "Không đạt"],
+                    "other_cells": others,
+                    "input_title": "Kết quả thẩm định",
+                    "input_message": "Chọn Đạt hoặc Không đạt; để trống: giữ kết quả tự đánh giá.",
+                    "error_title": "Giá trị không hợp lệ",
+                    "error_message": "Chỉ chọn Đạt hoặc Không đạt.",
+                },
+            )
         notes = [(r, COL["note"]) for r, _ in numeric + choice]
         if notes:
             first, *others = _ranges(sorted(notes))
-            ws.data_validation(*first, {
-                "validate": "length", "criteria": "<=", "value": NOTE_LIMIT, "other_cells": others,
-                "input_title": "Ghi chú của Hội đồng",
-                "input_message": f"Lý do thay đổi điểm, tài liệu Hội đồng đã xem. Tối đa {NOTE_LIMIT} ký tự.",
-                "error_title": "Giá trị không hợp lệ", "error_message": f"Ghi chú tối đa {NOTE_LIMIT} ký tự.",
-            })
+            ws.data_validation(
+                *first,
+                {
+                    "validate": "length",
+                    "criteria": "<=",
+                    "value": NOTE_LIMIT,
+                    "other_cells": others,
+                    "input_title": "Ghi chú của Hội đồng",
+                    "input_message": f"Lý do thay đổi điểm, tài liệu Hội đồng đã xem. Tối đa {NOTE_LIMIT} ký tự.",
+                    "error_title": "Giá trị không hợp lệ",
+                    "error_message": f"Ghi chú tối đa {NOTE_LIMIT} ký tự.",
+                },
+            )
 
     def footer(self, ws, row: int, last: int) -> int:
         place = self.result.config.signature.place or place_name(self.result.config.area)
-        return signature_pair(ws, self.fmt, row, place, (1, 4, "THƯ KÝ HỘI ĐỒNG", "(Ký, ghi rõ họ tên)"),
-                              (6, last, "CHỦ TỊCH HỘI ĐỒNG", "(Ký, ghi rõ họ tên)"))
+        return signature_pair(
+            ws,
+            self.fmt,
+            row,
+            place,
+            (1, 4, "THƯ KÝ HỘI ĐỒNG", "(Ký, ghi rõ họ tên)"),
+            (6, last, "CHỦ TỊCH HỘI ĐỒNG", "(Ký, ghi rõ họ tên)"),
+        )
 
     def meta(self, ws) -> None:
         data = {
-            "template_id": TEMPLATE_ID, "template_version": str(TEMPLATE_VERSION), "rule_set": self.rs.id,
-            "year": str(self.result.config.year), "generated_by": f"tcpl {__version__}",
-            "data_as_of": self.result.generated_at.strftime("%Y-%m-%d %H:%M"), "units": str(len(self.units)),
+            "template_id": TEMPLATE_ID,
+            "template_version": str(TEMPLATE_VERSION),
+            "rule_set": self.rs.id,
+            "year": str(self.result.config.year),
+            "generated_by": f"tcpl {__version__}",
+            "data_as_of": self.result.generated_at.strftime("%Y-%m-%d %H:%M"),
+            "units": str(len(self.units)),
         }
         for n, key in enumerate(META_KEYS):
             ws.write_string(n, 0, key)
@@ -252,16 +325,20 @@ class _Writer:
 def instructions(rule_set: RuleSet) -> str:
     banded = [f"{i.code} ({band_text(i)})" for i in rule_set.indicators if i.kind == "rate_bands"]
     parts = [
-        "Cách điền: nhập điểm Hội đồng thẩm định vào cột \"Điểm thẩm định\" (ô nền vàng) của từng chỉ tiêu đã "
+        'Cách điền: nhập điểm Hội đồng thẩm định vào cột "Điểm thẩm định" (ô nền vàng) của từng chỉ tiêu đã '
         "thẩm định; ô để trống thì chỉ tiêu giữ điểm tự chấm (kết quả của đơn vị còn là tạm tính). Ghi lý do thay "
-        "đổi ở cột \"Ghi chú của Hội đồng\".",
+        'đổi ở cột "Ghi chú của Hội đồng".',
     ]
     if banded:
-        parts.append("Chỉ tiêu tính theo tỷ lệ " + "; ".join(banded) + ": nhập đúng một mức điểm; điểm thẩm định "
-                     "thay cho điểm tính từ số liệu của đơn vị.")
-    parts.append("Có thể lọc theo đơn vị (nút lọc ở dòng tiêu đề). Không đổi tên cột, không xóa dòng. Xong: lưu "
-                 "tệp (.xlsx), chép vào thư mục inputs/ và chạy make consolidate; giá trị không hợp lệ sẽ được "
-                 "báo ở trang Lỗi dữ liệu và chưa được tính.")
+        parts.append(
+            "Chỉ tiêu tính theo tỷ lệ " + "; ".join(banded) + ": nhập đúng một mức điểm; điểm thẩm định "
+            "thay cho điểm tính từ số liệu của đơn vị."
+        )
+    parts.append(
+        "Có thể lọc theo đơn vị (nút lọc ở dòng tiêu đề). Không đổi tên cột, không xóa dòng. Xong: lưu "
+        "tệp (.xlsx), chép vào thư mục inputs/ và chạy make consolidate; giá trị không hợp lệ sẽ được "
+        "báo ở trang Lỗi dữ liệu và chưa được tính."
+    )
     return " ".join(parts)
 
 

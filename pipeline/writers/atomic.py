@@ -30,8 +30,9 @@ def atomic_output(path: Path) -> Iterator[Path]:
         try:
             os.replace(tmp, path)
         except PermissionError as exc:  # Windows: the file is open in Excel
-            raise OutputInUse(f"Không ghi được {path}: tệp đang được mở (Excel?). "
-                              "Đóng tệp rồi chạy lại; tệp cũ vẫn còn nguyên.") from exc
+            raise OutputInUse(
+                f"Không ghi được {path}: tệp đang được mở (Excel?). Đóng tệp rồi chạy lại; tệp cũ vẫn còn nguyên."
+            ) from exc
     finally:
         if tmp.exists():
             tmp.unlink()

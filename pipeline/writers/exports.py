@@ -55,12 +55,23 @@ def write_manifest(result: RunResult, path: Path, config_sha256: str, rule_set_s
         "generated_at": result.generated_at.isoformat(),
         "year": result.config.year,
         "config": {"path": portable(result.config.source_file, result.config.base_dir), "sha256": config_sha256},
-        "rule_set": {"id": rs.id, "name": rs.name, "file": portable(rs.source_file, result.config.base_dir),
-                     "sha256": rule_set_sha256,
-                     "provisional_figures": rs.provisional_figures},
+        "rule_set": {
+            "id": rs.id,
+            "name": rs.name,
+            "file": portable(rs.source_file, result.config.base_dir),
+            "sha256": rule_set_sha256,
+            "provisional_figures": rs.provisional_figures,
+        },
         "files": [
-            {"path": f.path, "size": f.size, "sha256": f.sha256, "modified": f.modified.isoformat(),
-             "status": f.status, "unit": f.unit_code, "note": f.note}
+            {
+                "path": f.path,
+                "size": f.size,
+                "sha256": f.sha256,
+                "modified": f.modified.isoformat(),
+                "status": f.status,
+                "unit": f.unit_code,
+                "note": f.note,
+            }
             for f in sorted(result.files, key=lambda f: f.path)
         ],
         "counts": result.counts,

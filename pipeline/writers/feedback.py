@@ -62,12 +62,15 @@ def write_feedback_workbooks(result: RunResult, folder: Path) -> list[Path]:
         path = folder / feedback_name(outcome)
         with atomic_output(path) as tmp:
             wb = xlsxwriter.Workbook(str(tmp), workbook_options())
-            wb.set_properties({
-                "title": f"Phản hồi phiếu tự đánh giá — {outcome.unit.full_name} — năm {result.config.year}",
-                "author": "tcpl", "company": result.config.office_name,
-                "comments": f"tcpl {result.tool_version}; bộ tiêu chí {result.rule_set.id}",
-                "created": result.generated_at.replace(tzinfo=None),
-            })
+            wb.set_properties(
+                {
+                    "title": f"Phản hồi phiếu tự đánh giá — {outcome.unit.full_name} — năm {result.config.year}",
+                    "author": "tcpl",
+                    "company": result.config.office_name,
+                    "comments": f"tcpl {result.tool_version}; bộ tiêu chí {result.rule_set.id}",
+                    "created": result.generated_at.replace(tzinfo=None),
+                }
+            )
             render_feedback(add_sheet(wb, SHEET), Formats(wb), result, outcome, files.get(outcome.unit.code, []))
             wb.close()
         return path
@@ -103,7 +106,7 @@ def _line(ws, fmt: Formats, row: int, cells: list[tuple[int, int, object, tuple[
         put_merged(ws, row, first, last, value, fmt("cell", *pieces))
         if isinstance(value, str) and value:
             size = 9 if "small" in pieces else 11
-            need = lines_needed(value, sum(WIDTHS[first:last + 1]), size, bold="bold" in pieces or "head" in pieces)
+            need = lines_needed(value, sum(WIDTHS[first : last + 1]), size, bold="bold" in pieces or "head" in pieces)
             lines = max(lines, need * size / 11)
     ws.set_row(row, row_height(int(lines + 0.99)))
     return row + 1
@@ -138,10 +141,22 @@ def _heading(ws, fmt: Formats, result: RunResult, u: UnitOutcome) -> int:
     put_merged(ws, 0, 0, LAST, title, fmt("title"))
     ws.set_row(0, row_height(2, 14) + 2)
     unit = u.unit.full_name
-    put_merged(ws, 1, 0, LAST, f"Kính gửi: Ủy ban nhân dân {unit[:1].lower()}{unit[1:]} (mã {u.unit.code})",
-               fmt("bold", "center"))
-    put_merged(ws, 2, 0, LAST, f"{cfg.office_name} — số liệu tính đến {result.generated_at:%d/%m/%Y}; "
-               f"hạn nộp phiếu {date_text(cfg.deadline)}", fmt("subtitle"))
+    put_merged(
+        ws,
+        1,
+        0,
+        LAST,
+        f"Kính gửi: Ủy ban nhân dân {unit[:1].lower()}{unit[1:]} (mã {u.unit.code})",
+        fmt("bold", "center"),
+    )
+    put_merged(
+        ws,
+        2,
+        0,
+        LAST,
+        f"{cfg.office_name} — số liệu tính đến {result.generated_at:%d/%m/%Y}; hạn nộp phiếu {date_text(cfg.deadline)}",
+        fmt("subtitle"),
+    )
     return 3
 
 
@@ -153,8 +168,17 @@ def _files(ws, fmt: Formats, u: UnitOutcome, files: list[FileRecord], row: int) 
     for f in files:
         status = "Được dùng để chấm" if f.path == u.file else STATUS_LABEL.get(f.status, f.status)
         tone = {"used": "ok", "rejected": "bad"}.get(f.status, "grey")
-        row = _line(ws, fmt, row, [(0, 2, f.path, ("wrap", "small")), (3, 3, date_text(f.report_date), ("center",)),
-                                   (4, 4, status, ("wrap", tone)), (5, 5, f.note, ("wrap", "small"))])
+        row = _line(
+            ws,
+            fmt,
+            row,
+            [
+                (0, 2, f.path, ("wrap", "small")),
+                (3, 3, date_text(f.report_date), ("center",)),
+                (4, 4, status, ("wrap", tone)),
+                (5, 5, f.note, ("wrap", "small")),
+            ],
+        )
     return row
 
 
@@ -162,18 +186,36 @@ def _result(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> in
     row = _section(ws, fmt, row, "2. KẾT QUẢ")
     v = u.verdict
     if u.status != SUBMITTED or v is None:
-        return _text(ws, fmt, row, "PHIẾU KHÔNG DÙNG ĐƯỢC: mọi phiếu đơn vị gửi đều bị loại, chưa chấm được điểm. "
-                     "Xem lý do ở mục 1 và mục 3, sửa rồi gửi lại.", "bold", "warn")
+        return _text(
+            ws,
+            fmt,
+            row,
+            "PHIẾU KHÔNG DÙNG ĐƯỢC: mọi phiếu đơn vị gửi đều bị loại, chưa chấm được điểm. "
+            "Xem lý do ở mục 1 và mục 3, sửa rồi gửi lại.",
+            "bold",
+            "warn",
+        )
     label = "ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT" if v.recognised else "CHƯA ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT"
     label += " (TẠM TÍNH)" if v.provisional else ""
-    put_merged(ws, row, 0, LAST, f"{label} — {number_text(v.total)}/{number_text(v.total_max)} điểm",
-               fmt("big", "center", "ok" if v.recognised else "bad"))
+    put_merged(
+        ws,
+        row,
+        0,
+        LAST,
+        f"{label} — {number_text(v.total)}/{number_text(v.total_max)} điểm",
+        fmt("big", "center", "ok" if v.recognised else "bad"),
+    )
     ws.set_row(row, 28)
     row += 1
     for r in v.reasons:
         row = _text(ws, fmt, row, f"Lý do: {r.text}.")
-    row = _text(ws, fmt, row, f"Thời hạn: {on_time_text(u.days_late)} (ngày báo cáo {date_text(u.report_date) or 'không ghi'}"
-                f", hạn {date_text(result.config.deadline)}). Nguồn điểm: {points_source(u).lower()}.")
+    row = _text(
+        ws,
+        fmt,
+        row,
+        f"Thời hạn: {on_time_text(u.days_late)} (ngày báo cáo {date_text(u.report_date) or 'không ghi'}"
+        f", hạn {date_text(result.config.deadline)}). Nguồn điểm: {points_source(u).lower()}.",
+    )
     for r in v.provisional:
         row = _text(ws, fmt, row, f"Tạm tính: {r.text}.", "italic", "small")
     return row
@@ -181,58 +223,135 @@ def _result(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> in
 
 def _problems(ws, fmt: Formats, u: UnitOutcome, issues: list[Issue], row: int) -> int:
     errors = sum(i.severity == ERROR for i in issues)
-    row = _section(ws, fmt, row, f"3. VẤN ĐỀ TRONG PHIẾU: {errors} lỗi, {len(issues) - errors} cảnh báo"
-                   if issues else "3. VẤN ĐỀ TRONG PHIẾU: không có")
+    row = _section(
+        ws,
+        fmt,
+        row,
+        f"3. VẤN ĐỀ TRONG PHIẾU: {errors} lỗi, {len(issues) - errors} cảnh báo"
+        if issues
+        else "3. VẤN ĐỀ TRONG PHIẾU: không có",
+    )
     if not issues:
         return row
-    row = _head(ws, fmt, row, [(0, 0, "STT"), (1, 1, "Ô"), (2, 2, "Trang tính"), (3, 3, "Mức độ"),
-                               (4, 4, "Nội dung"), (5, 5, "Cách khắc phục")])
+    row = _head(
+        ws,
+        fmt,
+        row,
+        [
+            (0, 0, "STT"),
+            (1, 1, "Ô"),
+            (2, 2, "Trang tính"),
+            (3, 3, "Mức độ"),
+            (4, 4, "Nội dung"),
+            (5, 5, "Cách khắc phục"),
+        ],
+    )
     for n, i in enumerate(issues, start=1):
         where = i.sheet + (f"\n(tệp {i.file})" if i.file and i.file != u.file else "")
         tone = "bad" if i.severity == ERROR else "warn"
-        row = _line(ws, fmt, row, [(0, 0, n, ("center",)), (1, 1, i.cell, ("center", "bold")),
-                                   (2, 2, where, ("wrap", "small")),
-                                   (3, 3, SEVERITY_LABEL.get(i.severity, i.severity), ("center", tone)),
-                                   (4, 4, i.message, ("wrap",)), (5, 5, i.fix, ("wrap",))])
+        row = _line(
+            ws,
+            fmt,
+            row,
+            [
+                (0, 0, n, ("center",)),
+                (1, 1, i.cell, ("center", "bold")),
+                (2, 2, where, ("wrap", "small")),
+                (3, 3, SEVERITY_LABEL.get(i.severity, i.severity), ("center", tone)),
+                (4, 4, i.message, ("wrap",)),
+                (5, 5, i.fix, ("wrap",)),
+            ],
+        )
     return row
 
 
 def _appraisal(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> int:
     changed = [c for c in u.appraisal if c.changed]
     own = u.self_assessed or u.verdict
-    row = _section(ws, fmt, row, f"4. HỘI ĐỒNG THẨM ĐỊNH: {len(u.appraisal)} chỉ tiêu, {len(changed)} chỉ tiêu "
-                   f"thay đổi điểm (tổng {number_text(own.total)} → {number_text(u.verdict.total)})")
+    row = _section(
+        ws,
+        fmt,
+        row,
+        f"4. HỘI ĐỒNG THẨM ĐỊNH: {len(u.appraisal)} chỉ tiêu, {len(changed)} chỉ tiêu "
+        f"thay đổi điểm (tổng {number_text(own.total)} → {number_text(u.verdict.total)})",
+    )
     if not changed:
         return row
-    row = _head(ws, fmt, row, [(0, 0, "Chỉ tiêu"), (1, 1, "Tự chấm"), (2, 2, "Thẩm định"), (3, 3, "Chênh lệch"),
-                               (4, 5, "Ghi chú của Hội đồng")])
+    row = _head(
+        ws,
+        fmt,
+        row,
+        [
+            (0, 0, "Chỉ tiêu"),
+            (1, 1, "Tự chấm"),
+            (2, 2, "Thẩm định"),
+            (3, 3, "Chênh lệch"),
+            (4, 5, "Ghi chú của Hội đồng"),
+        ],
+    )
     pass_fail = result.rule_set.scoring == "pass_fail"
     for c in changed:
         own_v = ("Đạt" if c.self_passed else "Không đạt") if pass_fail else c.self_points
         new_v = ("Đạt" if c.appraised_passed else "Không đạt") if pass_fail else c.appraised_points
-        row = _line(ws, fmt, row, [(0, 0, c.indicator, ("center",)), (1, 1, own_v, ("pts", "center")),
-                                   (2, 2, new_v, ("pts", "center", "bold")),
-                                   (3, 3, change_text(c.change), ("center",)), (4, 5, c.note, ("wrap",))])
+        row = _line(
+            ws,
+            fmt,
+            row,
+            [
+                (0, 0, c.indicator, ("center",)),
+                (1, 1, own_v, ("pts", "center")),
+                (2, 2, new_v, ("pts", "center", "bold")),
+                (3, 3, change_text(c.change), ("center",)),
+                (4, 5, c.note, ("wrap",)),
+            ],
+        )
     return row
 
 
 def _lowest(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> int:
     rs = result.rule_set
     order = {ind.code: n for n, ind in enumerate(rs.indicators)}
-    short = sorted((r for r in u.verdict.indicators if (r.max - r.points) > 0 or r.passed is False),
-                   key=lambda r: (-(r.max - r.points), order[r.code]))[:LOWEST]
+    short = sorted(
+        (r for r in u.verdict.indicators if (r.max - r.points) > 0 or r.passed is False),
+        key=lambda r: (-(r.max - r.points), order[r.code]),
+    )[:LOWEST]
     number = 5 if u.appraisal else 4
-    row = _section(ws, fmt, row, f"{number}. CHỈ TIÊU CÒN THẤP NHẤT SO VỚI ĐIỂM TỐI ĐA"
-                   + ("" if short else ": không có (mọi chỉ tiêu đạt điểm tối đa)"))
+    row = _section(
+        ws,
+        fmt,
+        row,
+        f"{number}. CHỈ TIÊU CÒN THẤP NHẤT SO VỚI ĐIỂM TỐI ĐA"
+        + ("" if short else ": không có (mọi chỉ tiêu đạt điểm tối đa)"),
+    )
     if not short:
         return row
-    row = _head(ws, fmt, row, [(0, 0, "Chỉ tiêu"), (1, 1, "Điểm"), (2, 2, "Tối đa"), (3, 3, "Còn thiếu"),
-                               (4, 4, "Nội dung"), (5, 5, "Cách tính")])
+    row = _head(
+        ws,
+        fmt,
+        row,
+        [
+            (0, 0, "Chỉ tiêu"),
+            (1, 1, "Điểm"),
+            (2, 2, "Tối đa"),
+            (3, 3, "Còn thiếu"),
+            (4, 4, "Nội dung"),
+            (5, 5, "Cách tính"),
+        ],
+    )
     for r in short:
-        row = _line(ws, fmt, row, [(0, 0, r.code, ("center",)), (1, 1, r.points, ("pts", "bold")),
-                                   (2, 2, r.max, ("pts",)), (3, 3, r.max - r.points, ("pts", "bad")),
-                                   (4, 4, rs.indicator(r.code).name, ("wrap", "small")),
-                                   (5, 5, r.basis, ("wrap", "small"))])
+        row = _line(
+            ws,
+            fmt,
+            row,
+            [
+                (0, 0, r.code, ("center",)),
+                (1, 1, r.points, ("pts", "bold")),
+                (2, 2, r.max, ("pts",)),
+                (3, 3, r.max - r.points, ("pts", "bad")),
+                (4, 4, rs.indicator(r.code).name, ("wrap", "small")),
+                (5, 5, r.basis, ("wrap", "small")),
+            ],
+        )
     return row
 
 
@@ -240,14 +359,20 @@ def _next_steps(ws, fmt: Formats, result: RunResult, u: UnitOutcome, issues: lis
     office = result.config.office_name
     errors = [i for i in issues if i.severity == ERROR]
     if u.status != SUBMITTED or u.verdict is None:
-        text = (f"Đề nghị: lập lại phiếu trên mẫu do {office} gửi (đúng năm {result.config.year}), sửa các vấn đề "
-                "ở mục 3, ghi ngày báo cáo mới và gửi lại sớm nhất.")
+        text = (
+            f"Đề nghị: lập lại phiếu trên mẫu do {office} gửi (đúng năm {result.config.year}), sửa các vấn đề "
+            "ở mục 3, ghi ngày báo cáo mới và gửi lại sớm nhất."
+        )
     elif errors:
-        text = (f"Đề nghị: sửa {len(errors)} lỗi ở mục 3 ngay trên phiếu đã gửi (giữ nguyên mẫu, không thêm bớt "
-                f"dòng), ghi ngày báo cáo mới và gửi lại {office}. Các dòng có lỗi đang được tính 0 điểm.")
+        text = (
+            f"Đề nghị: sửa {len(errors)} lỗi ở mục 3 ngay trên phiếu đã gửi (giữ nguyên mẫu, không thêm bớt "
+            f"dòng), ghi ngày báo cáo mới và gửi lại {office}. Các dòng có lỗi đang được tính 0 điểm."
+        )
     else:
-        text = ("Phiếu không có lỗi phải sửa; các cảnh báo ở mục 3 (nếu có) chỉ để đơn vị kiểm tra lại. "
-                "Không cần gửi lại phiếu.")
+        text = (
+            "Phiếu không có lỗi phải sửa; các cảnh báo ở mục 3 (nếu có) chỉ để đơn vị kiểm tra lại. "
+            "Không cần gửi lại phiếu."
+        )
     row = _text(ws, fmt, row + 1, text, "bold")
     row += 1
     put_merged(ws, row, 3, LAST, office.upper(), fmt("bold", "center"))

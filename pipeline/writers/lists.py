@@ -21,19 +21,42 @@ def write_issues(wb, fmt: Formats, result: RunResult) -> None:
     names = {u.unit.code: u.unit.name for u in result.units}
     issues = sorted_issues(result)
     cols = [
-        Col("STT", ("center",), min=5, max=6), Col("Tệp", wrap=True, min=14, max=30),
-        Col("Mã đơn vị", ("center",), min=7, max=8), Col("Đơn vị", max=18, wrap=True),
-        Col("Trang tính", max=16, wrap=True), Col("Ô", ("center",), min=5, max=7),
-        Col("Mức độ", ("center", "bold"), min=9, max=10), Col("Mã lỗi", ("small", "caps"), max=28, wrap=True),
-        Col("Nội dung", wrap=True, min=30, max=55), Col("Cách khắc phục", wrap=True, min=25, max=45),
+        Col("STT", ("center",), min=5, max=6),
+        Col("Tệp", wrap=True, min=14, max=30),
+        Col("Mã đơn vị", ("center",), min=7, max=8),
+        Col("Đơn vị", max=18, wrap=True),
+        Col("Trang tính", max=16, wrap=True),
+        Col("Ô", ("center",), min=5, max=7),
+        Col("Mức độ", ("center", "bold"), min=9, max=10),
+        Col("Mã lỗi", ("small", "caps"), max=28, wrap=True),
+        Col("Nội dung", wrap=True, min=30, max=55),
+        Col("Cách khắc phục", wrap=True, min=25, max=45),
     ]
-    rows = [[n, i.file, i.unit, names.get(i.unit, ""), i.sheet, i.cell, SEVERITY_LABEL.get(i.severity, i.severity),
-             i.code, i.message, i.fix] for n, i in enumerate(issues, start=1)]
+    rows = [
+        [
+            n,
+            i.file,
+            i.unit,
+            names.get(i.unit, ""),
+            i.sheet,
+            i.cell,
+            SEVERITY_LABEL.get(i.severity, i.severity),
+            i.code,
+            i.message,
+            i.fix,
+        ]
+        for n, i in enumerate(issues, start=1)
+    ]
     tone = ["bad" if i.severity == ERROR else "warn" for i in issues]
     errors = result.counts["errors"]
-    _title(ws, fmt, len(cols) - 1, f"LỖI VÀ CẢNH BÁO TRONG DỮ LIỆU — NĂM {result.config.year}",
-           f"{errors} lỗi (tệp hoặc dòng không dùng được), {len(issues) - errors} cảnh báo (vẫn dùng, nên kiểm tra). "
-           "Ô: địa chỉ ô trong tệp của xã.")
+    _title(
+        ws,
+        fmt,
+        len(cols) - 1,
+        f"LỖI VÀ CẢNH BÁO TRONG DỮ LIỆU — NĂM {result.config.year}",
+        f"{errors} lỗi (tệp hoặc dòng không dùng được), {len(issues) - errors} cảnh báo (vẫn dùng, nên kiểm tra). "
+        "Ô: địa chỉ ô trong tệp của xã.",
+    )
     last = write_table(ws, fmt, TOP, cols, rows, col_fmt={6: tone})
     _finish(ws, result, last, len(cols) - 1)
 
@@ -44,19 +67,41 @@ def write_register(wb, fmt: Formats, result: RunResult) -> None:
     names = {u.unit.code: u.unit.name for u in result.units}
     files = sorted(result.files, key=lambda f: f.path)
     cols = [
-        Col("STT", ("center",), min=5, max=6), Col("Tệp", wrap=True, min=20, max=40),
-        Col("Cỡ (KB)", ("kb",), min=8, max=9), Col("SHA-256", ("mono",), min=33, max=33, wrap=True),
-        Col("Sửa lần cuối", ("datetime",), min=15, max=16), Col("Trạng thái", ("center", "bold"), min=11, max=12),
-        Col("Đơn vị", wrap=True, max=22), Col("Phiên bản mẫu", ("center",), min=8, max=9),
-        Col("Ngày báo cáo", ("date",), min=11, max=11), Col("Ghi chú", wrap=True, min=20, max=40),
+        Col("STT", ("center",), min=5, max=6),
+        Col("Tệp", wrap=True, min=20, max=40),
+        Col("Cỡ (KB)", ("kb",), min=8, max=9),
+        Col("SHA-256", ("mono",), min=33, max=33, wrap=True),
+        Col("Sửa lần cuối", ("datetime",), min=15, max=16),
+        Col("Trạng thái", ("center", "bold"), min=11, max=12),
+        Col("Đơn vị", wrap=True, max=22),
+        Col("Phiên bản mẫu", ("center",), min=8, max=9),
+        Col("Ngày báo cáo", ("date",), min=11, max=11),
+        Col("Ghi chú", wrap=True, min=20, max=40),
     ]
-    rows = [[n, f.path, f.size / 1024, f.sha256, f.modified, STATUS_LABEL.get(f.status, f.status),
-             f"{f.unit_code} {names.get(f.unit_code, '')}".strip(), f.template_version, f.report_date, f.note]
-            for n, f in enumerate(files, start=1)]
+    rows = [
+        [
+            n,
+            f.path,
+            f.size / 1024,
+            f.sha256,
+            f.modified,
+            STATUS_LABEL.get(f.status, f.status),
+            f"{f.unit_code} {names.get(f.unit_code, '')}".strip(),
+            f.template_version,
+            f.report_date,
+            f.note,
+        ]
+        for n, f in enumerate(files, start=1)
+    ]
     tone = {"used": "ok", "rejected": "bad", "superseded": "grey", "ignored": "grey"}
     tones = [tone.get(f.status, "") for f in files]
-    _title(ws, fmt, len(cols) - 1, f"HỒ SƠ: CÁC TỆP ĐÃ NHẬN — NĂM {result.config.year}",
-           f"{len(files)} tệp trong thư mục nhận phiếu. SHA-256: dấu vân tay của tệp, để đối chiếu đúng bản đã tổng hợp.")
+    _title(
+        ws,
+        fmt,
+        len(cols) - 1,
+        f"HỒ SƠ: CÁC TỆP ĐÃ NHẬN — NĂM {result.config.year}",
+        f"{len(files)} tệp trong thư mục nhận phiếu. SHA-256: dấu vân tay của tệp, để đối chiếu đúng bản đã tổng hợp.",
+    )
     last = write_table(ws, fmt, TOP, cols, rows, col_fmt={5: tones})
     _finish(ws, result, last, len(cols) - 1)
 
@@ -65,8 +110,10 @@ def sorted_issues(result: RunResult) -> list[Issue]:
     """Grouped by unit in config order (run-level problems without a unit last), then by file and
     cell position, so the list reads like the files themselves."""
     order = {u.unit.code: n for n, u in enumerate(result.units)}
-    return sorted(result.issues, key=lambda i: (order.get(i.unit, len(order)), i.file, i.sheet, _cell_key(i.cell),
-                                                i.code, i.message))
+    return sorted(
+        result.issues,
+        key=lambda i: (order.get(i.unit, len(order)), i.file, i.sheet, _cell_key(i.cell), i.code, i.message),
+    )
 
 
 def _cell_key(cell: str) -> tuple[int, int, int, str]:

@@ -22,17 +22,27 @@ def write_matrix(wb, fmt: Formats, result: RunResult) -> None:
     first_ind, total_col = 2, 2 + len(indicators)
     put_merged(ws, 0, 0, total_col, f"ĐIỂM TỪNG CHỈ TIÊU SO VỚI ĐIỂM TỐI ĐA — NĂM {result.config.year}", fmt("title"))
     ws.set_row(0, 24)
-    put_merged(ws, 1, 0, total_col,
-               "Mỗi ô: điểm của chỉ tiêu / điểm tối đa. Đỏ: 0%, vàng: 50%, xanh: 100%. "
-               "Ô trống: đơn vị chưa nộp phiếu hoặc phiếu không dùng được. "
-               "Rê chuột lên mã chỉ tiêu để xem nội dung.", fmt("subtitle", "small"))
+    put_merged(
+        ws,
+        1,
+        0,
+        total_col,
+        "Mỗi ô: điểm của chỉ tiêu / điểm tối đa. Đỏ: 0%, vàng: 50%, xanh: 100%. "
+        "Ô trống: đơn vị chưa nộp phiếu hoặc phiếu không dùng được. "
+        "Rê chuột lên mã chỉ tiêu để xem nội dung.",
+        fmt("subtitle", "small"),
+    )
     ws.set_row(1, row_height(2, 9))
     _headers(ws, fmt, result, first_ind, total_col)
 
     row = FIRST_DATA_ROW
     codes = [ind.code for ind in indicators]
-    formats = [fmt("cell", "center"), fmt("cell"), *[fmt("cell", "pct", "center")] * len(codes),
-               fmt("cell", "pts", "bold")]
+    formats = [
+        fmt("cell", "center"),
+        fmt("cell"),
+        *[fmt("cell", "pct", "center")] * len(codes),
+        fmt("cell", "pts", "bold"),
+    ]
     blank_shares = [None] * len(codes)
     for u in result.units:
         usable = u.status == SUBMITTED and u.verdict is not None
@@ -49,12 +59,24 @@ def write_matrix(wb, fmt: Formats, result: RunResult) -> None:
     last = row - 1
 
     if last >= FIRST_DATA_ROW:
-        ws.conditional_format(FIRST_DATA_ROW, first_ind, last, total_col - 1, {
-            "type": "3_color_scale",
-            "min_type": "num", "min_value": 0, "min_color": "#F8696B",
-            "mid_type": "num", "mid_value": 0.5, "mid_color": "#FFEB84",
-            "max_type": "num", "max_value": 1, "max_color": "#63BE7B",
-        })
+        ws.conditional_format(
+            FIRST_DATA_ROW,
+            first_ind,
+            last,
+            total_col - 1,
+            {
+                "type": "3_color_scale",
+                "min_type": "num",
+                "min_value": 0,
+                "min_color": "#F8696B",
+                "mid_type": "num",
+                "mid_value": 0.5,
+                "mid_color": "#FFEB84",
+                "max_type": "num",
+                "max_value": 1,
+                "max_color": "#63BE7B",
+            },
+        )
         ws.autofilter(FIRST_DATA_ROW - 2, 0, last, total_col)
     name_width = min(max([len(u.unit.name) + 2 for u in result.units] + [12]), 24)
     ws.set_column(0, 0, 7)
@@ -76,8 +98,9 @@ def _headers(ws, fmt: Formats, result: RunResult, first_ind: int, total_col: int
         for ind in criterion.indicators:
             put(ws, 3, col, ind.code, head)
             put(ws, 4, col, ind.max, fmt("head", "pts"))
-            ws.write_comment(3, col, f"{ind.code}. {ind.name}", {"x_scale": 2, "y_scale": 1.5,
-                                                                   "font_name": "Times New Roman"})
+            ws.write_comment(
+                3, col, f"{ind.code}. {ind.name}", {"x_scale": 2, "y_scale": 1.5, "font_name": "Times New Roman"}
+            )
             col += 1
     put(ws, 3, 0, "Mã", head)
     put(ws, 3, 1, "Đơn vị", head)

@@ -41,8 +41,9 @@ def provisional_reasons(result: RunResult) -> list[str]:
     usable = [u for u in result.units if u.status == SUBMITTED and u.verdict is not None]
     self_assessed = [u for u in usable if any(r.code == "SELF_ASSESSED" for r in u.verdict.provisional)]
     if self_assessed:
-        out.append(f"{len(self_assessed)}/{len(usable)} đơn vị còn dùng điểm tự chấm, chưa có đủ điểm thẩm định "
-                   "của Hội đồng")
+        out.append(
+            f"{len(self_assessed)}/{len(usable)} đơn vị còn dùng điểm tự chấm, chưa có đủ điểm thẩm định của Hội đồng"
+        )
     return out
 
 
@@ -54,7 +55,7 @@ def write_recognition(wb, fmt: Formats, result: RunResult) -> None:
     row = _title(ws, fmt, result)
     provisional = provisional_reasons(result)
     if provisional:
-        text = ("KẾT QUẢ TẠM TÍNH — CHƯA DÙNG ĐỂ TRÌNH KÝ QUYẾT ĐỊNH CÔNG NHẬN: " + "; ".join(provisional) + ".")
+        text = "KẾT QUẢ TẠM TÍNH — CHƯA DÙNG ĐỂ TRÌNH KÝ QUYẾT ĐỊNH CÔNG NHẬN: " + "; ".join(provisional) + "."
         put_merged(ws, row, 0, LAST, text, fmt("banner_bad"))
         ws.set_row(row, row_height(lines_needed(text, sum(WIDTHS), bold=True)))
         row += 2
@@ -80,7 +81,9 @@ def write_recognition(wb, fmt: Formats, result: RunResult) -> None:
     row = _signature(ws, fmt, result, row + 1)
     print_setup(ws, landscape=False, repeat=(header, header), header=result.config.office_name)
     if provisional:  # on every printed page, in red, centred
-        ws.set_header(f'&L&8{header_safe(result.config.office_name, 120)}&C&"Times New Roman,Bold"&12&KC00000KẾT QUẢ TẠM TÍNH')
+        ws.set_header(
+            f'&L&8{header_safe(result.config.office_name, 120)}&C&"Times New Roman,Bold"&12&KC00000KẾT QUẢ TẠM TÍNH'
+        )
     ws.print_area(0, 0, row, LAST)
 
 
@@ -115,8 +118,13 @@ def _empty(ws, fmt: Formats, row: int) -> int:
 def _unit(ws, fmt: Formats, row: int, n: int, u: UnitOutcome, note: str) -> int:
     usable = u.status == SUBMITTED and u.verdict is not None
     name = u.unit.full_name
-    put_row(ws, row, 0, [n, name, u.verdict.total if usable else None, note],
-            [fmt("cell", "center"), fmt("cell", "wrap"), fmt("cell", "pts", "center"), fmt("cell", "wrap")])
+    put_row(
+        ws,
+        row,
+        0,
+        [n, name, u.verdict.total if usable else None, note],
+        [fmt("cell", "center"), fmt("cell", "wrap"), fmt("cell", "pts", "center"), fmt("cell", "wrap")],
+    )
     lines = max(lines_needed(note, WIDTHS[3]), lines_needed(name, WIDTHS[1]))
     ws.set_row(row, row_height(lines))
     return row + 1
@@ -141,8 +149,10 @@ def _not_met_note(u: UnitOutcome, rejected: list) -> str:
 
 def _totals(ws, fmt: Formats, row: int, total: int, met: int) -> int:
     share = f" ({number_text(met / total * 100, places=2)}%)" if total else ""
-    text = (f"Tổng số: {total} đơn vị; đạt chuẩn tiếp cận pháp luật: {met} đơn vị{share}; "
-            f"chưa đạt chuẩn: {total - met} đơn vị.")
+    text = (
+        f"Tổng số: {total} đơn vị; đạt chuẩn tiếp cận pháp luật: {met} đơn vị{share}; "
+        f"chưa đạt chuẩn: {total - met} đơn vị."
+    )
     put_merged(ws, row, 0, LAST, text, fmt("bold", "wrap"))
     ws.set_row(row, row_height(lines_needed(text, sum(WIDTHS), bold=True)))
     return row + 1

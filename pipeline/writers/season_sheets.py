@@ -53,21 +53,49 @@ def write_chase(wb, fmt: Formats, result: RunResult) -> None:
     ws = add_sheet(wb, CHASE_SHEET)
     rows = chase_list(result)
     cols = [
-        Col("STT", ("center",), min=5, max=6), Col("Mã đơn vị", ("center",), min=7, max=8),
-        Col("Đơn vị", min=14, max=20, wrap=True), Col("Tình trạng", ("bold",), min=12, max=18, wrap=True),
-        Col("Số ngày muộn", ("center",), min=7, max=8), Col("Người phụ trách", min=16, max=28, wrap=True),
-        Col("Điện thoại", min=11, max=16), Col("Cần làm", wrap=True, min=36, max=60),
+        Col("STT", ("center",), min=5, max=6),
+        Col("Mã đơn vị", ("center",), min=7, max=8),
+        Col("Đơn vị", min=14, max=20, wrap=True),
+        Col("Tình trạng", ("bold",), min=12, max=18, wrap=True),
+        Col("Số ngày muộn", ("center",), min=7, max=8),
+        Col("Người phụ trách", min=16, max=28, wrap=True),
+        Col("Điện thoại", min=11, max=16),
+        Col("Cần làm", wrap=True, min=36, max=60),
         Col("Liên hệ lấy từ tệp", ("small",), wrap=True, min=14, max=26),
     ]
-    table = [[n, r.unit.code, r.unit.full_name, r.status, r.days_late, r.contact_name, r.contact_phone, r.todo,
-              r.contact_file] for n, r in enumerate(rows, start=1)]
-    tone = ["grey" if r.status.startswith("Chưa nộp") else "bad" if "lỗi" in r.status or "không" in r.status
-            else "warn" for r in rows]
-    summary = (f"{len(rows)} đơn vị cần đôn đốc." if rows else "Không có đơn vị nào cần đôn đốc: mọi đơn vị đã nộp "
-               "đúng hạn, phiếu dùng được và không có lỗi.")
-    _title(ws, fmt, len(cols) - 1, f"DANH SÁCH ĐƠN VỊ CẦN ĐÔN ĐỐC — NĂM {result.config.year}",
-           [f"{as_of_text(result)} {summary}",
-            "Điện thoại, người phụ trách: lấy từ phiếu mới nhất của đơn vị (kể cả phiếu bị loại hoặc bị thay thế)."])
+    table = [
+        [
+            n,
+            r.unit.code,
+            r.unit.full_name,
+            r.status,
+            r.days_late,
+            r.contact_name,
+            r.contact_phone,
+            r.todo,
+            r.contact_file,
+        ]
+        for n, r in enumerate(rows, start=1)
+    ]
+    tone = [
+        "grey" if r.status.startswith("Chưa nộp") else "bad" if "lỗi" in r.status or "không" in r.status else "warn"
+        for r in rows
+    ]
+    summary = (
+        f"{len(rows)} đơn vị cần đôn đốc."
+        if rows
+        else "Không có đơn vị nào cần đôn đốc: mọi đơn vị đã nộp đúng hạn, phiếu dùng được và không có lỗi."
+    )
+    _title(
+        ws,
+        fmt,
+        len(cols) - 1,
+        f"DANH SÁCH ĐƠN VỊ CẦN ĐÔN ĐỐC — NĂM {result.config.year}",
+        [
+            f"{as_of_text(result)} {summary}",
+            "Điện thoại, người phụ trách: lấy từ phiếu mới nhất của đơn vị (kể cả phiếu bị loại hoặc bị thay thế).",
+        ],
+    )
     last = write_table(ws, fmt, TOP, cols, table, col_fmt={3: tone})
     _finish(ws, result, last, len(cols) - 1)
 
@@ -80,10 +108,14 @@ def write_appraisal_differences(wb, fmt: Formats, result: RunResult) -> None:
     ws = add_sheet(wb, APPRAISAL_SHEET)
     rs = result.rule_set
     cols = [
-        Col("Mã đơn vị", ("center",), min=7, max=8), Col("Đơn vị", min=14, max=20, wrap=True),
-        Col("Chỉ tiêu", ("center",), min=7, max=8), Col("Nội dung", wrap=True, min=30, max=44),
-        Col("Điểm tự chấm", ("pts",), min=9, max=10), Col("Điểm thẩm định", ("pts",), min=10, max=11),
-        Col("Chênh lệch", ("center",), min=8, max=9), Col("Ghi chú của Hội đồng", wrap=True, min=30, max=50),
+        Col("Mã đơn vị", ("center",), min=7, max=8),
+        Col("Đơn vị", min=14, max=20, wrap=True),
+        Col("Chỉ tiêu", ("center",), min=7, max=8),
+        Col("Nội dung", wrap=True, min=30, max=44),
+        Col("Điểm tự chấm", ("pts",), min=9, max=10),
+        Col("Điểm thẩm định", ("pts",), min=10, max=11),
+        Col("Chênh lệch", ("center",), min=8, max=9),
+        Col("Ghi chú của Hội đồng", wrap=True, min=30, max=50),
     ]
     table, styles = [], []
     appraised = [u for u in result.units if u.appraisal]
@@ -92,10 +124,22 @@ def write_appraisal_differences(wb, fmt: Formats, result: RunResult) -> None:
         changed = [c for c in u.appraisal if c.changed]
         verdicts = f"Kết quả: {own.label} → {now.label}" if own.label != now.label else f"Kết quả: {now.label}"
         reasons = "; ".join(r.text for r in now.reasons)
-        summary = (f"{verdicts}. Thẩm định {len(u.appraisal)}/{len(now.indicators)} chỉ tiêu, "
-                   f"{len(changed)} chỉ tiêu thay đổi điểm" + (f". Lý do chưa đạt: {reasons}" if reasons else "") + ".")
-        table.append([u.unit.code, u.unit.full_name, "Tổng", "Tổng điểm", own.total, now.total,
-                      change_text(now.total - own.total), summary])
+        summary = (
+            f"{verdicts}. Thẩm định {len(u.appraisal)}/{len(now.indicators)} chỉ tiêu, "
+            f"{len(changed)} chỉ tiêu thay đổi điểm" + (f". Lý do chưa đạt: {reasons}" if reasons else "") + "."
+        )
+        table.append(
+            [
+                u.unit.code,
+                u.unit.full_name,
+                "Tổng",
+                "Tổng điểm",
+                own.total,
+                now.total,
+                change_text(now.total - own.total),
+                summary,
+            ]
+        )
         styles.append(("group", "bold"))
         for c in changed:
             name = rs.indicator(c.indicator).name
@@ -103,20 +147,22 @@ def write_appraisal_differences(wb, fmt: Formats, result: RunResult) -> None:
                 self_v, appr_v = _pf(c.self_passed), _pf(c.appraised_passed)
             else:
                 self_v, appr_v = c.self_points, c.appraised_points
-            table.append([u.unit.code, u.unit.name, c.indicator, name, self_v, appr_v, change_text(c.change),
-                          c.note])
+            table.append([u.unit.code, u.unit.name, c.indicator, name, self_v, appr_v, change_text(c.change), c.note])
             styles.append(())
     missing = [u.unit.full_name for u in result.units if u.status == SUBMITTED and u.verdict and not u.appraisal]
-    notes = [f"Phiếu thẩm định: {result.appraisal_file}. {len(appraised)} đơn vị được thẩm định; chỉ liệt kê "
-             "các chỉ tiêu Hội đồng cho điểm khác điểm tự chấm.",
-             ("Chưa được thẩm định (vẫn dùng điểm tự chấm): " + ", ".join(missing) + ".") if missing else
-             "Mọi đơn vị có phiếu dùng được đều đã được thẩm định."]
-    _title(ws, fmt, len(cols) - 1, f"KẾT QUẢ THẨM ĐỊNH CỦA HỘI ĐỒNG SO VỚI ĐIỂM TỰ CHẤM — NĂM {result.config.year}",
-           notes)
+    notes = [
+        f"Phiếu thẩm định: {result.appraisal_file}. {len(appraised)} đơn vị được thẩm định; chỉ liệt kê "
+        "các chỉ tiêu Hội đồng cho điểm khác điểm tự chấm.",
+        ("Chưa được thẩm định (vẫn dùng điểm tự chấm): " + ", ".join(missing) + ".")
+        if missing
+        else "Mọi đơn vị có phiếu dùng được đều đã được thẩm định.",
+    ]
+    _title(
+        ws, fmt, len(cols) - 1, f"KẾT QUẢ THẨM ĐỊNH CỦA HỘI ĐỒNG SO VỚI ĐIỂM TỰ CHẤM — NĂM {result.config.year}", notes
+    )
     last = write_table(ws, fmt, TOP, cols, table, cell_fmt=lambda r, c, v: styles[r])
     _finish(ws, result, last, len(cols) - 1)
 
 
 def _pf(passed: bool | None) -> str:
     return "" if passed is None else ("Đạt" if passed else "Không đạt")
-

@@ -27,9 +27,15 @@ SHEET = "Tổng hợp"
 CHART_MAX_UNITS = 400  # beyond this a bar per unit is unreadable; the table says it all
 
 COUNT_LABELS = (  # column by column: submissions, verdicts, data quality
-    ("expected", "Số đơn vị phải đánh giá"), ("submitted", "Đã nộp phiếu"), ("usable", "Phiếu dùng được"),
-    ("recognised", "Đạt chuẩn"), ("not_recognised", "Chưa đạt chuẩn"), ("not_submitted", "Chưa nộp phiếu"),
-    ("late", "Nộp muộn"), ("errors", "Lỗi dữ liệu"), ("warnings", "Cảnh báo"),
+    ("expected", "Số đơn vị phải đánh giá"),
+    ("submitted", "Đã nộp phiếu"),
+    ("usable", "Phiếu dùng được"),
+    ("recognised", "Đạt chuẩn"),
+    ("not_recognised", "Chưa đạt chuẩn"),
+    ("not_submitted", "Chưa nộp phiếu"),
+    ("late", "Nộp muộn"),
+    ("errors", "Lỗi dữ liệu"),
+    ("warnings", "Cảnh báo"),
 )
 
 
@@ -64,10 +70,14 @@ def write_summary(wb, fmt: Formats, result: RunResult, sheet_names: dict[str, st
 def _columns(result: RunResult) -> list[Col]:
     criteria = [Col(c.code, ("pts",), min=6.5, max=8) for c in result.rule_set.criteria]
     return [
-        Col("Mã đơn vị", ("center",), min=7, max=8), Col("Đơn vị", min=16, max=24), Col("Loại", min=9, max=10),
-        Col("Ngày báo cáo", ("date",), min=11, max=11), Col("Thời hạn nộp", max=14),
+        Col("Mã đơn vị", ("center",), min=7, max=8),
+        Col("Đơn vị", min=16, max=24),
+        Col("Loại", min=9, max=10),
+        Col("Ngày báo cáo", ("date",), min=11, max=11),
+        Col("Thời hạn nộp", max=14),
         *criteria,
-        Col("Tổng điểm", ("pts", "bold"), min=7, max=8), Col("Kết quả", ("center", "bold"), min=17, max=18),
+        Col("Tổng điểm", ("pts", "bold"), min=7, max=8),
+        Col("Kết quả", ("center", "bold"), min=17, max=18),
         *_season_columns(result),
         Col("Lý do", wrap=True, min=30, max=60),
     ]
@@ -85,8 +95,12 @@ def _season_columns(result: RunResult) -> list[Col]:
         cols.append(Col("Nguồn điểm", ("center",), min=10, max=16, wrap=True))
     if result.previous:
         year = result.previous_year or result.config.year - 1
-        cols += [Col(f"Tổng điểm {year}", ("pts",), min=8, max=9), Col("Tăng/giảm", ("center",), min=7, max=8),
-                 Col(f"Kết quả {year}", ("center",), min=10, max=12), Col("So với năm trước", ("center",), min=11, max=13)]
+        cols += [
+            Col(f"Tổng điểm {year}", ("pts",), min=8, max=9),
+            Col("Tăng/giảm", ("center",), min=7, max=8),
+            Col(f"Kết quả {year}", ("center",), min=10, max=12),
+            Col("So với năm trước", ("center",), min=11, max=13),
+        ]
     return cols
 
 
@@ -98,7 +112,9 @@ def _season_values(result: RunResult, u: UnitOutcome, changes: dict) -> list:
         values.append(points_source(u))
     if result.previous:
         c = changes.get(u.unit.code)
-        values += [c.previous_total, change_text(c.change), c.previous_verdict, c.verdict_change] if c else ["", "", "", ""]
+        values += (
+            [c.previous_total, change_text(c.change), c.previous_verdict, c.verdict_change] if c else ["", "", "", ""]
+        )
     return values
 
 
@@ -109,10 +125,18 @@ def _heading(ws, fmt: Formats, result: RunResult, last_col: int) -> int:
     lines = [
         (f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ CHUẨN TIẾP CẬN PHÁP LUẬT NĂM {cfg.year}", "title", 24),
         (f"{cfg.office_name} — {cfg.area}, {cfg.province}", "subtitle", None),
-        (f"Bộ tiêu chí: {rs.id} — {rs.name}" + (f" ({rs.decision}" + (f"; {rs.guidance})" if rs.guidance else ")")
-                                                 if rs.decision else ""), "subtitle", None),
-        (f"Số liệu tính đến {result.generated_at:%d/%m/%Y %H:%M} (tệp mới nhất) — tcpl {result.tool_version}; "
-         f"hạn nộp phiếu {date_text(cfg.deadline)} ({deadline_state(result)})", "subtitle", None),
+        (
+            f"Bộ tiêu chí: {rs.id} — {rs.name}"
+            + (f" ({rs.decision}" + (f"; {rs.guidance})" if rs.guidance else ")") if rs.decision else ""),
+            "subtitle",
+            None,
+        ),
+        (
+            f"Số liệu tính đến {result.generated_at:%d/%m/%Y %H:%M} (tệp mới nhất) — tcpl {result.tool_version}; "
+            f"hạn nộp phiếu {date_text(cfg.deadline)} ({deadline_state(result)})",
+            "subtitle",
+            None,
+        ),
     ]
     for row, (text, style, height) in enumerate(lines):
         put_merged(ws, row, 0, last_col, text, fmt(style))
@@ -125,14 +149,26 @@ def _banners(ws, fmt: Formats, result: RunResult, row: int, last_col: int) -> in
     rs = result.rule_set
     texts = []
     if rs.has_provisional:
-        texts.append(("banner_bad", "KẾT QUẢ TẠM TÍNH: bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc: "
-                      + "; ".join(rs.provisional_figures) + "."))
-    self_assessed = [u for u in result.units if u.verdict and any(
-        r.code == "SELF_ASSESSED" for r in u.verdict.provisional)]
+        texts.append(
+            (
+                "banner_bad",
+                "KẾT QUẢ TẠM TÍNH: bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc: "
+                + "; ".join(rs.provisional_figures)
+                + ".",
+            )
+        )
+    self_assessed = [
+        u for u in result.units if u.verdict and any(r.code == "SELF_ASSESSED" for r in u.verdict.provisional)
+    ]
     if self_assessed:
         usable = sum(1 for u in result.units if u.verdict)
-        texts.append(("banner_warn", "KẾT QUẢ TẠM TÍNH: Điểm tự chấm, chưa có điểm thẩm định của Hội đồng "
-                      f"({len(self_assessed)}/{usable} đơn vị có phiếu dùng được)."))
+        texts.append(
+            (
+                "banner_warn",
+                "KẾT QUẢ TẠM TÍNH: Điểm tự chấm, chưa có điểm thẩm định của Hội đồng "
+                f"({len(self_assessed)}/{usable} đơn vị có phiếu dùng được).",
+            )
+        )
     for style, text in texts:
         row += 1
         put_merged(ws, row, 0, last_col, text, fmt(style))
@@ -148,8 +184,18 @@ def _counts(ws, fmt: Formats, result: RunResult, row: int) -> int:
         first, last, value_col = slots[n // 3]
         r = row + n % 3
         put_merged(ws, r, first, last, label, fmt("cell", "bold", "vcenter"))
-        tone = {"recognised": "ok", "not_recognised": "bad", "not_submitted": "grey", "errors": "bad",
-                "warnings": "warn", "late": "warn"}.get(key, "") if counts[key] else ""
+        tone = (
+            {
+                "recognised": "ok",
+                "not_recognised": "bad",
+                "not_submitted": "grey",
+                "errors": "bad",
+                "warnings": "warn",
+                "late": "warn",
+            }.get(key, "")
+            if counts[key]
+            else ""
+        )
         put(ws, r, value_col, counts[key], fmt("cell", "count", tone))
         ws.set_row(r, 19)
     return row + 3
@@ -160,7 +206,10 @@ def _unit_row(result: RunResult, u: UnitOutcome, rejected: list[FileRecord], cha
     usable = u.status == SUBMITTED and v is not None
     points = v.criterion_points if usable else {}
     return [
-        u.unit.code, u.unit.name, u.unit.kind, u.report_date,
+        u.unit.code,
+        u.unit.name,
+        u.unit.kind,
+        u.report_date,
         on_time_text(u.days_late) if u.status != NOT_SUBMITTED else "—",
         *(points.get(c.code) for c in result.rule_set.criteria),
         v.total if usable else None,
@@ -175,15 +224,26 @@ def _link_names(ws, fmt: Formats, result: RunResult, top: int, sheet_names: dict
     for r, u in enumerate(result.units, start=top + 1):
         target = sheet_names.get(u.unit.code)
         if target:
-            ws.write_url(r, 1, f"internal:'{target}'!A1", fmt("cell", "link"), string=u.unit.name,
-                         tip="Xem phiếu chi tiết của đơn vị")
+            ws.write_url(
+                r,
+                1,
+                f"internal:'{target}'!A1",
+                fmt("cell", "link"),
+                string=u.unit.name,
+                tip="Xem phiếu chi tiết của đơn vị",
+            )
 
 
 def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_col: int, total_col: int) -> None:
     n = len(result.units)
     if n > CHART_MAX_UNITS:
-        put(ws, last + 2, 0, f"Không vẽ biểu đồ vì có {n} đơn vị (quá {CHART_MAX_UNITS}); xem bảng ở trên.",
-            fmt("italic"))
+        put(
+            ws,
+            last + 2,
+            0,
+            f"Không vẽ biểu đồ vì có {n} đơn vị (quá {CHART_MAX_UNITS}); xem bảng ở trên.",
+            fmt("italic"),
+        )
         return
     threshold = result.rule_set.conditions.total_min
     # The threshold line needs cells to plot: a hidden column right of the table.
@@ -195,28 +255,42 @@ def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_co
 
     bars = wb.add_chart({"type": "column"})
     colour = {"ok": "#70AD47", "bad": "#E15759", "warn": "#F2C744", "grey": "#BFBFBF"}
-    bars.add_series({
-        "name": "Tổng điểm (xanh: Đạt; đỏ: Chưa đạt)",
-        "categories": [ws.name, top + 1, 1, last, 1],
-        "values": [ws.name, top + 1, total_col, last, total_col],
-        "points": [{"fill": {"color": colour[verdict_colour(u)]}} for u in result.units],
-        "gap": 60,
-        "data_labels": {"value": True, "num_format": "0.##", "font": {"size": 8}} if n <= 40 else None,
-    })
+    bars.add_series(
+        {
+            "name": "Tổng điểm (xanh: Đạt; đỏ: Chưa đạt)",
+            "categories": [ws.name, top + 1, 1, last, 1],
+            "values": [ws.name, top + 1, total_col, last, total_col],
+            "points": [{"fill": {"color": colour[verdict_colour(u)]}} for u in result.units],
+            "gap": 60,
+            "data_labels": {"value": True, "num_format": "0.##", "font": {"size": 8}} if n <= 40 else None,
+        }
+    )
     if threshold is not None:
         line = wb.add_chart({"type": "line"})
-        line.add_series({
-            "name": f"Ngưỡng {number_text(threshold)} điểm",
-            "categories": [ws.name, top + 1, 1, last, 1],
-            "values": [ws.name, top + 1, helper_col, last, helper_col],
-            "line": {"color": "#C00000", "width": 2, "dash_type": "dash"},
-            "marker": {"type": "none"},
-        })
+        line.add_series(
+            {
+                "name": f"Ngưỡng {number_text(threshold)} điểm",
+                "categories": [ws.name, top + 1, 1, last, 1],
+                "values": [ws.name, top + 1, helper_col, last, helper_col],
+                "line": {"color": "#C00000", "width": 2, "dash_type": "dash"},
+                "marker": {"type": "none"},
+            }
+        )
         bars.combine(line)
-    bars.set_title({"name": f"Tổng điểm của từng đơn vị (ngưỡng đạt {number_text(threshold or 0)} điểm)",
-                    "name_font": {"size": 12, "name": "Times New Roman"}})
-    bars.set_y_axis({"min": 0, "max": result.rule_set.total_max, "major_gridlines": {"visible": True},
-                     "num_font": {"name": "Times New Roman"}})
+    bars.set_title(
+        {
+            "name": f"Tổng điểm của từng đơn vị (ngưỡng đạt {number_text(threshold or 0)} điểm)",
+            "name_font": {"size": 12, "name": "Times New Roman"},
+        }
+    )
+    bars.set_y_axis(
+        {
+            "min": 0,
+            "max": result.rule_set.total_max,
+            "major_gridlines": {"visible": True},
+            "num_font": {"name": "Times New Roman"},
+        }
+    )
     bars.set_x_axis({"num_font": {"name": "Times New Roman", "rotation": -45 if n > 12 else 0}})
     bars.set_legend({"position": "bottom", "font": {"name": "Times New Roman"}})
     bars.show_hidden_data()

@@ -91,14 +91,16 @@ def write_unit_workbooks(result: RunResult, folder: Path) -> list[Path]:
 
 def _new_workbook(path: Path, result: RunResult, title: str) -> xlsxwriter.Workbook:
     wb = xlsxwriter.Workbook(str(path), workbook_options())
-    wb.set_properties({
-        "title": title,
-        "subject": f"Chuẩn tiếp cận pháp luật — {result.config.area} — năm {result.config.year}",
-        "author": "tcpl",
-        "company": result.config.office_name,
-        "comments": f"tcpl {result.tool_version}; bộ tiêu chí {result.rule_set.id}",
-        "created": _utc(result.generated_at),
-    })
+    wb.set_properties(
+        {
+            "title": title,
+            "subject": f"Chuẩn tiếp cận pháp luật — {result.config.area} — năm {result.config.year}",
+            "author": "tcpl",
+            "company": result.config.office_name,
+            "comments": f"tcpl {result.tool_version}; bộ tiêu chí {result.rule_set.id}",
+            "created": _utc(result.generated_at),
+        }
+    )
     return wb
 
 

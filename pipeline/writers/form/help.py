@@ -37,9 +37,11 @@ class HelpSheet:
         row += 1
         ws.write_string(row, 0, "Màu ô", f.heading)
         row += 1
-        for fmt, text in ((f.h_example_in, "Ô cần điền (nền vàng)"),
-                          (f.h_example_pre, "Đã điền sẵn, không sửa (nền xanh)"),
-                          (f.h_example_na, "Không điền (nền xám)")):
+        for fmt, text in (
+            (f.h_example_in, "Ô cần điền (nền vàng)"),
+            (f.h_example_pre, "Đã điền sẵn, không sửa (nền xanh)"),
+            (f.h_example_na, "Không điền (nền xám)"),
+        ):
             ws.write_blank(row, 0, None, fmt)
             ws.write_string(row, 1, text, f.para)
             row += 1
@@ -53,45 +55,58 @@ class HelpSheet:
     def help_steps(self) -> list[str]:
         rs, step = self.rs, number_text(self.rs.point_step)
         steps = [
-            "Chỉ điền vào các ô nền vàng (ô không bị khóa). Các ô khác đã khóa để tránh sửa nhầm; "
-            "không cần mật khẩu.",
-            "Trang \"Thông tin chung\": kiểm tra tên, mã, loại đơn vị; điền ngày báo cáo (dạng "
+            "Chỉ điền vào các ô nền vàng (ô không bị khóa). Các ô khác đã khóa để tránh sửa nhầm; không cần mật khẩu.",
+            'Trang "Thông tin chung": kiểm tra tên, mã, loại đơn vị; điền ngày báo cáo (dạng '
             f"ngày/tháng/năm, ví dụ 05/01/{self.year + 1}), người phụ trách và số điện thoại.",
         ]
         if rs.conditions.declarations:
-            steps.append("Trả lời câu hỏi cam kết ở cuối trang \"Thông tin chung\" bằng cách chọn Có hoặc "
-                         "Không. Câu trả lời này là một điều kiện công nhận đạt chuẩn.")
+            steps.append(
+                'Trả lời câu hỏi cam kết ở cuối trang "Thông tin chung" bằng cách chọn Có hoặc '
+                "Không. Câu trả lời này là một điều kiện công nhận đạt chuẩn."
+            )
         if self.pass_fail:
-            steps.append("Trang \"Bảng điểm\": với mỗi chỉ tiêu, chọn Đạt hoặc Không đạt ở cột "
-                         "\"Điểm tự chấm\"; ghi số liệu và tài liệu kiểm chứng.")
+            steps.append(
+                'Trang "Bảng điểm": với mỗi chỉ tiêu, chọn Đạt hoặc Không đạt ở cột '
+                '"Điểm tự chấm"; ghi số liệu và tài liệu kiểm chứng.'
+            )
         else:
-            steps.append("Trang \"Bảng điểm\": với mỗi chỉ tiêu, ghi điểm tự chấm ở cột \"Điểm tự chấm\", "
-                         f"không vượt điểm tối đa, theo bậc {step} điểm (ví dụ 0; 0,25; 0,5; ...). Gõ số "
-                         "thập phân bằng dấu phẩy (2,5) hoặc dấu chấm (2.5) tùy cài đặt của máy; nếu máy "
-                         "báo lỗi, thử dấu còn lại. Không gõ thêm chữ như \"điểm\".")
-            steps.append("Ghi số liệu làm căn cứ chấm điểm ở cột \"Số liệu sử dụng để đánh giá\" và "
-                         "số, ký hiệu văn bản, hồ sơ ở cột \"Tài liệu kiểm chứng\".")
+            steps.append(
+                'Trang "Bảng điểm": với mỗi chỉ tiêu, ghi điểm tự chấm ở cột "Điểm tự chấm", '
+                f"không vượt điểm tối đa, theo bậc {step} điểm (ví dụ 0; 0,25; 0,5; ...). Gõ số "
+                "thập phân bằng dấu phẩy (2,5) hoặc dấu chấm (2.5) tùy cài đặt của máy; nếu máy "
+                'báo lỗi, thử dấu còn lại. Không gõ thêm chữ như "điểm".'
+            )
+            steps.append(
+                'Ghi số liệu làm căn cứ chấm điểm ở cột "Số liệu sử dụng để đánh giá" và '
+                'số, ký hiệu văn bản, hồ sơ ở cột "Tài liệu kiểm chứng".'
+            )
         for ind in rs.indicators:
             if ind.kind == "rate_bands":
-                steps.append(f"Chỉ tiêu {ind.code} tính theo tỷ lệ: ghi Tử số ({ind.numerator_label.lower()}) "
-                             f"và Mẫu số ({ind.denominator_label.lower()}); cột Tỷ lệ tự tính. Mức điểm: "
-                             f"{band_text(ind)}. Ghi điểm tương ứng ở cột \"Điểm tự chấm\".")
+                steps.append(
+                    f"Chỉ tiêu {ind.code} tính theo tỷ lệ: ghi Tử số ({ind.numerator_label.lower()}) "
+                    f"và Mẫu số ({ind.denominator_label.lower()}); cột Tỷ lệ tự tính. Mức điểm: "
+                    f'{band_text(ind)}. Ghi điểm tương ứng ở cột "Điểm tự chấm".'
+                )
         naf = [i.code for i in rs.indicators if i.not_applicable_full]
         if naf:
-            steps.append("Cột \"Không phát sinh\" chỉ dùng cho chỉ tiêu " + ", ".join(naf) + ": nếu trong năm "
-                         "không phát sinh việc thuộc chỉ tiêu, chọn \"Có\" và ghi điểm tối đa; nếu có phát "
-                         "sinh thì để trống và tự chấm như bình thường.")
+            steps.append(
+                'Cột "Không phát sinh" chỉ dùng cho chỉ tiêu ' + ", ".join(naf) + ": nếu trong năm "
+                'không phát sinh việc thuộc chỉ tiêu, chọn "Có" và ghi điểm tối đa; nếu có phát '
+                "sinh thì để trống và tự chấm như bình thường."
+            )
         steps += [
             "Điểm từng tiêu chí và tổng điểm do bảng tự tính, không cần điền.",
-            "Không đổi tên, không xóa hoặc chèn trang, dòng, cột. Muốn ghi dài, có thể nới rộng cột "
-            "hoặc dòng.",
+            "Không đổi tên, không xóa hoặc chèn trang, dòng, cột. Muốn ghi dài, có thể nới rộng cột hoặc dòng.",
             "Lưu tệp dạng Excel (.xlsx), giữ nguyên tên trang, rồi gửi về "
-            + (self.office or "cơ quan tư pháp cấp trên") + " (qua email, Zalo hoặc USB). "
+            + (self.office or "cơ quan tư pháp cấp trên")
+            + " (qua email, Zalo hoặc USB). "
             "Nếu gửi lại bản sửa, ghi ngày báo cáo mới.",
         ]
         if rs.has_provisional:
-            steps.append("Điểm tối đa có dấu (*) là số tạm tính, chưa đối chiếu văn bản gốc; cơ quan tư pháp "
-                         "sẽ thông báo nếu có thay đổi.")
+            steps.append(
+                "Điểm tối đa có dấu (*) là số tạm tính, chưa đối chiếu văn bản gốc; cơ quan tư pháp "
+                "sẽ thông báo nếu có thay đổi."
+            )
         return steps
 
     def help_table(self, ws: Any, row: int) -> None:
@@ -106,8 +121,7 @@ class HelpSheet:
             fit_row(ws, row, [(crit.name, HELP_WIDTHS[1])], size=12, bold=True)
             if self.pass_fail:
                 ws.write_blank(row, 2, None, f.h_crit_center)
-                ws.write_string(row, 3, f"Yêu cầu {crit.pass_rule.describe(len(crit.indicators))} chỉ tiêu",
-                                f.h_crit)
+                ws.write_string(row, 3, f"Yêu cầu {crit.pass_rule.describe(len(crit.indicators))} chỉ tiêu", f.h_crit)
             else:
                 mark = PROVISIONAL_MARK if crit.provenance.provisional else ""
                 ws.write_string(row, 2, number_text(crit.max) + mark, f.h_crit_center)
@@ -129,6 +143,5 @@ class HelpSheet:
         if ind.kind == "rate_bands":
             text = f"Theo tỷ lệ: {band_text(ind)}"
         if ind.not_applicable_full:
-            text += "; được chọn \"Không phát sinh\" (tính điểm tối đa)"
+            text += '; được chọn "Không phát sinh" (tính điểm tối đa)'
         return text
-

@@ -24,14 +24,26 @@ TOTAL_FILL = "#C6E0B4"
 HEADER_FILL = "#D9E1F2"
 PROVISIONAL_FILL = "#FCE4D6"
 
-SCORE_WIDTHS = {"ma": 6, "noi_dung": 46, "diem_toi_da": 8, "so_lieu": 24, "tu_so": 8, "mau_so": 8,
-                "ty_le": 8, "diem": 9, "khong_phat_sinh": 10, "tai_lieu": 22, "ghi_chu": 16}
+SCORE_WIDTHS = {
+    "ma": 6,
+    "noi_dung": 46,
+    "diem_toi_da": 8,
+    "so_lieu": 24,
+    "tu_so": 8,
+    "mau_so": 8,
+    "ty_le": 8,
+    "diem": 9,
+    "khong_phat_sinh": 10,
+    "tai_lieu": 22,
+    "ghi_chu": 16,
+}
 COVER_WIDTHS = (42, 30, 32)  # label, input, hint
 HELP_WIDTHS = (7, 66, 10, 42)  # no. / code, text, max points, how scored
 
 
-def fit_row(ws: Any, row: int, cells: list[tuple[Any, float]], size: int = 11, bold: bool = False,
-            minimum: int = 1) -> None:
+def fit_row(
+    ws: Any, row: int, cells: list[tuple[Any, float]], size: int = 11, bold: bool = False, minimum: int = 1
+) -> None:
     """Set a row's height to its tallest wrapped cell: cells are (text, column width).
 
     Neither xlsxwriter nor LibreOffice fits row heights to wrapped text on its own, so every
@@ -74,8 +86,9 @@ class FormFormats:
         self.code = fmt(**small, align="center")
         self.name = fmt(**small)
         self.max = fmt(**small, align="center")
-        self.max_prov = fmt(**small, align="center", bg_color=PROVISIONAL_FILL,
-                            num_format=f'General"{PROVISIONAL_MARK}"')
+        self.max_prov = fmt(
+            **small, align="center", bg_color=PROVISIONAL_FILL, num_format=f'General"{PROVISIONAL_MARK}"'
+        )
         self.na = fmt(**small, bg_color=NA_FILL)
         self.rate = fmt(**small, align="center", num_format="0.00")
         self.s_text = fmt(**small, **inp)
@@ -107,9 +120,13 @@ class FormFormats:
     def input_for(self, cell: InputCell) -> Any:
         """Format of an (unlocked) input cell, by what it holds."""
         if cell.sheet == layout.SHEET_COVER:
-            return {"code": self.in_code, "date": self.in_date, "yes_no": self.in_center,
-                    "kind": self.in_center, "year": self.in_center}.get(cell.kind, self.in_text)
+            return {
+                "code": self.in_code,
+                "date": self.in_date,
+                "yes_no": self.in_center,
+                "kind": self.in_center,
+                "year": self.in_center,
+            }.get(cell.kind, self.in_text)
         if cell.kind == "count":
             return self.s_count
         return self.s_text if cell.kind == "text" else self.s_center
-

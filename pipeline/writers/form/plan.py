@@ -30,8 +30,6 @@ class InputCell:
         return f"='{self.sheet}'!{absolute(self.row, self.col)}"
 
 
-
-
 def absolute(row: int, col: int) -> str:
     """0-based (row, col) -> '$H$8', the fixed reference of a defined name."""
     return f"${col_letter(col)}${row + 1}"
@@ -46,18 +44,23 @@ def cover_cells(rule_set: RuleSet) -> list[InputCell]:
     """Cover fields then declarations, one row each from layout.COVER_FIRST_ROW, input in B."""
     col = col_index(layout.COVER_VALUE_COL)
     first = layout.COVER_FIRST_ROW - 1
-    cells = [InputCell(name, layout.SHEET_COVER, first + n, col, kind, name)
-             for n, (name, _label, kind) in enumerate(layout.COVER_FIELDS)]
+    cells = [
+        InputCell(name, layout.SHEET_COVER, first + n, col, kind, name)
+        for n, (name, _label, kind) in enumerate(layout.COVER_FIELDS)
+    ]
     start = first + len(layout.COVER_FIELDS)
-    cells += [InputCell(d.key, layout.SHEET_COVER, start + n, col, "yes_no", d.key)
-              for n, d in enumerate(rule_set.conditions.declarations)]
+    cells += [
+        InputCell(d.key, layout.SHEET_COVER, start + n, col, "yes_no", d.key)
+        for n, d in enumerate(rule_set.conditions.declarations)
+    ]
     return cells
 
 
 def indicator_fields(indicator: Indicator) -> tuple[str, ...]:
     """The input fields an indicator row has, in layout order."""
     return tuple(
-        f for f in layout.INDICATOR_FIELDS
+        f
+        for f in layout.INDICATOR_FIELDS
         if (f not in ("tu_so", "mau_so") or indicator.kind == "rate_bands")
         and (f != "khong_phat_sinh" or indicator.not_applicable_full)
     )
@@ -84,9 +87,11 @@ def score_rows(rule_set: RuleSet) -> list[tuple[int, Criterion, Indicator | None
 
 def score_cells(rule_set: RuleSet) -> list[InputCell]:
     return [
-        InputCell(layout.indicator_name(f, ind.code), layout.SHEET_SCORES, row, score_col(f),
-                  _field_kind(f, ind), f, ind)
-        for row, _c, ind in score_rows(rule_set) if ind is not None
+        InputCell(
+            layout.indicator_name(f, ind.code), layout.SHEET_SCORES, row, score_col(f), _field_kind(f, ind), f, ind
+        )
+        for row, _c, ind in score_rows(rule_set)
+        if ind is not None
         for f in indicator_fields(ind)
     ]
 

@@ -66,17 +66,25 @@ class ScoreSheet:
         ws.merge_range(0, 0, 0, LAST_SCORE_COL, TITLE, f.title)
         ws.set_row(1, 20)
         decision = "; ".join(x for x in (self.rs.decision, self.rs.guidance) if x)
-        ws.merge_range(1, 0, 1, LAST_SCORE_COL,
-                       f"Năm đánh giá {self.year} - theo {decision or self.rs.name}", f.subtitle)
+        ws.merge_range(
+            1, 0, 1, LAST_SCORE_COL, f"Năm đánh giá {self.year} - theo {decision or self.rs.name}", f.subtitle
+        )
         # The unit, from the cover sheet, so a printed score sheet says whose it is.
-        formula = ('=IF(ten_don_vi="","Đơn vị: ' + "." * 60 + '",'
-                   '"Đơn vị: "&UPPER(LEFT(loai_don_vi,1))&MID(loai_don_vi,2,20)&" "&ten_don_vi)')
+        formula = (
+            '=IF(ten_don_vi="","Đơn vị: ' + "." * 60 + '",'
+            '"Đơn vị: "&UPPER(LEFT(loai_don_vi,1))&MID(loai_don_vi,2,20)&" "&ten_don_vi)'
+        )
         ws.set_row(2, 20)
         ws.merge_range(2, 0, 2, LAST_SCORE_COL, "", f.subtitle)
         ws.write_formula(2, 0, formula, f.subtitle, self.unit_line())
-        ws.merge_range(3, 0, 3, LAST_SCORE_COL,
-                       "Ô nền vàng: ô cần điền. Ô nền xám: không điền. Điểm tiêu chí và tổng điểm "
-                       "tự tính.", f.note)
+        ws.merge_range(
+            3,
+            0,
+            3,
+            LAST_SCORE_COL,
+            "Ô nền vàng: ô cần điền. Ô nền xám: không điền. Điểm tiêu chí và tổng điểm tự tính.",
+            f.note,
+        )
 
     def unit_line(self) -> str:
         name, kind = self.values.get("ten_don_vi"), self.values.get("loai_don_vi")
@@ -111,8 +119,9 @@ class ScoreSheet:
             points = [self.number(layout.indicator_name("diem", c)) for c in codes]
             ws.write_formula(row, diem, f"=SUM({span})", f.c_max, sum(p for p in points if p is not None))
         cell = a1(row, diem)
-        self.wb.define_name(layout.criterion_total_name(criterion.code),
-                            f"='{layout.SHEET_SCORES}'!{absolute(row, diem)}")
+        self.wb.define_name(
+            layout.criterion_total_name(criterion.code), f"='{layout.SHEET_SCORES}'!{absolute(row, diem)}"
+        )
         return cell
 
     def indicator_row(self, ws: Any, row: int, ind: Indicator) -> None:
@@ -139,11 +148,14 @@ class ScoreSheet:
     def rate_formula(self, ws: Any, row: int, ind: Indicator) -> None:
         num = a1(row, score_col("tu_so"))
         den = a1(row, score_col("mau_so"))
-        n, d = self.number(layout.indicator_name("tu_so", ind.code)), \
-            self.number(layout.indicator_name("mau_so", ind.code))
+        n, d = (
+            self.number(layout.indicator_name("tu_so", ind.code)),
+            self.number(layout.indicator_name("mau_so", ind.code)),
+        )
         cached: Any = n / d * 100 if n is not None and d is not None and d > 0 else ""
-        ws.write_formula(row, score_col("ty_le"), f'=IF(AND(ISNUMBER({den}),{den}>0),{num}/{den}*100,"")',
-                         self.f.rate, cached)
+        ws.write_formula(
+            row, score_col("ty_le"), f'=IF(AND(ISNUMBER({den}),{den}>0),{num}/{den}*100,"")', self.f.rate, cached
+        )
 
     def total_row(self, ws: Any, row: int, subtotal_cells: list[str]) -> None:
         f = self.f
@@ -154,30 +166,35 @@ class ScoreSheet:
         if self.pass_fail:
             ws.write_string(row, score_col("noi_dung"), "Tổng số chỉ tiêu Đạt", f.t_name)
             ws.write_number(row, score_col("diem_toi_da"), len(self.rs.indicators), f.t_num)
-            cached = sum(1 for i in self.rs.indicators
-                         if self.values.get(layout.indicator_name("diem", i.code)) == "Đạt")
+            cached = sum(
+                1 for i in self.rs.indicators if self.values.get(layout.indicator_name("diem", i.code)) == "Đạt"
+            )
         else:
             ws.write_string(row, score_col("noi_dung"), "Tổng điểm", f.t_name)
             ws.write_number(row, score_col("diem_toi_da"), self.rs.total_max, f.t_num)
             points = [self.number(layout.indicator_name("diem", i.code)) for i in self.rs.indicators]
             cached = sum(p for p in points if p is not None)
         ws.write_formula(row, diem, f"=SUM({','.join(subtotal_cells)})", f.t_num, cached)
-        self.wb.define_name(layout.TOTAL_NAME,
-                            f"='{layout.SHEET_SCORES}'!{absolute(row, diem)}")
+        self.wb.define_name(layout.TOTAL_NAME, f"='{layout.SHEET_SCORES}'!{absolute(row, diem)}")
 
     def footnote_lines(self) -> list[str]:
         rs, lines = self.rs, []
         if rs.has_provisional:
-            lines.append(f"{PROVISIONAL_NOTE} Số liệu tạm tính của bộ tiêu chí: "
-                         + "; ".join(rs.provisional_figures) + ".")
+            lines.append(
+                f"{PROVISIONAL_NOTE} Số liệu tạm tính của bộ tiêu chí: " + "; ".join(rs.provisional_figures) + "."
+            )
         for ind in rs.indicators:
             if ind.kind == "rate_bands":
-                lines.append(f"Chỉ tiêu {ind.code}: Tỷ lệ (%) = Tử số ({ind.numerator_label.lower()}) / "
-                             f"Mẫu số ({ind.denominator_label.lower()}) × 100, tự tính. "
-                             f"Mức điểm: {band_text(ind)}.")
+                lines.append(
+                    f"Chỉ tiêu {ind.code}: Tỷ lệ (%) = Tử số ({ind.numerator_label.lower()}) / "
+                    f"Mẫu số ({ind.denominator_label.lower()}) × 100, tự tính. "
+                    f"Mức điểm: {band_text(ind)}."
+                )
             if ind.not_applicable_full:
-                lines.append(f"Chỉ tiêu {ind.code}: nếu trong năm không phát sinh, chọn \"Có\" ở cột (9) "
-                             f"và ghi {number_text(ind.max)} điểm (điểm tối đa).")
+                lines.append(
+                    f'Chỉ tiêu {ind.code}: nếu trong năm không phát sinh, chọn "Có" ở cột (9) '
+                    f"và ghi {number_text(ind.max)} điểm (điểm tối đa)."
+                )
         lines.append(self.conditions_text())
         return lines
 
@@ -186,12 +203,12 @@ class ScoreSheet:
         if cond.total_min is not None:
             parts.append(f"tổng điểm từ {number_text(cond.total_min)} trở lên")
         if cond.criterion_min_fraction is not None:
-            parts.append(f"mỗi tiêu chí đạt từ {number_text(cond.criterion_min_fraction * 100, places=2)}% "
-                         "điểm tối đa trở lên")
+            parts.append(
+                f"mỗi tiêu chí đạt từ {number_text(cond.criterion_min_fraction * 100, places=2)}% điểm tối đa trở lên"
+            )
         if cond.criteria_pass_rule is not None:
             parts.append(f"các tiêu chí: {cond.criteria_pass_rule.describe(len(self.rs.criteria))}")
-        parts += [f"\"{d.short}\": trả lời \"{'Không' if d.disqualifying_answer else 'Có'}\""
-                  for d in cond.declarations]
+        parts += [f'"{d.short}": trả lời "{"Không" if d.disqualifying_answer else "Có"}"' for d in cond.declarations]
         return "Điều kiện công nhận đạt chuẩn: " + "; ".join(parts) + "."
 
     def footnotes(self, ws: Any, row: int) -> int:
@@ -204,8 +221,9 @@ class ScoreSheet:
 
     def signatures(self, ws: Any, row: int) -> None:
         f, right = self.f, (score_col("diem") - 1, LAST_SCORE_COL)
-        ws.merge_range(row, right[0], row, right[1],
-                       "............, ngày ...... tháng ...... năm ..........", f.sign_note)
+        ws.merge_range(
+            row, right[0], row, right[1], "............, ngày ...... tháng ...... năm ..........", f.sign_note
+        )
         ws.set_row(row + 1, 32)
         ws.merge_range(row + 1, 0, row + 1, 1, "NGƯỜI LẬP PHIẾU", f.sign)
         ws.merge_range(row + 1, right[0], row + 1, right[1], "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", f.sign)

@@ -14,12 +14,19 @@ from pipeline.core.text import band_text, number_text
 from pipeline.writers.form.plan import InputCell
 
 # Text length limits of free-text inputs (Excel allows 32,767; these keep sheets printable).
-TEXT_LIMITS = {"ma_don_vi": 10, "ten_don_vi": 100, "nguoi_phu_trach": 200, "dien_thoai": 50,
-               "so_lieu": 1000, "tai_lieu": 1000, "ghi_chu": 500}
+TEXT_LIMITS = {
+    "ma_don_vi": 10,
+    "ten_don_vi": 100,
+    "nguoi_phu_trach": 200,
+    "dien_thoai": 50,
+    "so_lieu": 1000,
+    "tai_lieu": 1000,
+    "ghi_chu": 500,
+}
 
 COVER_HINTS = {
     "ma_don_vi": "Mã 5 chữ số theo danh mục đơn vị hành chính, ví dụ 14809.",
-    "ten_don_vi": "Chỉ ghi tên, ví dụ: Bắc Sơn (không ghi chữ \"phường\", \"xã\").",
+    "ten_don_vi": 'Chỉ ghi tên, ví dụ: Bắc Sơn (không ghi chữ "phường", "xã").',
     "loai_don_vi": "Chọn trong danh sách: xã, phường hoặc thị trấn.",
     "nam_danh_gia": "Đã điền sẵn, không sửa.",
     "ngay_bao_cao": "Ngày/tháng/năm, ví dụ 05/01/{next_year}.",
@@ -27,8 +34,11 @@ COVER_HINTS = {
     "dien_thoai": "Số điện thoại để cơ quan tư pháp liên hệ khi cần.",
 }
 
-COVER_TITLES = {"ten_don_vi": "Tên đơn vị", "nguoi_phu_trach": "Người phụ trách",
-                "dien_thoai": "Điện thoại liên hệ"}  # input titles: at most 32 characters
+COVER_TITLES = {
+    "ten_don_vi": "Tên đơn vị",
+    "nguoi_phu_trach": "Người phụ trách",
+    "dien_thoai": "Điện thoại liên hệ",
+}  # input titles: at most 32 characters
 
 
 def example_points(ind: Indicator, rule_set: RuleSet) -> str:
@@ -46,59 +56,106 @@ def validation_for(cell: InputCell, rule_set: RuleSet, year: int) -> dict[str, A
     """
     kind, field = cell.kind, cell.field
     if kind == "code":
-        return dv_options("length", "between", 1, TEXT_LIMITS[field], "Mã đơn vị",
-                   "Mã đơn vị hành chính gồm 5 chữ số (ví dụ 14809).",
-                   "Mã đơn vị gồm các chữ số, tối đa 10 ký tự.")
+        return dv_options(
+            "length",
+            "between",
+            1,
+            TEXT_LIMITS[field],
+            "Mã đơn vị",
+            "Mã đơn vị hành chính gồm 5 chữ số (ví dụ 14809).",
+            "Mã đơn vị gồm các chữ số, tối đa 10 ký tự.",
+        )
     if kind == "text" and cell.sheet == layout.SHEET_COVER:
         limit = TEXT_LIMITS[field]
-        return dv_options("length", "<=", limit, None, COVER_TITLES[field], COVER_HINTS[field],
-                   f"Nội dung quá dài: tối đa {limit} ký tự.")
+        return dv_options(
+            "length",
+            "<=",
+            limit,
+            None,
+            COVER_TITLES[field],
+            COVER_HINTS[field],
+            f"Nội dung quá dài: tối đa {limit} ký tự.",
+        )
     if kind == "kind":
-        return dv_list(UNIT_KINDS, "Loại đơn vị", "Chọn xã, phường hoặc thị trấn trong danh sách.",
-                     "Chỉ chọn một trong: xã, phường, thị trấn.")
+        return dv_list(
+            UNIT_KINDS,
+            "Loại đơn vị",
+            "Chọn xã, phường hoặc thị trấn trong danh sách.",
+            "Chỉ chọn một trong: xã, phường, thị trấn.",
+        )
     if kind == "year":
-        return dv_options("integer", "between", 2000, 2100, "Năm đánh giá",
-                   f"Năm đánh giá ({year}) đã điền sẵn, không sửa.",
-                   "Năm đánh giá là số nguyên, ví dụ 2023.")
+        return dv_options(
+            "integer",
+            "between",
+            2000,
+            2100,
+            "Năm đánh giá",
+            f"Năm đánh giá ({year}) đã điền sẵn, không sửa.",
+            "Năm đánh giá là số nguyên, ví dụ 2023.",
+        )
     if kind == "date":
         low, high = dt.date(year, 1, 1), dt.date(year + 1, 12, 31)
-        return dv_options("date", "between", low, high, "Ngày báo cáo",
-                   f"Nhập ngày dạng ngày/tháng/năm, ví dụ 05/01/{year + 1}.",
-                   f"Ngày không hợp lệ: nhập ngày từ 01/01/{year} đến 31/12/{year + 1}, "
-                   "dạng ngày/tháng/năm.")
+        return dv_options(
+            "date",
+            "between",
+            low,
+            high,
+            "Ngày báo cáo",
+            f"Nhập ngày dạng ngày/tháng/năm, ví dụ 05/01/{year + 1}.",
+            f"Ngày không hợp lệ: nhập ngày từ 01/01/{year} đến 31/12/{year + 1}, dạng ngày/tháng/năm.",
+        )
     if kind == "yes_no":
-        return dv_list(layout.YES_NO, "Trả lời Có hoặc Không", "Chọn Có hoặc Không trong danh sách.",
-                     "Chỉ chọn Có hoặc Không.")
+        return dv_list(
+            layout.YES_NO, "Trả lời Có hoặc Không", "Chọn Có hoặc Không trong danh sách.", "Chỉ chọn Có hoặc Không."
+        )
     return _indicator_validation(cell, cell.indicator, rule_set)
 
 
 def _indicator_validation(cell: InputCell, ind: Indicator, rule_set: RuleSet) -> dict[str, Any]:
     code, field = ind.code, cell.field
     if cell.kind == "pass_fail":
-        return dv_list(layout.PASS_FAIL, "Điểm tự chấm", "Chọn Đạt hoặc Không đạt.",
-                     "Chỉ chọn Đạt hoặc Không đạt trong danh sách.")
+        return dv_list(
+            layout.PASS_FAIL, "Điểm tự chấm", "Chọn Đạt hoặc Không đạt.", "Chỉ chọn Đạt hoặc Không đạt trong danh sách."
+        )
     if cell.kind == "points":
         low, high, step = number_text(ind.min_points), number_text(ind.max), number_text(rule_set.point_step)
         message = dv_message(
             f"Điểm tự chấm từ {low} đến {high}, theo bậc {step} (ví dụ {example_points(ind, rule_set)}).",
-            f"Nếu không phát sinh: chọn \"Có\" ở cột Không phát sinh và ghi {high} điểm."
-            if ind.not_applicable_full else "",
+            f'Nếu không phát sinh: chọn "Có" ở cột Không phát sinh và ghi {high} điểm.'
+            if ind.not_applicable_full
+            else "",
             f"Điểm theo tỷ lệ: {band_text(ind)}." if ind.kind == "rate_bands" else "",
         )
-        return dv_options("decimal", "between", ind.min_points, ind.max, "Điểm tự chấm", message,
-                   f"Điểm phải là số từ {low} đến {high}, theo bậc {step}. Chỉ gõ số, không gõ chữ; "
-                   "số thập phân dùng dấu phẩy hoặc dấu chấm tùy cài đặt của máy.")
+        return dv_options(
+            "decimal",
+            "between",
+            ind.min_points,
+            ind.max,
+            "Điểm tự chấm",
+            message,
+            f"Điểm phải là số từ {low} đến {high}, theo bậc {step}. Chỉ gõ số, không gõ chữ; "
+            "số thập phân dùng dấu phẩy hoặc dấu chấm tùy cài đặt của máy.",
+        )
     if cell.kind == "count":
         label = ind.numerator_label if field == "tu_so" else ind.denominator_label
         title = "Tử số" if field == "tu_so" else "Mẫu số"
-        return dv_options("integer", ">=", 0, None, f"{title} - chỉ tiêu {code}",
-                   dv_message(f"{label}: số nguyên, từ 0 trở lên.") or "Số nguyên, từ 0 trở lên.",
-                   "Nhập số nguyên không âm (0, 1, 2, ...). Tử số không lớn hơn mẫu số.")
+        return dv_options(
+            "integer",
+            ">=",
+            0,
+            None,
+            f"{title} - chỉ tiêu {code}",
+            dv_message(f"{label}: số nguyên, từ 0 trở lên.") or "Số nguyên, từ 0 trở lên.",
+            "Nhập số nguyên không âm (0, 1, 2, ...). Tử số không lớn hơn mẫu số.",
+        )
     if cell.kind == "flag":
-        return dv_list(("Có",), f"Không phát sinh - {code}",
-                     "Chọn \"Có\" nếu trong năm không phát sinh việc thuộc chỉ tiêu này (được tính "
-                     "điểm tối đa). Nếu có phát sinh thì để trống.",
-                     "Chỉ chọn \"Có\" hoặc để trống.")
+        return dv_list(
+            ("Có",),
+            f"Không phát sinh - {code}",
+            'Chọn "Có" nếu trong năm không phát sinh việc thuộc chỉ tiêu này (được tính '
+            "điểm tối đa). Nếu có phát sinh thì để trống.",
+            'Chỉ chọn "Có" hoặc để trống.',
+        )
     limit = TEXT_LIMITS[field]
     message = {
         "so_lieu": "Ghi tóm tắt số liệu làm căn cứ chấm điểm (ví dụ: 4/4 văn bản ban hành đúng hạn).",
@@ -106,8 +163,15 @@ def _indicator_validation(cell: InputCell, ind: Indicator, rule_set: RuleSet) ->
         "ghi_chu": "Ghi chú thêm nếu cần.",
     }[field]
     title = {"so_lieu": "Số liệu", "tai_lieu": "Tài liệu kiểm chứng", "ghi_chu": "Ghi chú"}[field]
-    return dv_options("length", "<=", limit, None, title, f"{message} Tối đa {limit} ký tự.",
-               f"Nội dung quá dài: tối đa {limit} ký tự.")
+    return dv_options(
+        "length",
+        "<=",
+        limit,
+        None,
+        title,
+        f"{message} Tối đa {limit} ký tự.",
+        f"Nội dung quá dài: tối đa {limit} ký tự.",
+    )
 
 
 def dv_message(*parts: str) -> str:
@@ -126,8 +190,14 @@ def dv_key(options: dict[str, Any]) -> tuple:
 
 
 def dv_options(validate: str, criteria: str, low: Any, high: Any, title: str, message: str, error: str) -> dict:
-    options = {"validate": validate, "criteria": criteria, "input_title": title,
-               "input_message": message, "error_title": "Giá trị không hợp lệ", "error_message": error}
+    options = {
+        "validate": validate,
+        "criteria": criteria,
+        "input_title": title,
+        "input_message": message,
+        "error_title": "Giá trị không hợp lệ",
+        "error_message": error,
+    }
     if high is None:
         options["value"] = low
     else:
@@ -136,6 +206,11 @@ def dv_options(validate: str, criteria: str, low: Any, high: Any, title: str, me
 
 
 def dv_list(choices: tuple[str, ...], title: str, message: str, error: str) -> dict:
-    return {"validate": "list", "source": list(choices), "input_title": title,
-            "input_message": message, "error_title": "Giá trị không hợp lệ", "error_message": error}
-
+    return {
+        "validate": "list",
+        "source": list(choices),
+        "input_title": title,
+        "input_message": message,
+        "error_title": "Giá trị không hợp lệ",
+        "error_message": error,
+    }

@@ -43,16 +43,22 @@ def _created(year: int) -> dt.datetime:
 class _Form(ScoreSheet, HelpSheet):
     """Writes one form workbook. One method per sheet; state is what every sheet needs."""
 
-    def __init__(self, wb: xlsxwriter.Workbook, rule_set: RuleSet, year: int, unit: Unit | None,
-                 values: Mapping[str, Any], office_name: str):
+    def __init__(
+        self,
+        wb: xlsxwriter.Workbook,
+        rule_set: RuleSet,
+        year: int,
+        unit: Unit | None,
+        values: Mapping[str, Any],
+        office_name: str,
+    ):
         self.wb, self.rs, self.year, self.unit, self.office = wb, rule_set, year, unit, office_name
         self.f = FormFormats(wb)
         self.cells = input_cells(rule_set)
         unknown = sorted(set(values) - set(self.cells))
         if unknown:
             raise ValueError(
-                f"not an input of this form ({rule_set.id}): {', '.join(unknown)}; "
-                f"inputs are: {', '.join(self.cells)}"
+                f"not an input of this form ({rule_set.id}): {', '.join(unknown)}; inputs are: {', '.join(self.cells)}"
             )
         self.values = dict(self.prefill(), **values)
         self.pass_fail = rule_set.scoring == "pass_fail"
@@ -127,14 +133,16 @@ class _Form(ScoreSheet, HelpSheet):
         self.properties()
 
     def properties(self) -> None:
-        self.wb.set_properties({
-            "title": f"{TITLE.capitalize()} năm {self.year}",
-            "subject": self.rs.name,
-            "author": "tcpl",
-            "company": self.office,
-            "comments": f"{layout.TEMPLATE_ID} v{layout.TEMPLATE_VERSION}, {self.rs.id}",
-            "created": _created(self.year),
-        })
+        self.wb.set_properties(
+            {
+                "title": f"{TITLE.capitalize()} năm {self.year}",
+                "subject": self.rs.name,
+                "author": "tcpl",
+                "company": self.office,
+                "comments": f"{layout.TEMPLATE_ID} v{layout.TEMPLATE_VERSION}, {self.rs.id}",
+                "created": _created(self.year),
+            }
+        )
 
     def print_setup(self, ws: Any, landscape: bool, header: str) -> None:
         ws.set_paper(9)  # A4
@@ -180,15 +188,17 @@ class _Form(ScoreSheet, HelpSheet):
             hint = hint.format(next_year=self.year + 1)
             ws.write_string(cell.row, 2, hint, f.hint)
             value = self.values.get(cell.name)
-            lines = max(FORM.lines(labels[cell.name], COVER_WIDTHS[0], 12), FORM.lines(hint, COVER_WIDTHS[2], 11),
-                        FORM.lines(value, COVER_WIDTHS[1], 12) if isinstance(value, str) else 1)
+            lines = max(
+                FORM.lines(labels[cell.name], COVER_WIDTHS[0], 12),
+                FORM.lines(hint, COVER_WIDTHS[2], 11),
+                FORM.lines(value, COVER_WIDTHS[1], 12) if isinstance(value, str) else 1,
+            )
             ws.set_row(cell.row, FORM.row_height(lines, 12))
             last = cell.row
         notes = [
             "Ô nền vàng là ô cần điền; ô nền xanh đã được điền sẵn, không sửa.",
-            "Sau khi điền xong trang này, chuyển sang trang \"Bảng điểm\" để tự chấm điểm.",
-            "Lưu tệp dạng Excel (.xlsx) và gửi về "
-            + (self.office or "cơ quan tư pháp cấp trên") + " đúng thời hạn.",
+            'Sau khi điền xong trang này, chuyển sang trang "Bảng điểm" để tự chấm điểm.',
+            "Lưu tệp dạng Excel (.xlsx) và gửi về " + (self.office or "cơ quan tư pháp cấp trên") + " đúng thời hạn.",
         ]
         for n, text in enumerate(notes):
             ws.merge_range(last + 2 + n, 0, last + 2 + n, 2, text, f.note)
@@ -219,8 +229,14 @@ class _Form(ScoreSheet, HelpSheet):
 # ------------------------------------------------------------------ public API
 
 
-def write_form(path: Path, rule_set: RuleSet, year: int, unit: Unit | None = None,
-               values: Mapping[str, Any] | None = None, office_name: str = "") -> Path:
+def write_form(
+    path: Path,
+    rule_set: RuleSet,
+    year: int,
+    unit: Unit | None = None,
+    values: Mapping[str, Any] | None = None,
+    office_name: str = "",
+) -> Path:
     """Write one form workbook and return its path.
 
     `unit` pre-fills and locks the unit's code, name and kind. `values` maps defined names
@@ -228,12 +244,15 @@ def write_form(path: Path, rule_set: RuleSet, year: int, unit: Unit | None = Non
     a name that is not an input of this form raises ValueError before anything is written.
     """
     path = Path(path)
-    wb = xlsxwriter.Workbook(str(path), {
-        "in_memory": True,  # no temp files: faster, and nothing left behind on a crash
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
-    })
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "in_memory": True,  # no temp files: faster, and nothing left behind on a crash
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+        },
+    )
     try:
         _Form(wb, rule_set, year, unit, values or {}, office_name).write()
     except BaseException:
@@ -257,6 +276,7 @@ def write_templates(config: Config, rule_set: RuleSet, out_dir: Path) -> list[Pa
     year, office = config.year, config.office_name
     paths = [write_form(out_dir / template_name(rule_set, year), rule_set, year, office_name=office)]
     for unit in config.units:
-        paths.append(write_form(out_dir / template_name(rule_set, year, unit), rule_set, year,
-                                unit=unit, office_name=office))
+        paths.append(
+            write_form(out_dir / template_name(rule_set, year, unit), rule_set, year, unit=unit, office_name=office)
+        )
     return paths

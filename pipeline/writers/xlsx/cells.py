@@ -115,8 +115,16 @@ class Col:
         return self.font_size / FONT_SIZE / (0.85 if "caps" in self.fmt else 1.12)
 
 
-def write_table(ws, fmt: Formats, top: int, cols: list[Col], rows: list[list[Any]],
-                cell_fmt=None, first_col: int = 0, col_fmt: dict[int, Sequence[tuple[str, ...]]] | None = None) -> int:
+def write_table(
+    ws,
+    fmt: Formats,
+    top: int,
+    cols: list[Col],
+    rows: list[list[Any]],
+    cell_fmt=None,
+    first_col: int = 0,
+    col_fmt: dict[int, Sequence[tuple[str, ...]]] | None = None,
+) -> int:
     """Header at `top`, one row per item below it; widths fitted. Returns the last row written.
 
     cell_fmt(row_index, col_index, value) may return extra format pieces for one cell
@@ -151,7 +159,9 @@ def write_table(ws, fmt: Formats, top: int, cols: list[Col], rows: list[list[Any
                 extras[c] = (*extras[c], *((extra,) if isinstance(extra, str) else extra))
         formats = bases
         if extras is not None and any(extras):
-            formats = [fmt(*nm, *extra) if extra else base for nm, base, extra in zip(names, bases, extras, strict=False)]
+            formats = [
+                fmt(*nm, *extra) if extra else base for nm, base, extra in zip(names, bases, extras, strict=False)
+            ]
         put_row(ws, top + 1 + r, first_col, values, formats)
 
     wrapped = [(c, col.font_size, widths[c], "mono" in col.fmt) for c, col in enumerate(cols) if col.wrap]

@@ -93,8 +93,7 @@ class Sheet(Worksheet):
             for col_num, cell in items:
                 kind = cell.__class__
                 fmt = cell.format
-                if fmt is None or (kind is not number and kind is not text and kind is not blank
-                                   and kind is not date):
+                if fmt is None or (kind is not number and kind is not text and kind is not blank and kind is not date):
                     write("".join(out))
                     out = []
                     self._write_cell(row_num, col_num, cell)
@@ -105,7 +104,7 @@ class Sheet(Worksheet):
                 if kind is text:
                     out.append(f'{names[col_num]}{r}{s} t="s"><v>{cell.string}</v></c>')
                 elif kind is blank:
-                    out.append(f'{names[col_num]}{r}{s}/>')
+                    out.append(f"{names[col_num]}{r}{s}/>")
                 else:
                     value = cell.number
                     cached = (value.__class__ is float or value.__class__ is int) and value != 0
@@ -114,7 +113,7 @@ class Sheet(Worksheet):
                         shown = f"{value:.16G}"
                         if cached:
                             numbers[value] = shown
-                    out.append(f'{names[col_num]}{r}{s}><v>{shown}</v></c>')
+                    out.append(f"{names[col_num]}{r}{s}><v>{shown}</v></c>")
             out.append("</row>")
             write("".join(out))
 
@@ -143,8 +142,15 @@ def row_writer(put: Callable[[Any, int, int, Any, Any], None]) -> Callable[..., 
     def put_row(ws, row: int, first_col: int, values: Sequence[Any], formats: Sequence[Any]) -> None:
         """put(ws, row, first_col + n, values[n], formats[n]) for each n, as far as both go."""
         last_col = first_col + min(len(values), len(formats)) - 1
-        if (not FAST_SHEETS or not isinstance(ws, Worksheet) or ws.constant_memory or row < 0 or first_col < 0
-                or row >= ws.xls_rowmax or last_col >= ws.xls_colmax):
+        if (
+            not FAST_SHEETS
+            or not isinstance(ws, Worksheet)
+            or ws.constant_memory
+            or row < 0
+            or first_col < 0
+            or row >= ws.xls_rowmax
+            or last_col >= ws.xls_colmax
+        ):
             for c, (value, fmt) in enumerate(zip(values, formats, strict=False), start=first_col):
                 put(ws, row, c, value, fmt)
             return
@@ -170,8 +176,9 @@ def row_writer(put: Callable[[Any, int, int, Any, Any], None]) -> Callable[..., 
                     cells[col] = blank(fmt)
             elif kind is dt.date or kind is dt.datetime:
                 moment = value if kind is dt.datetime else dt.datetime.combine(value, dt.time())
-                cells[col] = CellDatetimeTuple(ws._convert_date_time(moment),
-                                               ws.default_date_format if fmt is None else fmt)
+                cells[col] = CellDatetimeTuple(
+                    ws._convert_date_time(moment), ws.default_date_format if fmt is None else fmt
+                )
             else:
                 put(ws, row, col, value, fmt)
         if cells:

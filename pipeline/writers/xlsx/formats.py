@@ -23,8 +23,14 @@ COLOURS = {
 _STYLES: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "text_wrap": True},
     "subtitle": {"italic": True, "align": "center", "valign": "vcenter", "text_wrap": True},
-    "head": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "align": "center",
-             "valign": "vcenter"},
+    "head": {
+        "bold": True,
+        "bg_color": "#DDEBF7",
+        "border": 1,
+        "text_wrap": True,
+        "align": "center",
+        "valign": "vcenter",
+    },
     "section": {"bold": True, "font_size": 12},
     "cell": {"border": 1},
     "wrap": {"text_wrap": True},
@@ -46,10 +52,24 @@ _STYLES: dict[str, dict[str, Any]] = {
     "small": {"font_size": 9},
     "caps": {},  # marks a column of upper-case codes: wider letters, see Col.scale
     "link": {"font_color": "#0563C1", "underline": 1},
-    "banner_bad": {"bold": True, "bg_color": COLOURS["bad"][0], "font_color": COLOURS["bad"][1], "border": 2,
-                   "border_color": COLOURS["bad"][1], "text_wrap": True, "valign": "vcenter"},
-    "banner_warn": {"bold": True, "bg_color": COLOURS["warn"][0], "font_color": COLOURS["warn"][1], "border": 2,
-                    "border_color": COLOURS["warn"][1], "text_wrap": True, "valign": "vcenter"},
+    "banner_bad": {
+        "bold": True,
+        "bg_color": COLOURS["bad"][0],
+        "font_color": COLOURS["bad"][1],
+        "border": 2,
+        "border_color": COLOURS["bad"][1],
+        "text_wrap": True,
+        "valign": "vcenter",
+    },
+    "banner_warn": {
+        "bold": True,
+        "bg_color": COLOURS["warn"][0],
+        "font_color": COLOURS["warn"][1],
+        "border": 2,
+        "border_color": COLOURS["warn"][1],
+        "text_wrap": True,
+        "valign": "vcenter",
+    },
     **{name: {"bg_color": bg, "font_color": fg} for name, (bg, fg) in COLOURS.items()},
 }
 

@@ -110,8 +110,9 @@ REPORT = TextModel(_report_per_line, line_height=1.25, padding=4)
 FORM = TextModel(_form_per_line, line_height=1.32, padding=3, decimals=1)
 
 
-def lines_needed(text: str, width: float, font_size: float = FONT_SIZE, *, bold: bool = False,
-                 mono: bool = False) -> int:
+def lines_needed(
+    text: str, width: float, font_size: float = FONT_SIZE, *, bold: bool = False, mono: bool = False
+) -> int:
     """REPORT.lines: wrapped lines a text needs in a column `width` characters wide (the
     consolidated workbooks call this for every wrapped cell, hence no detour)."""
     return wrapped_lines(text, _report_per_line(width, font_size, bold, mono))

@@ -7,8 +7,9 @@ from pipeline.writers.xlsx.cells import put_merged
 from pipeline.writers.xlsx.formats import Formats
 
 
-def print_setup(ws, *, landscape: bool, repeat: tuple[int, int] | None, header: str = "",
-                fit_width: bool = True) -> None:
+def print_setup(
+    ws, *, landscape: bool, repeat: tuple[int, int] | None, header: str = "", fit_width: bool = True
+) -> None:
     """A4, 1 page wide, repeated table header, page numbers in the footer."""
     ws.set_paper(9)
     if landscape:
@@ -31,8 +32,15 @@ def header_safe(text: str, limit: int = 200) -> str:
     return text.replace("&", "&&")[:limit]
 
 
-def signature_pair(ws, fmt: Formats, row: int, place: str, left: tuple[int, int, str, str],
-                   right: tuple[int, int, str, str], room: int = 5) -> int:
+def signature_pair(
+    ws,
+    fmt: Formats,
+    row: int,
+    place: str,
+    left: tuple[int, int, str, str],
+    right: tuple[int, int, str, str],
+    room: int = 5,
+) -> int:
     """The place-and-date line, then two signers side by side: (first col, last col, title, note)
     each. Leaves `room` rows to sign in and returns the last row used."""
     put_merged(ws, row, right[0], right[1], f"{place}, ngày ...... tháng ...... năm ........", fmt("italic", "center"))
