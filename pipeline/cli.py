@@ -36,8 +36,14 @@ def _load_config(config_path: str, inputs: str | None, outputs: str | None):
 def common_options(func):
     func = click.option("--outputs", "outputs", type=click.Path(file_okay=False), help=HELP_OUTPUTS)(func)
     func = click.option("--inputs", "inputs", type=click.Path(file_okay=False), help=HELP_INPUTS)(func)
-    func = click.option("--config", "config_path", default="config.toml", show_default=True,
-                        type=click.Path(dir_okay=False), help=HELP_CONFIG)(func)
+    func = click.option(
+        "--config",
+        "config_path",
+        default="config.toml",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help=HELP_CONFIG,
+    )(func)
     return func
 
 
@@ -68,6 +74,7 @@ def cli() -> None:
       tcpl consolidate   tổng hợp các phiếu trong inputs/ ra outputs/
       tcpl appraisal-form  lập phiếu thẩm định cho Hội đồng từ lần tổng hợp mới nhất
       tcpl demo          chạy thử với dữ liệu mẫu
+      tcpl rules export / import  đối chiếu, xác nhận bộ tiêu chí bằng sổ Excel
     """
 
 
@@ -122,8 +129,10 @@ def appraisal_form(config_path: str, inputs: str | None, outputs: str | None) ->
     click.echo(f"Đã lập phiếu thẩm định cho {units}/{len(result.units)} đơn vị có phiếu dùng được: {path}")
     if result.appraisal_file:
         click.echo(f"Đã điền sẵn điểm thẩm định có trong {result.appraisal_file}.")
-    click.echo("Hội đồng nhập cột \"Điểm thẩm định\" (để trống: giữ điểm tự chấm) và \"Ghi chú của Hội đồng\"; "
-               "chép tệp đã điền vào thư mục inputs/ rồi chạy lại tổng hợp (make consolidate).")
+    click.echo(
+        'Hội đồng nhập cột "Điểm thẩm định" (để trống: giữ điểm tự chấm) và "Ghi chú của Hội đồng"; '
+        "chép tệp đã điền vào thư mục inputs/ rồi chạy lại tổng hợp (make consolidate)."
+    )
 
 
 @cli.command()
@@ -139,6 +148,70 @@ def demo(config_path: str, inputs: str | None, outputs: str | None) -> None:
     click.echo(f"Đã tạo phiếu mẫu trong {demo_inputs}", err=True)
     out = run_consolidate(cfg, progress=_progress())
     _summary(out, out.result.generated_at.date())  # the demo's own calendar, not today's
+
+
+@cli.group()
+def rules() -> None:
+    """Đối chiếu và xác nhận bộ tiêu chí bằng sổ Excel: xuất ra, sửa, nhập lại."""
+
+
+HELP_RULES_CONFIG = (
+    "Tệp cấu hình; thư mục rulesets/ bên cạnh nó chứa bộ tiêu chí của văn phòng (mặc định: config.toml)."
+)
+
+
+def _office_folder(config_path: str) -> Path:
+    """The folder of config.toml (where rulesets/ lives), whether or not the file exists yet."""
+    return Path(config_path).resolve().parent
+
+
+@rules.command("export")
+@click.argument("rule_set")
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    help="Tệp .xlsx sẽ ghi (mặc định: outputs/bo-tieu-chi-<mã>.xlsx).",
+)
+@click.option("--config", "config_path", default="config.toml", type=click.Path(dir_okay=False), help=HELP_RULES_CONFIG)
+def rules_export(rule_set: str, output: str | None, config_path: str) -> None:
+    """Ghi sổ bộ tiêu chí RULE_SET (mã, ví dụ qd25-2021, hoặc đường dẫn tệp .toml) để văn phòng đối chiếu."""
+    from pipeline.app.rules import export_rule_set
+
+    base = _office_folder(config_path)
+    target = Path(output) if output else base / "outputs" / f"bo-tieu-chi-{Path(rule_set).stem}.xlsx"
+    loaded, path = export_rule_set(rule_set, target, base)
+    click.echo(f"Đã ghi sổ bộ tiêu chí {loaded.id} (từ {loaded.source_file}): {path}")
+    provisional = loaded.provisional_figures
+    if provisional:
+        click.echo(f"Còn {len(provisional)} nhóm số liệu tạm tính: " + "; ".join(provisional) + ".")
+    click.echo("Sửa ở các ô màu vàng, ghi Trạng thái và Căn cứ cho từng số liệu, rồi chạy: tcpl rules import <tệp>")
+
+
+@rules.command("import")
+@click.argument("book", type=click.Path(dir_okay=False))
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    help="Tệp .toml sẽ ghi (mặc định: rulesets/<mã>.toml bên cạnh config.toml).",
+)
+@click.option("--config", "config_path", default="config.toml", type=click.Path(dir_okay=False), help=HELP_RULES_CONFIG)
+def rules_import(book: str, output: str | None, config_path: str) -> None:
+    """Kiểm tra sổ bộ tiêu chí BOOK và ghi thành bộ tiêu chí của văn phòng."""
+    from pipeline.app.rules import import_rule_set
+
+    done = import_rule_set(Path(book), _office_folder(config_path), Path(output) if output else None)
+    verb = "Đã thay" if done.replaced else "Đã ghi"
+    click.echo(f"{verb} bộ tiêu chí {done.rule_set.id} của văn phòng: {done.path}")
+    provisional = done.rule_set.provisional_figures
+    if provisional:
+        click.echo("Còn tạm tính: " + "; ".join(provisional) + ".")
+    else:
+        click.echo(
+            "Mọi số liệu đã đối chiếu" + (f" ({done.rule_set.confirmed_by})." if done.rule_set.confirmed_by else ".")
+        )
+    click.echo(f'Lần tổng hợp tới dùng bộ này khi config.toml ghi rule_set = "{done.rule_set.id}".')
 
 
 def _progress():
@@ -167,14 +240,20 @@ def _summary(out, today: dt.date | None = None) -> None:
 
     c = out.result.counts
     files = out.result.files
-    click.echo(f"Đã đọc {len(files)} tệp: {sum(f.status == 'used' for f in files)} được dùng, "
-               f"{sum(f.status == 'rejected' for f in files)} bị loại, "
-               f"{sum(f.status == 'superseded' for f in files)} bị thay thế, "
-               f"{sum(f.status == 'ignored' for f in files)} bỏ qua.")
-    click.echo(f"Đơn vị: {c['expected']} cần nộp, {c['submitted']} đã nộp, {c['not_submitted']} chưa nộp, "
-               f"{c['late']} nộp muộn.")
-    click.echo(f"Kết quả: {c['recognised']} Đạt, {c['not_recognised']} Chưa đạt. "
-               f"Vấn đề dữ liệu: {c['errors']} lỗi, {c['warnings']} cảnh báo.")
+    click.echo(
+        f"Đã đọc {len(files)} tệp: {sum(f.status == 'used' for f in files)} được dùng, "
+        f"{sum(f.status == 'rejected' for f in files)} bị loại, "
+        f"{sum(f.status == 'superseded' for f in files)} bị thay thế, "
+        f"{sum(f.status == 'ignored' for f in files)} bỏ qua."
+    )
+    click.echo(
+        f"Đơn vị: {c['expected']} cần nộp, {c['submitted']} đã nộp, {c['not_submitted']} chưa nộp, "
+        f"{c['late']} nộp muộn."
+    )
+    click.echo(
+        f"Kết quả: {c['recognised']} Đạt, {c['not_recognised']} Chưa đạt. "
+        f"Vấn đề dữ liệu: {c['errors']} lỗi, {c['warnings']} cảnh báo."
+    )
     if out.result.rule_set.has_provisional:
         click.echo("Lưu ý: KẾT QUẢ TẠM TÍNH - bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc.")
     if out.result.appraisal_file:

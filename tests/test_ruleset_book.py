@@ -11,6 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from builders import edit_with_openpyxl, run_cli
+from test_roundtrip import convert, require_soffice
 
 from pipeline.app.rules import import_rule_set
 from pipeline.core import rules
@@ -19,8 +21,6 @@ from pipeline.core.verdict import IndicatorEntry, UnitEntries
 from pipeline.readers.ruleset_book import RuleSetBookError, read_ruleset_book
 from pipeline.steps.scoring import score_unit
 from pipeline.writers.ruleset_book import write_ruleset_book
-from builders import edit_with_openpyxl
-from test_roundtrip import convert, require_soffice
 
 SHIPPED = sorted(p.stem for p in rules.BUILTIN_DIR.glob("*.toml"))
 
@@ -135,7 +135,7 @@ def test_every_problem_at_once_located_and_nothing_written(tmp_path):
         (L.SHEET_TREE, f"D{at['TC3']}"),
     ], found
     messages = [m for _, _, m in found]
-    assert "căn cứ" in messages[0] and "\"bốn\" không phải là số" in messages[1]
+    assert "căn cứ" in messages[0] and '"bốn" không phải là số' in messages[1]
     assert "đổi tên" in messages[2] and "khoảng trống giữa 70% và 72%" in messages[3]
     assert "TC3" in messages[4] and "19" in messages[4]
     with pytest.raises(RuleSetBookError):
@@ -155,14 +155,18 @@ def test_deleted_rows_and_duplicate_codes_are_named(tmp_path):
     dup_row = row_of(openpyxl.load_workbook(book)[L.SHEET_TREE], "4.2") + 1
     assert (L.SHEET_TREE, f"B{dup_row}", f"mã 4.2 trùng với dòng {dup_row - 1}") in found, found
     missing = sorted(m for s, c, m in found if c == "")
-    assert [m.split(" (")[0] for m in missing] == ["chỉ tiêu 2.5 có 4 mức, sổ xuất ra có 5",
-                                                   "thiếu dòng chỉ tiêu 4.3", "thiếu dòng chỉ tiêu 5.4"], found
+    assert [m.split(" (")[0] for m in missing] == [
+        "chỉ tiêu 2.5 có 4 mức, sổ xuất ra có 5",
+        "thiếu dòng chỉ tiêu 4.3",
+        "thiếu dòng chỉ tiêu 5.4",
+    ], found
     # the sums of the damaged criteria would only repeat these: not reported
     assert not any("tổng điểm" in m for _, _, m in found), found
 
 
 def test_loader_problems_are_located_to_their_cells(tmp_path):
     """A workbook with no problem of its own: the TOML loader's checks, mapped back to cells."""
+
     def change(wb):
         tree = wb[L.SHEET_TREE]
         tree_cell(tree, "3.1", "max").value = 9  # TC3's indicators now sum to 19
@@ -211,3 +215,31 @@ def test_a_libreoffice_round_trip_keeps_the_rule_set(tmp_path):
     again = read_ruleset_book(out / book.name)
     assert again.indicator("2.6").provenance == rules.Provenance("verified", "TT 09/2021/TT-BTP, Phụ lục II")
     assert same(again, read_ruleset_book(book))
+
+
+def test_the_cli_exports_and_imports_beside_the_config(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text((Path(__file__).resolve().parents[1] / "config.toml").read_text(encoding="utf-8"), "utf-8")
+    book = tmp_path / "bo.xlsx"
+    result = run_cli("rules", "export", "qd25-2021", "--output", str(book), "--config", str(config))
+    assert result.exit_code == 0, result.output
+    assert f": {book}\n" in result.output and "Còn 6 nhóm số liệu tạm tính" in result.output
+    result = run_cli("rules", "import", str(book), "--config", str(config))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        f"Đã ghi bộ tiêu chí qd25-2021 của văn phòng: {tmp_path / 'rulesets' / 'qd25-2021.toml'}\n"
+    )
+    assert same(rules.load("qd25-2021", tmp_path), rules.load("qd25-2021"))
+
+
+def test_the_cli_lists_every_problem_and_exits_1(tmp_path):
+    book = exported(tmp_path)
+    edit_with_openpyxl(book, lambda wb: setattr(tree_cell(wb[L.SHEET_TREE], "2.1", "max"), "value", "sáu"))
+    result = run_cli("rules", "import", str(book), "--config", str(tmp_path / "config.toml"))
+    row = row_of(openpyxl.load_workbook(book)[L.SHEET_TREE], "2.1")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: Sổ bộ tiêu chí {book.name} có 1 lỗi, chưa ghi gì:\n"
+        f"  - trang '{L.SHEET_TREE}', ô D{row}: điểm tối đa của 2.1: \"sáu\" không phải là số\n"
+    )
+    assert not (tmp_path / "rulesets").exists()

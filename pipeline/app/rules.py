@@ -43,9 +43,11 @@ def import_rule_set(book: Path, base_dir: Path, output: Path | None = None) -> I
     rule_set = read_ruleset_book(book)
     target = Path(output) if output else Path(base_dir) / OFFICE_RULESETS / f"{rule_set.id}.toml"
     digest = hashlib.sha256(book.read_bytes()).hexdigest()
-    header = (f"Bộ tiêu chí của văn phòng: {rule_set.name}\n"
-              f"Nhập từ sổ {book.name} (sha256 {digest}) bằng tcpl rules import.\n"
-              "Sửa bằng sổ Excel (tcpl rules export rồi tcpl rules import) thay vì sửa tay tệp này.")
+    header = (
+        f"Bộ tiêu chí của văn phòng: {rule_set.name}\n"
+        f"Nhập từ sổ {book.name} (sha256 {digest}) bằng tcpl rules import.\n"
+        "Sửa bằng sổ Excel (tcpl rules export rồi tcpl rules import) thay vì sửa tay tệp này."
+    )
     text = dumps(to_data(rule_set), header)
     # The written file must read back as the same rule set: checked before anything is replaced.
     if replace(rules.parse(tomllib.loads(text), str(target)), source_file="") != replace(rule_set, source_file=""):

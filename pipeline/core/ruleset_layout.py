@@ -79,8 +79,13 @@ BAND_COL = {key: n for n, (key, _, _, _) in enumerate(BAND_COLUMNS)}
 # Conditions sheet: the recognition thresholds (rows by hidden key), then the declarations.
 CONDITION_FIELDS = (  # (key, label, kind, scoring it belongs to, provenance key)
     ("total_min", "Tổng điểm tối thiểu để đạt chuẩn", "number", "points", "total_min_provenance"),
-    ("criterion_min_fraction", "Mỗi tiêu chí đạt tối thiểu (tỷ lệ điểm tối đa của tiêu chí)", "percent", "points",
-     "criterion_min_fraction_provenance"),
+    (
+        "criterion_min_fraction",
+        "Mỗi tiêu chí đạt tối thiểu (tỷ lệ điểm tối đa của tiêu chí)",
+        "percent",
+        "points",
+        "criterion_min_fraction_provenance",
+    ),
     ("criteria_pass_rule", "Số tiêu chí phải đạt", "pass_rule", "pass_fail", "criteria_pass_rule_provenance"),
 )
 DECLARATION_COLUMNS = (  # (key, heading, width, editable)
@@ -94,5 +99,14 @@ DECLARATION_COLUMNS = (  # (key, heading, width, editable)
 DECLARATION_COL = {key: n for n, (key, _, _, _) in enumerate(DECLARATION_COLUMNS)}
 DECLARATIONS_TITLE = "Câu hỏi loại trừ (cam kết trên phiếu)"
 
-META_KEYS = ("template_id", "template_version", "rule_set", "scoring", "criteria", "indicators", "bands",
-             "declarations", "generated_by")
+META_KEYS = (
+    "template_id",
+    "template_version",
+    "rule_set",
+    "scoring",
+    "criteria",
+    "indicators",
+    "bands",
+    "declarations",
+    "generated_by",
+)

@@ -80,7 +80,12 @@ def _declaration(d: Declaration) -> dict[str, Any]:
 
 
 def _criterion(c: Criterion, scoring: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"code": c.code, "name": c.name, "max": _number(c.max), "provenance": _provenance(c.provenance)}
+    out: dict[str, Any] = {
+        "code": c.code,
+        "name": c.name,
+        "max": _number(c.max),
+        "provenance": _provenance(c.provenance),
+    }
     if scoring == "pass_fail":
         out["pass_rule"] = _pass_rule(c.pass_rule)
     out["indicators"] = [_indicator(i) for i in c.indicators]

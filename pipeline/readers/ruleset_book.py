@@ -11,61 +11,45 @@ here. Every problem is collected; nothing is returned unless there are none.
 
 from __future__ import annotations
 
-import io
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import python_calamine as calamine
-
 from pipeline.core import ruleset_layout as L
-from pipeline.core.cells import a1
-from pipeline.core.errors import TcplError
 from pipeline.core.rules import RuleSet, RuleSetError, parse
-from pipeline.readers.sniff import sniff
-from pipeline.steps.values import is_blank, parse_number, strip_accents, text
+from pipeline.readers.opening import Opened, guarded, open_workbook
+from pipeline.readers.ruleset_cells import BookProblem, CellReader, RuleSetBookError
+from pipeline.steps.values import is_blank, strip_accents, text
 
-
-@dataclass(frozen=True)
-class BookProblem:
-    sheet: str
-    cell: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"trang '{self.sheet}'" + (f", ô {self.cell}" if self.cell else "") if self.sheet else ""
-        return f"{where}: {self.message}" if where else self.message
-
-
-class RuleSetBookError(TcplError):
-    """A rule-set workbook that cannot be imported; lists every problem found, located."""
-
-    def __init__(self, file: str, problems: list[BookProblem]):
-        self.file, self.problems = file, problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"Sổ bộ tiêu chí {file} có {len(problems)} lỗi, chưa ghi gì:\n{lines}")
+MAX_BYTES = 20 * 1024 * 1024  # a rule-set workbook is a few dozen kilobytes
 
 
 def read_ruleset_book(path: Path, display_name: str | None = None) -> RuleSet:
     """The rule set in the workbook at `path`, checked like a TOML rule set.
 
-    Raises RuleSetBookError listing every problem (sheet and cell) when there is any.
-    Never modifies the file."""
-    name = display_name or Path(path).name
-    data = Path(path).read_bytes()
-    kind = sniff(data)
-    if kind.problem:
-        raise RuleSetBookError(name, [BookProblem("", "", f"không đọc được tệp ({kind.detail or kind.problem})")])
-    try:
-        wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        try:
-            sheets = {m.name: wb.get_sheet_by_name(m.name).to_python() for m in wb.sheets_metadata}
-        finally:
-            wb.close()
-    except Exception as exc:  # noqa: BLE001 - a damaged workbook is a located problem, not a crash
-        raise RuleSetBookError(name, [BookProblem("", "", f"tệp hỏng, không đọc được ({type(exc).__name__})")]) from None
+    The file goes through the same opening as a commune's form (sniffing, safety checks,
+    in-memory parsing, any parser failure contained). Raises RuleSetBookError listing every
+    problem (sheet and cell) when there is any. Never modifies the file."""
+    path = Path(path)
+    name = display_name or path.name
+    if not path.is_file():
+        raise RuleSetBookError(name, [BookProblem("", "", "không tìm thấy tệp")])
+    if path.stat().st_size > MAX_BYTES:
+        raise RuleSetBookError(name, [BookProblem("", "", "tệp quá lớn cho một sổ bộ tiêu chí (trên 20 MB)")])
+    sheets, issues = guarded(name, lambda: open_workbook(path, name, _all_sheets))
+    if sheets is None:
+        raise RuleSetBookError(name, [BookProblem(i.sheet, i.cell, i.message) for i in issues])
     return parse_book(sheets, name)
+
+
+def _all_sheets(opened: Opened) -> tuple[dict[str, list[list[Any]]], list]:
+    """Every worksheet as rows of values from A1 (calamine gives the used range only)."""
+    out: dict[str, list[list[Any]]] = {}
+    for name in opened.sheets.names:
+        grid = opened.sheets.grid(name)
+        out[name] = [[None] * (grid.c0 + grid.width) for _ in range(grid.r0)] + [
+            [None] * grid.c0 + [None if v == "" else v for v in row] for row in grid.rows
+        ]
+    return out, []
 
 
 def parse_book(sheets: dict[str, list[list[Any]]], file: str = "<sổ bộ tiêu chí>") -> RuleSet:
@@ -85,127 +69,7 @@ def parse_book(sheets: dict[str, list[list[Any]]], file: str = "<sổ bộ tiêu
     raise RuleSetBookError(file, book.problems)
 
 
-@dataclass
-class _Book:
-    sheets: dict[str, list[list[Any]]]
-    problems: list[BookProblem] = field(default_factory=list)
-    where: dict[str, tuple[str, str]] = field(default_factory=dict)  # TOML key -> (sheet, cell)
-    # TOML keys under which the workbook already has a problem: the loader's sums there would
-    # only repeat it (a text in 4.1's maximum makes TC4 "not add up").
-    tainted: set[str] = field(default_factory=set)
-
-    def taint(self, key: str) -> None:
-        match = re.match(r"criteria\[\d+\]", key)
-        self.tainted.add(match.group(0) if match else key)
-
-    # -- plumbing
-    def problem(self, sheet: str, row: int | None, col: int | None, message: str) -> None:
-        cell = a1(row, col) if row is not None and col is not None else ""
-        self.problems.append(BookProblem(sheet, cell, message))
-
-    def rows(self, sheet: str) -> list[list[Any]] | None:
-        rows = self.sheets.get(sheet)
-        if rows is None:
-            self.problem(sheet, None, None, "không thấy trang này (đã đổi tên hoặc xóa?): đổi lại tên cũ hoặc "
-                                            "xuất lại sổ bằng tcpl rules export")
-        return rows
-
-    @staticmethod
-    def get(rows: list[list[Any]], r: int, c: int) -> Any:
-        return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
-
-    def remember(self, key: str, sheet: str, r: int, c: int) -> None:
-        self.where[key] = (sheet, a1(r, c))
-
-    def number(self, sheet: str, rows, r: int, c: int, key: str, label: str, *, optional: bool = False,
-               whole: bool = False) -> float | int | None:
-        value = self.get(rows, r, c)
-        self.remember(key, sheet, r, c)
-        if is_blank(value):
-            if not optional:
-                self.problem(sheet, r, c, f"{label}: chưa nhập số")
-            return None
-        number, ok = parse_number(value)
-        if not ok or number is None:
-            self.problem(sheet, r, c, f"{label}: \"{text(value)}\" không phải là số")
-            self.taint(key)
-            return None
-        if whole:
-            if not float(number).is_integer():
-                self.problem(sheet, r, c, f"{label}: phải là số nguyên, gặp {text(value)}")
-                return None
-            return int(number)
-        return int(number) if float(number).is_integer() else number
-
-    def string(self, sheet: str, rows, r: int, c: int, key: str) -> str:
-        self.remember(key, sheet, r, c)
-        return text(self.get(rows, r, c))
-
-    def yes_no(self, sheet: str, rows, r: int, c: int, key: str, label: str) -> bool | None:
-        value = strip_accents(self.get(rows, r, c))
-        self.remember(key, sheet, r, c)
-        if value in (strip_accents(L.YES),):
-            return True
-        if value in (strip_accents(L.NO), ""):
-            return False
-        self.problem(sheet, r, c, f"{label}: chọn Có hoặc Không, gặp \"{text(self.get(rows, r, c))}\"")
-        return None
-
-    def provenance(self, sheet: str, rows, r: int, c: int, key: str) -> dict[str, str]:
-        """Trạng thái at column c, Căn cứ at c + 1."""
-        word = strip_accents(self.get(rows, r, c))
-        status = {strip_accents(w): s for s, w in L.STATUS_WORDS.items()}.get(word)
-        source = text(self.get(rows, r, c + 1))
-        self.remember(key, sheet, r, c)
-        self.remember(f"{key}.status", sheet, r, c)
-        self.remember(f"{key}.source", sheet, r, c + 1)
-        if status is None:
-            shown = text(self.get(rows, r, c)) or "(trống)"
-            self.problem(sheet, r, c, f"trạng thái \"{shown}\" không hợp lệ: chọn "
-                                      + ", ".join(L.STATUS_WORDS.values()))
-            status = "provisional"
-        elif status != "provisional" and not source:
-            self.problem(sheet, r, c + 1, f"số liệu ghi \"{L.STATUS_WORDS[status]}\" phải ghi căn cứ (văn bản, "
-                                          "điều, khoản) ở cột Căn cứ")
-        out = {"status": status}
-        if source:
-            out["source"] = source
-        return out
-
-    def pass_rule(self, sheet: str, rows, r: int, c: int, key: str, parts: int) -> dict[str, Any]:
-        value = self.get(rows, r, c)
-        self.remember(key, sheet, r, c)
-        self.remember(f"{key}.n", sheet, r, c)
-        if is_blank(value) or strip_accents(value) == strip_accents(L.PASS_ALL):
-            return {"mode": "all"}
-        number, ok = parse_number(value)
-        if not ok or number is None or not float(number).is_integer():
-            self.problem(sheet, r, c, f"ghi \"{L.PASS_ALL}\" hoặc một số nguyên từ 1 đến {parts}, gặp \"{text(value)}\"")
-            return {"mode": "all"}
-        return {"mode": "n_of_m", "n": int(number)}
-
-    def loader_problems(self, exc: RuleSetError) -> None:
-        """Each problem the TOML loader found, at the cell its key came from."""
-        taken = {(p.sheet, p.cell) for p in self.problems}
-        missing_sheets = {p.sheet for p in self.problems if not p.cell}
-        for key, problem in exc.problems:
-            sheet, cell = self._cell_of(key)
-            if (sheet, cell) in taken or not sheet or (sheet in missing_sheets and not cell):
-                continue
-            if any(key == t or key.startswith((t + ".", t + "[")) for t in self.tainted):
-                continue
-            taken.add((sheet, cell))
-            self.problems.append(BookProblem(sheet, cell, problem))
-
-    def _cell_of(self, key: str) -> tuple[str, str]:
-        probe = key
-        while probe:
-            if probe in self.where:
-                return self.where[probe]
-            cut = max(probe.rfind("."), probe.rfind("["))
-            probe = probe[:cut] if cut > 0 else ""
-        return ("", "")
-
+class _Book(CellReader):
     # -- the sheets
     def data(self) -> dict[str, Any]:
         meta = self.meta()
@@ -220,8 +84,13 @@ class _Book:
         rows = self.sheets.get(L.SHEET_META)
         found = {text(r[0]): text(r[1]) for r in rows or [] if len(r) >= 2 and not is_blank(r[0])}
         if found.get("template_id") != L.TEMPLATE_ID:
-            self.problem(L.SHEET_META, None, None, "không phải sổ bộ tiêu chí do tcpl rules export tạo (thiếu trang "
-                                                   "ẩn _meta hoặc mã mẫu khác): xuất lại sổ bằng tcpl rules export")
+            self.problem(
+                L.SHEET_META,
+                None,
+                None,
+                "không phải sổ bộ tiêu chí do tcpl rules export tạo (thiếu trang "
+                "ẩn _meta hoặc mã mẫu khác): xuất lại sổ bằng tcpl rules export",
+            )
         return found
 
     def keyed_rows(self, sheet: str, rows, key_col: int) -> dict[str, int]:
@@ -235,19 +104,23 @@ class _Book:
         at = self.keyed_rows(sheet, rows, 4)
         head: dict[str, Any] = {}
         scoring_words = {strip_accents(w): k for k, w in L.SCORING_WORDS.items()}
-        for key, label, kind, editable, prov_key in L.IDENTITY_FIELDS:
+        for key, label, kind, _editable, prov_key in L.IDENTITY_FIELDS:
             if key == "point_step" and meta.get("scoring") == "pass_fail":
                 continue
             r = at.get(key)
             if r is None:
-                self.problem(sheet, None, None, f"thiếu dòng \"{label}\" (đã xóa?)")
+                self.problem(sheet, None, None, f'thiếu dòng "{label}" (đã xóa?)')
                 continue
             tkey = f"rule_set.{key}"
             if key == "id":
                 head["id"] = self.string(sheet, rows, r, 1, tkey)
                 if meta.get("rule_set") and head["id"] != meta["rule_set"]:
-                    self.problem(sheet, r, 1, f"mã bộ tiêu chí đã bị sửa (\"{head['id']}\", sổ xuất cho "
-                                              f"\"{meta['rule_set']}\"): không sửa mã")
+                    self.problem(
+                        sheet,
+                        r,
+                        1,
+                        f'mã bộ tiêu chí đã bị sửa ("{head["id"]}", sổ xuất cho "{meta["rule_set"]}"): không sửa mã',
+                    )
             elif key == "scoring":
                 self.remember(tkey, sheet, r, 1)
                 head["scoring"] = scoring_words.get(strip_accents(self.get(rows, r, 1)), meta.get("scoring", "points"))
@@ -310,18 +183,28 @@ class _Book:
                 if kind is None:
                     self.problem(sheet, r, col["kind"], "cách chấm đã bị sửa: không sửa ô này (xuất lại sổ nếu cần)")
                     kind = "points"
-                ind: dict[str, Any] = {"code": code,
-                                       "name": self.string(sheet, rows, r, col["name"], f"{key}.name"),
-                                       "kind": kind}
+                ind: dict[str, Any] = {
+                    "code": code,
+                    "name": self.string(sheet, rows, r, col["name"], f"{key}.name"),
+                    "kind": kind,
+                }
                 value = self.number(sheet, rows, r, col["max"], f"{key}.max", f"điểm tối đa của {code}")
                 ind["max"] = value if value is not None else 0
-                naf = self.yes_no(sheet, rows, r, col["not_applicable_full"], f"{key}.not_applicable_full",
-                                  "không phát sinh")
+                naf = self.yes_no(
+                    sheet, rows, r, col["not_applicable_full"], f"{key}.not_applicable_full", "không phát sinh"
+                )
                 if naf:
                     ind["not_applicable_full"] = True
                 if scoring == "points":
-                    deduction = self.number(sheet, rows, r, col["deduction_max"], f"{key}.deduction_max",
-                                            f"điểm trừ tối đa của {code}", optional=True)
+                    deduction = self.number(
+                        sheet,
+                        rows,
+                        r,
+                        col["deduction_max"],
+                        f"{key}.deduction_max",
+                        f"điểm trừ tối đa của {code}",
+                        optional=True,
+                    )
                     if deduction:
                         ind["deduction_max"] = deduction
                 if kind == "rate_bands":
@@ -332,24 +215,28 @@ class _Book:
                 ind["provenance"] = self.provenance(sheet, rows, r, col["status"], f"{key}.provenance")
                 c["indicators"].append(ind)
             else:
-                self.problem(sheet, r, col["level"], f"cột Cấp phải là \"{L.LEVEL_CRITERION}\" hoặc "
-                                                     f"\"{L.LEVEL_INDICATOR}\"")
+                self.problem(
+                    sheet, r, col["level"], f'cột Cấp phải là "{L.LEVEL_CRITERION}" hoặc "{L.LEVEL_INDICATOR}"'
+                )
         for c in criteria:
             r = c.pop("_pass_rule_at", None)
             if r is not None:
-                c["pass_rule"] = self.pass_rule(sheet, rows, r, col["pass_rule"],
-                                                f"criteria[{criteria.index(c)}].pass_rule", len(c["indicators"]))
+                c["pass_rule"] = self.pass_rule(
+                    sheet, rows, r, col["pass_rule"], f"criteria[{criteria.index(c)}].pass_rule", len(c["indicators"])
+                )
         self.missing(sheet, "tiêu chí", meta.get("criteria", ""), [c["code"] for c in criteria])
-        self.missing(sheet, "chỉ tiêu", meta.get("indicators", ""),
-                     [i["code"] for c in criteria for i in c["indicators"]])
+        self.missing(
+            sheet, "chỉ tiêu", meta.get("indicators", ""), [i["code"] for c in criteria for i in c["indicators"]]
+        )
         return criteria
 
     def missing(self, sheet: str, what: str, expected: str, found: list[str]) -> None:
         for code in expected.split():
             if code not in found:
                 self.taint("criteria")
-                self.problem(sheet, None, None, f"thiếu dòng {what} {code} (đã xóa?): sổ phải giữ mọi dòng; "
-                                                "xuất lại sổ nếu cần")
+                self.problem(
+                    sheet, None, None, f"thiếu dòng {what} {code} (đã xóa?): sổ phải giữ mọi dòng; xuất lại sổ nếu cần"
+                )
 
     def bands(self, meta: dict[str, str], criteria: list[dict[str, Any]]) -> None:
         sheet = L.SHEET_BANDS
@@ -371,8 +258,7 @@ class _Book:
             band: dict[str, Any] = {}
             lower = self.number(sheet, rows, r, col["from"], f"{key}.from", f"mức của {code}: từ (%)")
             band["from"] = lower if lower is not None else 0
-            upper = self.number(sheet, rows, r, col["to"], f"{key}.to", f"mức của {code}: đến dưới (%)",
-                                optional=True)
+            upper = self.number(sheet, rows, r, col["to"], f"{key}.to", f"mức của {code}: đến dưới (%)", optional=True)
             if upper is not None:
                 band["to"] = upper
             points = self.number(sheet, rows, r, col["points"], f"{key}.points", f"mức của {code}: điểm")
@@ -400,7 +286,7 @@ class _Book:
                 continue
             r = at.get(key)
             if r is None:
-                self.problem(sheet, None, None, f"thiếu dòng \"{label}\" (đã xóa?)")
+                self.problem(sheet, None, None, f'thiếu dòng "{label}" (đã xóa?)')
                 continue
             tkey = f"conditions.{key}"
             if kind == "pass_rule":
@@ -413,7 +299,7 @@ class _Book:
         head = at.get("declarations")
         declarations = []
         if head is None:
-            self.problem(sheet, None, None, f"thiếu bảng \"{L.DECLARATIONS_TITLE}\" (đã xóa?)")
+            self.problem(sheet, None, None, f'thiếu bảng "{L.DECLARATIONS_TITLE}" (đã xóa?)')
         else:
             col = L.DECLARATION_COL
             for r in range(head + 1, len(rows)):
@@ -422,11 +308,14 @@ class _Book:
                     continue
                 key = f"conditions.declarations[{len(declarations)}]"
                 self.remember(f"{key}.key", sheet, r, col["key"])
-                d: dict[str, Any] = {"key": name,
-                                     "label": self.string(sheet, rows, r, col["label"], f"{key}.label"),
-                                     "short": self.string(sheet, rows, r, col["short"], f"{key}.short")}
-                answer = self.yes_no(sheet, rows, r, col["disqualifying_answer"], f"{key}.disqualifying_answer",
-                                     "trả lời không đạt")
+                d: dict[str, Any] = {
+                    "key": name,
+                    "label": self.string(sheet, rows, r, col["label"], f"{key}.label"),
+                    "short": self.string(sheet, rows, r, col["short"], f"{key}.short"),
+                }
+                answer = self.yes_no(
+                    sheet, rows, r, col["disqualifying_answer"], f"{key}.disqualifying_answer", "trả lời không đạt"
+                )
                 d["disqualifying_answer"] = bool(answer)
                 d["provenance"] = self.provenance(sheet, rows, r, col["status"], f"{key}.provenance")
                 if not d["short"]:

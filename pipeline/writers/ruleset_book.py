@@ -10,6 +10,7 @@ not people. `readers.ruleset_book` reads it back; `core.ruleset_layout` is their
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +18,10 @@ import xlsxwriter
 
 from pipeline import __version__
 from pipeline.core import ruleset_layout as L
-from pipeline.core.rules import PassRule, Provenance, RuleSet
+from pipeline.core.rules import PassRule, RuleSet
 from pipeline.writers.atomic import atomic_output
-from pipeline.writers.xlsx import FONT, Formats, lines_needed, print_setup, row_height, workbook_options
-
-INPUT_FILL = "#FFF2CC"  # the commune form's colour for "type here"
-LOCKED_FILL = "#F2F2F2"
-PROVISIONAL_FILL = "#FCE4D6"
-CRITERION_FILL = "#E2EFDA"
-TEXT_LIMIT = 2000
-PROTECT_OPTIONS = {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
-                   "format_rows": True}
+from pipeline.writers.ruleset_inputs import PROTECT_OPTIONS, BookCells, text_validation
+from pipeline.writers.xlsx import lines_needed, print_setup, row_height, workbook_options
 
 
 def write_ruleset_book(rule_set: RuleSet, path: Path) -> Path:
@@ -43,28 +37,11 @@ def write_ruleset_book(rule_set: RuleSet, path: Path) -> Path:
     return Path(path)
 
 
-def _fixed_date():
-    import datetime as dt
-
+def _fixed_date() -> dt.datetime:
     return dt.datetime(2000, 1, 1)  # fixed, so the same rule set gives the same bytes
 
 
-class _Book:
-    def __init__(self, wb, rule_set: RuleSet):
-        self.wb, self.rs = wb, rule_set
-        self.fmt = Formats(wb)
-        self.input = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": INPUT_FILL,
-                                    "border": 1, "locked": False, "text_wrap": True, "valign": "top"})
-        self.input_num = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": INPUT_FILL,
-                                        "border": 1, "locked": False, "valign": "top", "num_format": "0.##"})
-        self.input_pct = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": INPUT_FILL,
-                                        "border": 1, "locked": False, "valign": "top", "num_format": "0%"})
-        self.locked = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": LOCKED_FILL,
-                                     "border": 1, "text_wrap": True, "valign": "top"})
-        self.criterion = wb.add_format({"font_name": FONT, "font_size": 11, "bg_color": CRITERION_FILL,
-                                        "border": 1, "bold": True, "text_wrap": True, "valign": "top"})
-        self.provisional = wb.add_format({"bg_color": PROVISIONAL_FILL})
-
+class _Book(BookCells):
     def write(self) -> None:
         self.help()
         self.identity()
@@ -74,53 +51,6 @@ class _Book:
         self.meta()
 
     # -- shared pieces
-    def _title(self, ws, last_col: int, title: str, note: str, width: float) -> None:
-        """Title and one explanatory line over the table; `width` is the table's width (characters)."""
-        ws.merge_range(0, 0, 0, last_col, title, self.fmt("title"))
-        ws.set_row(0, 24)
-        ws.merge_range(1, 0, 1, last_col, note, self.fmt("subtitle"))
-        ws.set_row(1, row_height(lines_needed(note, width)))
-
-    def _status_cells(self, ws, row: int, col: int, prov: Provenance | None) -> None:
-        """Trạng thái and Căn cứ of one figure: a validated list and a free text."""
-        status = L.STATUS_WORDS[prov.status] if prov else L.STATUS_WORDS["provisional"]
-        ws.write_string(row, col, status, self.input)
-        ws.write_string(row, col + 1, prov.source if prov else "", self.input)
-        ws.data_validation(row, col, row, col, _status_validation())
-        ws.data_validation(row, col + 1, row, col + 1, _text_validation("Căn cứ", "Văn bản và điều, khoản đã đối chiếu "
-                                                                        "(bắt buộc khi đã đối chiếu hoặc suy ra)."))
-
-    def _input_number(self, ws, row: int, col: int, value: float | None, title: str, message: str,
-                      fmt=None) -> None:
-        if value is None:
-            ws.write_blank(row, col, None, fmt or self.input_num)
-        else:
-            ws.write_number(row, col, value, fmt or self.input_num)
-        ws.data_validation(row, col, row, col, {"validate": "decimal", "criteria": ">=", "value": 0,
-                                                "input_title": title[:32], "input_message": message[:255],
-                                                "error_title": "Không phải số", "error_message":
-                                                "Nhập một số không âm (dùng dấu phẩy hoặc chấm thập phân theo máy)."})
-
-    def _yes_no(self, ws, row: int, col: int, value: bool, title: str) -> None:
-        ws.write_string(row, col, L.YES if value else L.NO, self.input)
-        ws.data_validation(row, col, row, col, {"validate": "list", "source": [L.YES, L.NO],
-                                                "input_title": title[:32], "input_message": "Chọn Có hoặc Không.",
-                                                "error_title": "Chọn Có hoặc Không",
-                                                "error_message": "Chỉ chọn Có hoặc Không trong danh sách."})
-
-    def _table_head(self, ws, columns) -> None:
-        for n, (_, heading, width, _) in enumerate(columns):
-            ws.write_string(L.HEADER_ROW, n, heading, self.fmt("head"))
-            ws.set_column(n, n, width)
-        ws.set_row(L.HEADER_ROW, row_height(max(lines_needed(h, w, bold=True) for _, h, w, _ in columns)))
-        ws.freeze_panes(L.HEADER_ROW + 1, 2)
-
-    def _finish(self, ws, landscape: bool) -> None:
-        print_setup(ws, landscape=landscape, repeat=(L.HEADER_ROW, L.HEADER_ROW),
-                    header=f"Bộ tiêu chí {self.rs.id}")
-        ws.protect("", PROTECT_OPTIONS)
-
-    # -- sheets
     def help(self) -> None:
         ws = self.wb.add_worksheet(L.SHEET_HELP)
         ws.set_column(0, 0, 100)
@@ -142,10 +72,18 @@ class _Book:
             ws.write_string(L.HEADER_ROW, n, heading, self.fmt("head"))
         ws.freeze_panes(L.HEADER_ROW + 1, 1)
         rs = self.rs
-        values: dict[str, Any] = {"id": rs.id, "name": rs.name, "decision": rs.decision, "guidance": rs.guidance,
-                                  "first_year": rs.first_year, "last_year": rs.last_year,
-                                  "scoring": L.SCORING_WORDS[rs.scoring], "total_max": rs.total_max,
-                                  "point_step": rs.point_step, "confirmed_by": rs.confirmed_by}
+        values: dict[str, Any] = {
+            "id": rs.id,
+            "name": rs.name,
+            "decision": rs.decision,
+            "guidance": rs.guidance,
+            "first_year": rs.first_year,
+            "last_year": rs.last_year,
+            "scoring": L.SCORING_WORDS[rs.scoring],
+            "total_max": rs.total_max,
+            "point_step": rs.point_step,
+            "confirmed_by": rs.confirmed_by,
+        }
         provenance = {"provenance": rs.provenance, "point_step_provenance": rs.point_step_provenance}
         row = L.HEADER_ROW + 1
         for key, label, kind, editable, prov_key in L.IDENTITY_FIELDS:
@@ -161,14 +99,25 @@ class _Book:
                     ws.write_blank(row, 1, None, self.input_num)
                 else:
                     ws.write_number(row, 1, value, self.input_num)
-                ws.data_validation(row, 1, row, 1, {"validate": "integer", "criteria": "between", "minimum": 1990,
-                                                    "maximum": 2100, "error_title": "Năm không hợp lệ",
-                                                    "error_message": "Nhập năm gồm 4 chữ số, ví dụ 2026."})
+                ws.data_validation(
+                    row,
+                    1,
+                    row,
+                    1,
+                    {
+                        "validate": "integer",
+                        "criteria": "between",
+                        "minimum": 1990,
+                        "maximum": 2100,
+                        "error_title": "Năm không hợp lệ",
+                        "error_message": "Nhập năm gồm 4 chữ số, ví dụ 2026.",
+                    },
+                )
             elif kind == "number":
                 self._input_number(ws, row, 1, value, label, "Số không âm.")
             else:
                 ws.write_string(row, 1, value, self.input)
-                ws.data_validation(row, 1, row, 1, _text_validation(label, "Văn bản, tối đa 2000 ký tự."))
+                ws.data_validation(row, 1, row, 1, text_validation(label, "Văn bản, tối đa 2000 ký tự."))
             if prov_key:
                 self._status_cells(ws, row, 2, provenance[prov_key])
             else:
@@ -180,10 +129,14 @@ class _Book:
 
     def tree(self) -> None:
         ws = self.wb.add_worksheet(L.SHEET_TREE)
-        self._title(ws, len(L.TREE_COLUMNS) - 1, "TIÊU CHÍ, CHỈ TIÊU VÀ ĐIỂM TỐI ĐA",
-                    "Mỗi dòng là một tiêu chí hoặc chỉ tiêu. Sửa tên, điểm, trạng thái và căn cứ ở ô màu vàng; "
-                    "tổng điểm các chỉ tiêu phải bằng điểm tối đa của tiêu chí.",
-                    sum(w for _, _, w, _ in L.TREE_COLUMNS))
+        self._title(
+            ws,
+            len(L.TREE_COLUMNS) - 1,
+            "TIÊU CHÍ, CHỈ TIÊU VÀ ĐIỂM TỐI ĐA",
+            "Mỗi dòng là một tiêu chí hoặc chỉ tiêu. Sửa tên, điểm, trạng thái và căn cứ ở ô màu vàng; "
+            "tổng điểm các chỉ tiêu phải bằng điểm tối đa của tiêu chí.",
+            sum(w for _, _, w, _ in L.TREE_COLUMNS),
+        )
         self._table_head(ws, L.TREE_COLUMNS)
         col = L.TREE_COL
         row = L.HEADER_ROW + 1
@@ -206,47 +159,44 @@ class _Book:
                 ws.write_string(row, col["level"], L.LEVEL_INDICATOR, self.locked)
                 ws.write_string(row, col["code"], i.code, self.locked)
                 ws.write_string(row, col["name"], i.name, self.input)
-                ws.data_validation(row, col["name"], row, col["name"], _text_validation("Tên chỉ tiêu", "Văn bản."))
-                self._input_number(ws, row, col["max"], i.max, "Điểm tối đa", "Điểm tối đa của chỉ tiêu, "
-                                   "bội số của bậc điểm.")
+                ws.data_validation(row, col["name"], row, col["name"], text_validation("Tên chỉ tiêu", "Văn bản."))
+                self._input_number(
+                    ws, row, col["max"], i.max, "Điểm tối đa", "Điểm tối đa của chỉ tiêu, bội số của bậc điểm."
+                )
                 ws.write_string(row, col["kind"], L.KIND_WORDS[i.kind], self.locked)
                 self._yes_no(ws, row, col["not_applicable_full"], i.not_applicable_full, "Không phát sinh")
                 if points:
-                    self._input_number(ws, row, col["deduction_max"], i.deduction_max or None, "Điểm trừ tối đa",
-                                       "Để trống nếu chỉ tiêu không bị trừ điểm dưới 0.")
+                    self._input_number(
+                        ws,
+                        row,
+                        col["deduction_max"],
+                        i.deduction_max or None,
+                        "Điểm trừ tối đa",
+                        "Để trống nếu chỉ tiêu không bị trừ điểm dưới 0.",
+                    )
                 if i.kind == "rate_bands":
-                    for key, value in (("numerator_label", i.numerator_label),
-                                       ("denominator_label", i.denominator_label)):
+                    for key, value in (
+                        ("numerator_label", i.numerator_label),
+                        ("denominator_label", i.denominator_label),
+                    ):
                         ws.write_string(row, col[key], value, self.input)
-                        ws.data_validation(row, col[key], row, col[key], _text_validation("Tên", "Văn bản."))
+                        ws.data_validation(row, col[key], row, col[key], text_validation("Tên", "Văn bản."))
                 self._status_cells(ws, row, col["status"], i.provenance)
                 ws.set_row(row, row_height(max(lines_needed(i.name, 58), lines_needed(i.provenance.source, 40))))
                 row += 1
         self._mark_provisional(ws, L.HEADER_ROW + 1, row - 1, col["status"])
         self._finish(ws, landscape=True)
 
-    def _pass_rule(self, ws, row: int, col: int, rule, parts: int) -> None:
-        value = L.PASS_ALL if rule.mode == "all" else rule.n
-        if isinstance(value, str):
-            ws.write_string(row, col, value, self.input)
-        else:
-            ws.write_number(row, col, value, self.input_num)
-        ws.data_validation(row, col, row, col, {"validate": "any", "input_title": "Số phải đạt",
-                                                "input_message": f"\"{L.PASS_ALL}\" hoặc một số từ 1 đến {parts}."})
-
-    def _mark_provisional(self, ws, first: int, last: int, status_col: int) -> None:
-        if last < first:
-            return
-        ws.conditional_format(first, status_col, last, status_col, {
-            "type": "cell", "criteria": "==", "value": f'"{L.STATUS_WORDS["provisional"]}"',
-            "format": self.provisional})
-
     def bands(self) -> None:
         ws = self.wb.add_worksheet(L.SHEET_BANDS)
-        self._title(ws, len(L.BAND_COLUMNS) - 1, "MỨC ĐIỂM THEO TỶ LỆ",
-                    "Mỗi dòng là một mức của chỉ tiêu tính theo tỷ lệ: từ (%) đến dưới (%), điểm. Các mức phải "
-                    "liền nhau từ 0%, không chồng nhau; mức cao nhất để trống ô \"Đến dưới\".",
-                    sum(w for _, _, w, _ in L.BAND_COLUMNS))
+        self._title(
+            ws,
+            len(L.BAND_COLUMNS) - 1,
+            "MỨC ĐIỂM THEO TỶ LỆ",
+            "Mỗi dòng là một mức của chỉ tiêu tính theo tỷ lệ: từ (%) đến dưới (%), điểm. Các mức phải "
+            'liền nhau từ 0%, không chồng nhau; mức cao nhất để trống ô "Đến dưới".',
+            sum(w for _, _, w, _ in L.BAND_COLUMNS),
+        )
         self._table_head(ws, L.BAND_COLUMNS)
         col = L.BAND_COL
         row = L.HEADER_ROW + 1
@@ -254,8 +204,9 @@ class _Book:
             for b in sorted(i.bands, key=lambda b: -b.lower):
                 ws.write_string(row, col["indicator"], i.code, self.locked)
                 self._input_number(ws, row, col["from"], b.lower, "Từ (%)", "Tỷ lệ từ (%), tính cả mức này.")
-                self._input_number(ws, row, col["to"], b.upper, "Đến dưới (%)",
-                                   "Tỷ lệ đến dưới (%); để trống ở mức cao nhất.")
+                self._input_number(
+                    ws, row, col["to"], b.upper, "Đến dưới (%)", "Tỷ lệ đến dưới (%); để trống ở mức cao nhất."
+                )
                 self._input_number(ws, row, col["points"], b.points, "Điểm", "Điểm của mức này.")
                 self._status_cells(ws, row, col["status"], b.provenance)
                 row += 1
@@ -269,8 +220,13 @@ class _Book:
             ws.set_column(n, n, w)
         ws.set_column(len(widths), len(widths), 10, None, {"hidden": True})
         key_col = len(widths)
-        self._title(ws, len(widths) - 1, "ĐIỀU KIỆN CÔNG NHẬN ĐẠT CHUẨN",
-                    "Ngưỡng công nhận, rồi các câu hỏi loại trừ trên phiếu của xã.", sum(widths))
+        self._title(
+            ws,
+            len(widths) - 1,
+            "ĐIỀU KIỆN CÔNG NHẬN ĐẠT CHUẨN",
+            "Ngưỡng công nhận, rồi các câu hỏi loại trừ trên phiếu của xã.",
+            sum(widths),
+        )
         for n, heading in enumerate(("Điều kiện", "Giá trị", "", "", "Trạng thái", "Căn cứ")):
             ws.write_string(L.HEADER_ROW, n, heading, self.fmt("head"))
         ws.freeze_panes(L.HEADER_ROW + 1, 0)
@@ -286,8 +242,15 @@ class _Book:
                 self._pass_rule(ws, row, 1, rule, len(self.rs.criteria))
             else:
                 value = getattr(cond, key)
-                self._input_number(ws, row, 1, value, label[:32], "Để trống nếu không áp dụng.",
-                                   self.input_pct if kind == "percent" else None)
+                self._input_number(
+                    ws,
+                    row,
+                    1,
+                    value,
+                    label[:32],
+                    "Để trống nếu không áp dụng.",
+                    self.input_pct if kind == "percent" else None,
+                )
             ws.write_blank(row, 2, None, self.locked)
             ws.write_blank(row, 3, None, self.locked)
             self._status_cells(ws, row, 4, getattr(cond, prov_key))
@@ -307,7 +270,7 @@ class _Book:
             ws.write_string(row, col["label"], d.label, self.input)
             ws.write_string(row, col["short"], d.short, self.input)
             for c in ("label", "short"):
-                ws.data_validation(row, col[c], row, col[c], _text_validation("Nội dung", "Văn bản."))
+                ws.data_validation(row, col[c], row, col[c], text_validation("Nội dung", "Văn bản."))
             self._yes_no(ws, row, col["disqualifying_answer"], d.disqualifying_answer, "Trả lời không đạt")
             self._status_cells(ws, row, col["status"], d.provenance)
             ws.set_row(row, row_height(lines_needed(d.label, widths[1])))
@@ -337,30 +300,16 @@ class _Book:
         ws.protect("", PROTECT_OPTIONS)
 
 
-def _status_validation() -> dict[str, Any]:
-    words = list(L.STATUS_WORDS.values())
-    return {"validate": "list", "source": words, "input_title": "Trạng thái",
-            "input_message": "tạm tính: chưa đối chiếu văn bản gốc; đã đối chiếu: đã kiểm tra với văn bản ghi ở "
-                             "cột Căn cứ; suy ra: tính từ các số đã đối chiếu.",
-            "error_title": "Trạng thái không hợp lệ", "error_message": "Chọn một trong: " + ", ".join(words) + "."}
-
-
-def _text_validation(title: str, message: str) -> dict[str, Any]:
-    return {"validate": "length", "criteria": "<=", "value": TEXT_LIMIT, "input_title": title[:32],
-            "input_message": message[:255], "error_title": "Quá dài",
-            "error_message": f"Tối đa {TEXT_LIMIT} ký tự."}
-
-
 def instructions(rule_set: RuleSet) -> list[str]:
     return [
         "Sổ này là bộ tiêu chí mà chương trình dùng để chấm điểm và xét công nhận. Văn phòng đối chiếu từng số "
         "liệu với văn bản gốc (quyết định, thông tư và phụ lục) rồi xác nhận tại đây.",
         "1. Ô màu vàng sửa được: tên, điểm tối đa, mức tỷ lệ, ngưỡng công nhận, câu hỏi loại trừ, và với mỗi số "
-        "liệu: cột \"Trạng thái\" và cột \"Căn cứ\". Ô màu xám (mã, cách chấm) không sửa: sửa chúng làm hỏng cấu "
+        'liệu: cột "Trạng thái" và cột "Căn cứ". Ô màu xám (mã, cách chấm) không sửa: sửa chúng làm hỏng cấu '
         "trúc bộ tiêu chí.",
-        "2. Trạng thái: \"tạm tính\" là số chưa đối chiếu văn bản gốc; \"đã đối chiếu\" là số đã kiểm tra, phải "
-        "ghi văn bản và điều, khoản ở cột \"Căn cứ\"; \"suy ra\" là số tính từ các số đã đối chiếu (ghi cách tính "
-        "ở cột \"Căn cứ\").",
+        '2. Trạng thái: "tạm tính" là số chưa đối chiếu văn bản gốc; "đã đối chiếu" là số đã kiểm tra, phải '
+        'ghi văn bản và điều, khoản ở cột "Căn cứ"; "suy ra" là số tính từ các số đã đối chiếu (ghi cách tính '
+        'ở cột "Căn cứ").',
         "3. Tổng điểm tối đa của các chỉ tiêu phải bằng điểm tối đa của tiêu chí; tổng các tiêu chí bằng tổng "
         "điểm của bộ tiêu chí; điểm là bội số của bậc điểm. Các mức tỷ lệ phải liền nhau từ 0%, không chồng nhau.",
         "4. Không thêm, xóa hay đổi tên trang, dòng, cột. Lưu tệp dạng .xlsx (Excel hoặc LibreOffice đều được).",
