@@ -55,15 +55,27 @@ def header_map(ws, header_row: int) -> dict[str, int]:
 def test_sheet_order_and_names(book, run):
     names = book.sheetnames
     assert names[:2] == FIXED[:2] and names[-2:] == FIXED[2:] and names[2:4] == SEASON
-    assert names[4:-2] == ["14809 Bắc Sơn", "14812 Ba Đình", "14815 Lam Sơn", "14818 Ngọc Trạo",
-                           "14821 Đông Sơn", "14823 Phú Sơn", "14824 Quang Trung"]
+    assert names[4:-2] == [
+        "14809 Bắc Sơn",
+        "14812 Ba Đình",
+        "14815 Lam Sơn",
+        "14818 Ngọc Trạo",
+        "14821 Đông Sơn",
+        "14823 Phú Sơn",
+        "14824 Quang Trung",
+    ]
 
 
 def test_summary_counts(book, run):
     ws = book["Tổng hợp"]
     counts = run.counts
-    for label, key in [("Đạt chuẩn", "recognised"), ("Chưa đạt chuẩn", "not_recognised"),
-                       ("Chưa nộp phiếu", "not_submitted"), ("Nộp muộn", "late"), ("Số đơn vị phải đánh giá", "expected")]:
+    for label, key in [
+        ("Đạt chuẩn", "recognised"),
+        ("Chưa đạt chuẩn", "not_recognised"),
+        ("Chưa nộp phiếu", "not_submitted"),
+        ("Nộp muộn", "late"),
+        ("Số đơn vị phải đánh giá", "expected"),
+    ]:
         cell = find(ws, label)
         assert ws.cell(cell.row, cell.column + 2).value == counts[key], label
     assert counts["recognised"] == 2 and counts["not_submitted"] == 1
@@ -224,7 +236,7 @@ def test_unit_formats_do_not_outlive_their_workbook(tmp_path, run):
     every cell of every sheet)."""
     import gc
 
-    from pipeline.writers import unit
+    from pipeline.writers import unit_layout as unit
 
     write_workbook(run, tmp_path / "a.xlsx")
     write_unit_workbooks(run, tmp_path / "don-vi")
@@ -234,7 +246,8 @@ def test_unit_formats_do_not_outlive_their_workbook(tmp_path, run):
 
 def test_problems_by_row_is_row_issues_for_every_row():
     from pipeline.core.problems import Issue
-    from pipeline.writers.unit import _problems_by_row, row_issues
+    from pipeline.writers.unit_scores import problems_by_row as _problems_by_row
+    from pipeline.writers.unit_scores import row_issues
 
     issues = (  # every row-level Issue names its indicator; the message is never parsed
         Issue("A", "error", "Điểm chỉ tiêu 2.1 là 9.", indicator="2.1"),
@@ -259,8 +272,11 @@ def test_unit_sheet_without_result(book):
 
 
 def test_input_text_is_never_a_formula(tmp_path, run):
-    hostile = replace(run, files=run.files + (
-        FileRecord(INJECTION + ".xlsx", 10, "0" * 64, dt.datetime(2024, 1, 2), REJECTED, note=INJECTION),))
+    hostile = replace(
+        run,
+        files=run.files
+        + (FileRecord(INJECTION + ".xlsx", 10, "0" * 64, dt.datetime(2024, 1, 2), REJECTED, note=INJECTION),),
+    )
     path = write_workbook(hostile, tmp_path / "wb.xlsx")
     book = openpyxl.load_workbook(path)
     ws = book["14809 Bắc Sơn"]
@@ -339,7 +355,7 @@ def test_same_result_same_bytes(tmp_path, run):
         stamps = {i.date_time for i in z.infolist()}
         assert len(stamps) == 1 and stamps.pop()[0] == 1980
         core = z.read("docProps/core.xml").decode()
-    assert "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2024-01-15T08:30:00Z" in core
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2024-01-15T08:30:00Z' in core
     assert "<dc:creator>tcpl</dc:creator>" in core
 
 
@@ -378,8 +394,22 @@ def read_csv(path: Path) -> list[list[str]]:
 
 def test_results_csv(tmp_path, run):
     rows = read_csv(write_results_csv(run, tmp_path / "ket-qua.csv"))
-    assert rows[0] == ["Mã đơn vị", "Tên đơn vị", "Loại", "Tình trạng", "Ngày báo cáo", "Số ngày muộn",
-                       "TC1", "TC2", "TC3", "TC4", "TC5", "Tổng điểm", "Kết quả", "Lý do"]
+    assert rows[0] == [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Loại",
+        "Tình trạng",
+        "Ngày báo cáo",
+        "Số ngày muộn",
+        "TC1",
+        "TC2",
+        "TC3",
+        "TC4",
+        "TC5",
+        "Tổng điểm",
+        "Kết quả",
+        "Lý do",
+    ]
     assert len(rows) == 1 + len(run.units)
     by_code = {r[0]: r for r in rows[1:]}
     assert by_code["14809"][1:6] == ["Bắc Sơn", "phường", "Đã nộp", "2024-01-05", "-5"]
