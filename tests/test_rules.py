@@ -231,3 +231,13 @@ def test_config_reports_every_problem_at_once(tmp_path):
 def test_config_not_found(tmp_path):
     with pytest.raises(config.ConfigError, match="không tìm thấy"):
         config.load(tmp_path / "nope.toml")
+
+
+def test_a_config_copied_with_another_rule_set_loads_that_one(tmp_path):
+    from dataclasses import replace
+
+    cfg = config.load(REPO / "config.toml")
+    assert cfg.load_rule_set() is cfg.loaded_rule_set  # the one load() checked, not read again
+    other = tmp_path / "khac.toml"
+    other.write_text(QD25_FILE.read_text(encoding="utf-8").replace('id = "qd25-2021"', 'id = "khac"'), "utf-8")
+    assert replace(cfg, rule_set_name=str(other)).load_rule_set().id == "khac"

@@ -73,8 +73,10 @@ class Config:
     signature: Signature = Signature()
     previous_results: Path | None = None  # last year's outputs folder or its ket-qua.csv ([previous] results)
     previous_year: int | None = None
-    # The rule set as load() checked it: a run uses that one instead of reading the file again.
+    # The rule set as load() checked it: a run uses that one instead of reading the file again,
+    # as long as it is still the one named (a Config copied with another rule_set_name loads anew).
     loaded_rule_set: rules.RuleSet | None = field(default=None, compare=False, repr=False)
+    loaded_rule_set_for: str = field(default="", compare=False, repr=False)
 
     def unit(self, code: str) -> Unit | None:
         return self._units_by_code.get(code)
@@ -88,7 +90,7 @@ class Config:
         return found
 
     def load_rule_set(self) -> rules.RuleSet:
-        if self.loaded_rule_set is not None:
+        if self.loaded_rule_set is not None and self.loaded_rule_set_for == self.rule_set_name:
             return self.loaded_rule_set
         return rules.load(self.rule_set_name, self.base_dir)
 
@@ -238,6 +240,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         previous_results=(base / previous) if previous else None,
         previous_year=previous_year or (year - 1 if previous and year else None),
         loaded_rule_set=rs,
+        loaded_rule_set_for=rule_set_name if rs is not None else "",
     )
 
 
