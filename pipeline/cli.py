@@ -254,8 +254,11 @@ def _summary(out, today: dt.date | None = None) -> None:
         f"Kết quả: {c['recognised']} Đạt, {c['not_recognised']} Chưa đạt. "
         f"Vấn đề dữ liệu: {c['errors']} lỗi, {c['warnings']} cảnh báo."
     )
-    if out.result.rule_set.has_provisional:
-        click.echo("Lưu ý: KẾT QUẢ TẠM TÍNH - bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc.")
+    used = out.result.used_provisional_figures()
+    if used:
+        click.echo(
+            "Lưu ý: KẾT QUẢ TẠM TÍNH - bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc: " + "; ".join(used) + "."
+        )
     if out.result.appraisal_file:
         appraised = sum(1 for u in out.result.units if u.appraisal)
         click.echo(f"Đã áp dụng điểm thẩm định của Hội đồng ({out.result.appraisal_file}) cho {appraised} đơn vị.")

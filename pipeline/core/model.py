@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.core.config import Config, Unit
 from pipeline.core.problems import Issue
-from pipeline.core.rules import RuleSet
+from pipeline.core.rules import RuleSet, compact_figures
 from pipeline.core.verdict import UnitEntries, Verdict
 
 
@@ -229,6 +229,15 @@ class RunResult:
             "errors": sum(i.severity == "error" for i in self.issues),
             "warnings": sum(i.severity == "warning" for i in self.issues),
         }
+
+    def used_provisional_figures(self) -> list[str]:
+        """The still-provisional rule-set figures that some unit's result used, in the words of
+        the office's notices (compact, in rule-set order); empty when no result rests on one."""
+        used = self.used_provisional_keys()
+        return compact_figures(self.rule_set, [f for f in self.rule_set.figures if f.key in used])
+
+    def used_provisional_keys(self) -> set[str]:
+        return {key for u in self.units if u.verdict for key in u.verdict.provisional_figures}
 
     def flatten(self, fields: tuple[str, ...] | list[str]) -> list[tuple[Any, ...]]:
         """The run's issues as plain tuples of the Issue attributes `fields`, in the run's order

@@ -53,6 +53,7 @@ class IndicatorResult:
     entered_points: float | None = None
     counted_as_zero: bool = False  # points forced to 0 for missing or unusable data
     refused_cell: str = ""  # the appraisal cell (A1) whose value was refused: self-assessed points kept
+    band_lower: float | None = None  # rate indicators: the lower bound of the band the rate fell in
 
     @property
     def percent(self) -> float | None:
@@ -91,6 +92,8 @@ class Verdict:
     reasons: tuple[Reason, ...]  # one per failed condition
     provisional: tuple[Reason, ...]  # why the result is not final
     notes: tuple[Reason, ...] = field(default=())  # data that was counted as zero
+    # Keys (rules.Figure.key) of the still-provisional rule-set figures this result used.
+    provisional_figures: tuple[str, ...] = field(default=())
 
     @property
     def label(self) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
-from pipeline.core.rules import Band, Criterion, Indicator, RuleSet
+from pipeline.core.rules import Band, Criterion, Indicator, RuleSet, compact_figures
 from pipeline.core.text import number_text
 from pipeline.core.verdict import (
     SELF_ASSESSED,
@@ -126,6 +126,7 @@ def _score_rate(indicator: Indicator, entry: IndicatorEntry, base: dict) -> Indi
         source=entry.source,
         passed=band.points >= indicator.max,
         rate=float(rate),
+        band_lower=band.lower,
         entered_points=entry.points,
     )
 
@@ -165,6 +166,7 @@ def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
     total = exact_sum(r.points for r in indicators)
     conditions = _conditions(rule_set, criteria, total, entries.declarations)
     reasons = tuple(Reason(c.code, c.detail) for c in conditions if not c.met)
+    provisional, figures_used = _provisional(rule_set, indicators)
     notes = tuple(
         Reason("INDICATOR_COUNTED_AS_ZERO", f"Chỉ tiêu {r.code}: {r.basis}") for r in indicators if r.counted_as_zero
     )
@@ -177,8 +179,9 @@ def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
         conditions=conditions,
         recognised=all(c.met for c in conditions),
         reasons=reasons,
-        provisional=_provisional(rule_set, indicators),
+        provisional=provisional,
         notes=notes,
+        provisional_figures=figures_used,
     )
 
 
@@ -269,15 +272,26 @@ def _conditions(
     return tuple(out)
 
 
-def _provisional(rule_set: RuleSet, indicators: tuple[IndicatorResult, ...]) -> tuple[Reason, ...]:
+def _provisional(
+    rule_set: RuleSet, indicators: tuple[IndicatorResult, ...]
+) -> tuple[tuple[Reason, ...], tuple[str, ...]]:
+    """Why the result is not final, and the keys of the provisional figures it used.
+
+    A result is provisional because of the rule-set figures it actually used that are still
+    "tạm tính" (every maximum and threshold is used by every result; a band only by a result
+    whose rate fell in it), or because points are self-assessed."""
+    always, bands = _provisional_figures(rule_set)
+    used = list(always)
+    if bands:
+        used += [bands[(r.code, r.band_lower)] for r in indicators if (r.code, r.band_lower) in bands]
     out = []
-    figures = _provisional_figures(rule_set)
-    if figures:
-        shown = "; ".join(figures)
+    if used:
+        keys = set(used)
+        shown = "; ".join(compact_figures(rule_set, [f for f in rule_set.figures if f.key in keys]))
         out.append(
             Reason(
                 "RULESET_PROVISIONAL",
-                f"Bộ tiêu chí {rule_set.id} có số liệu tạm tính chưa đối chiếu văn bản gốc: {shown}",
+                f"Kết quả dùng số liệu tạm tính của bộ tiêu chí {rule_set.id}, chưa đối chiếu văn bản gốc: {shown}",
             )
         )
     self_assessed = [r.code for r in indicators if r.source == SELF_ASSESSED and not r.counted_as_zero]
@@ -288,17 +302,25 @@ def _provisional(rule_set: RuleSet, indicators: tuple[IndicatorResult, ...]) -> 
                 f"{len(self_assessed)}/{len(indicators)} chỉ tiêu dùng điểm tự chấm, chưa có điểm thẩm định của Hội đồng",
             )
         )
-    return tuple(out)
+    ordered = tuple(f.key for f in rule_set.figures if f.key in set(used))
+    return tuple(out), ordered
 
 
-_FIGURES: dict[int, tuple[RuleSet, tuple[str, ...]]] = {}
+_FIGURES: dict[int, tuple[RuleSet, tuple[str, ...], dict[tuple[str, float | None], str]]] = {}
 
 
-def _provisional_figures(rule_set: RuleSet) -> tuple[str, ...]:
-    """rule_set.provisional_figures, worked out once per rule set rather than once per unit."""
+def _provisional_figures(rule_set: RuleSet) -> tuple[tuple[str, ...], dict[tuple[str, float | None], str]]:
+    """The keys of the provisional figures every result uses, and of the provisional bands by
+    (indicator, lower bound): worked out once per rule set rather than once per unit."""
     found = _FIGURES.get(id(rule_set))
     if found is None or found[0] is not rule_set:
         if len(_FIGURES) > 64:
             _FIGURES.clear()
-        found = _FIGURES[id(rule_set)] = (rule_set, tuple(rule_set.provisional_figures))
-    return found[1]
+        provisional = [f for f in rule_set.figures if f.provenance.provisional]
+        always = tuple(f.key for f in provisional if f.band_lower is None)
+        bands: dict[tuple[str, float | None], str] = {
+            (f.indicator, f.band_lower): f.key for f in provisional if f.band_lower is not None
+        }
+        found = (rule_set, always, bands)
+        _FIGURES[id(rule_set)] = found
+    return found[1], found[2]

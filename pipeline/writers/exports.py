@@ -61,6 +61,12 @@ def write_manifest(result: RunResult, path: Path, config_sha256: str, rule_set_s
             "file": portable(rs.source_file, result.config.base_dir),
             "sha256": rule_set_sha256,
             "provisional_figures": rs.provisional_figures,
+            # what the results rest on; and for every figure, who confirmed it against what
+            "provisional_figures_used": result.used_provisional_figures(),
+            "confirmed_by": rs.confirmed_by,
+            "figures": [
+                {"figure": f.label, "status": f.provenance.status, "basis": f.provenance.source} for f in rs.figures
+            ],
         },
         "files": [
             {

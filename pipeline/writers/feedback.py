@@ -36,6 +36,9 @@ SHEET = "Phản hồi"
 WIDTHS = (6, 9, 14, 9, 34, 30)
 LAST = len(WIDTHS) - 1
 LOWEST = 5  # indicators listed as furthest below their maximum
+# Why a result is provisional, as far as the commune is concerned: its points are not yet
+# appraised. Unconfirmed rule-set figures are the office's doubts, shown on its own outputs only.
+COMMUNE_REASONS = ("SELF_ASSESSED",)
 FEEDBACK_PARALLEL_MIN = 32  # below this, starting workers costs more than it saves (as for unit workbooks)
 
 
@@ -196,7 +199,8 @@ def _result(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> in
             "warn",
         )
     label = "ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT" if v.recognised else "CHƯA ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT"
-    label += " (TẠM TÍNH)" if v.provisional else ""
+    own = [r for r in v.provisional if r.code in COMMUNE_REASONS]  # not the office's unconfirmed figures
+    label += " (TẠM TÍNH)" if own else ""
     put_merged(
         ws,
         row,
@@ -216,7 +220,7 @@ def _result(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> in
         f"Thời hạn: {on_time_text(u.days_late)} (ngày báo cáo {date_text(u.report_date) or 'không ghi'}"
         f", hạn {date_text(result.config.deadline)}). Nguồn điểm: {points_source(u).lower()}.",
     )
-    for r in v.provisional:
+    for r in own:
         row = _text(ws, fmt, row, f"Tạm tính: {r.text}.", "italic", "small")
     return row
 

@@ -36,8 +36,9 @@ LAST = len(WIDTHS) - 1
 def provisional_reasons(result: RunResult) -> list[str]:
     """Why the lists are not final yet (empty when they are)."""
     out = []
-    if result.rule_set.has_provisional:
-        out.append("bộ tiêu chí còn số liệu chưa đối chiếu văn bản gốc")
+    used = result.used_provisional_figures()  # only what the listed results rest on
+    if used:
+        out.append("bộ tiêu chí còn số liệu chưa đối chiếu văn bản gốc (" + "; ".join(used) + ")")
     usable = [u for u in result.units if u.status == SUBMITTED and u.verdict is not None]
     self_assessed = [u for u in usable if any(r.code == "SELF_ASSESSED" for r in u.verdict.provisional)]
     if self_assessed:

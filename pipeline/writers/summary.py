@@ -8,7 +8,9 @@ The counts sit in three compact rows so the frozen area above the table stays sm
 from __future__ import annotations
 
 from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
+from pipeline.core.rules import compact_figures
 from pipeline.core.text import date_text, number_text, on_time_text, reasons_text, rejected_files, verdict_text
+from pipeline.writers.exports import portable
 from pipeline.writers.xlsx import (
     Col,
     Formats,
@@ -131,6 +133,7 @@ def _heading(ws, fmt: Formats, result: RunResult, last_col: int) -> int:
             "subtitle",
             None,
         ),
+        (_rule_set_source(result), "subtitle", None),
         (
             f"Số liệu tính đến {result.generated_at:%d/%m/%Y %H:%M} (tệp mới nhất) — tcpl {result.tool_version}; "
             f"hạn nộp phiếu {date_text(cfg.deadline)} ({deadline_state(result)})",
@@ -145,16 +148,34 @@ def _heading(ws, fmt: Formats, result: RunResult, last_col: int) -> int:
     return len(lines)
 
 
+def _rule_set_source(result: RunResult) -> str:
+    """Which rule-set file was used, and how far the office has confirmed it (the office's copy
+    in rulesets/ beside config.toml wins over the shipped one of the same id)."""
+    rs = result.rule_set
+    figures = rs.figures
+    confirmed = sum(1 for f in figures if not f.provenance.provisional)
+    text = f"Tệp bộ tiêu chí: {portable(rs.source_file, result.config.base_dir)}; {confirmed}/{len(figures)} số liệu đã đối chiếu"
+    return text + (f" (người đối chiếu: {rs.confirmed_by})" if rs.confirmed_by else "")
+
+
 def _banners(ws, fmt: Formats, result: RunResult, row: int, last_col: int) -> int:
     rs = result.rule_set
     texts = []
-    if rs.has_provisional:
+    used = result.used_provisional_figures()
+    if used:
         texts.append(
             (
                 "banner_bad",
-                "KẾT QUẢ TẠM TÍNH: bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc: "
-                + "; ".join(rs.provisional_figures)
-                + ".",
+                "KẾT QUẢ TẠM TÍNH: bộ tiêu chí có số liệu chưa đối chiếu văn bản gốc: " + "; ".join(used) + ".",
+            )
+        )
+    used_keys = result.used_provisional_keys()
+    unused = compact_figures(rs, [f for f in rs.figures if f.provenance.provisional and f.key not in used_keys])
+    if unused:  # the office's own doubts, until it confirms them; no result rests on them
+        texts.append(
+            (
+                "banner_warn",
+                "Bộ tiêu chí còn số liệu tạm tính mà chưa kết quả nào dùng đến: " + "; ".join(unused) + ".",
             )
         )
     self_assessed = [

@@ -29,8 +29,6 @@ from pipeline.writers.form.look import (
     INPUT_FILL,
     NA_FILL,
     PREFILLED_FILL,
-    PROVISIONAL_FILL,
-    PROVISIONAL_MARK,
     SCORE_WIDTHS,
     TOTAL_FILL,
     FormFormats,
@@ -46,7 +44,7 @@ from pipeline.writers.form.plan import (
     score_cells,
     score_rows,
 )
-from pipeline.writers.form.scores import PROVISIONAL_NOTE, TITLE
+from pipeline.writers.form.scores import TITLE
 from pipeline.writers.form.validation import (
     COVER_HINTS,
     COVER_TITLES,
@@ -71,9 +69,6 @@ __all__ = [
     "LAST_SCORE_COL",
     "NA_FILL",
     "PREFILLED_FILL",
-    "PROVISIONAL_FILL",
-    "PROVISIONAL_MARK",
-    "PROVISIONAL_NOTE",
     "SCORE_WIDTHS",
     "TEXT_LIMITS",
     "TITLE",

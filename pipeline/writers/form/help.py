@@ -7,7 +7,7 @@ from typing import Any
 
 from pipeline.core.rules import Indicator, RuleSet
 from pipeline.core.text import band_text, number_text
-from pipeline.writers.form.look import HELP_WIDTHS, PROVISIONAL_MARK, FormFormats, fit_row
+from pipeline.writers.form.look import HELP_WIDTHS, FormFormats, fit_row
 
 
 class HelpSheet:
@@ -102,11 +102,6 @@ class HelpSheet:
             + " (qua email, Zalo hoặc USB). "
             "Nếu gửi lại bản sửa, ghi ngày báo cáo mới.",
         ]
-        if rs.has_provisional:
-            steps.append(
-                "Điểm tối đa có dấu (*) là số tạm tính, chưa đối chiếu văn bản gốc; cơ quan tư pháp "
-                "sẽ thông báo nếu có thay đổi."
-            )
         return steps
 
     def help_table(self, ws: Any, row: int) -> None:
@@ -123,15 +118,13 @@ class HelpSheet:
                 ws.write_blank(row, 2, None, f.h_crit_center)
                 ws.write_string(row, 3, f"Yêu cầu {crit.pass_rule.describe(len(crit.indicators))} chỉ tiêu", f.h_crit)
             else:
-                mark = PROVISIONAL_MARK if crit.provenance.provisional else ""
-                ws.write_string(row, 2, number_text(crit.max) + mark, f.h_crit_center)
+                ws.write_string(row, 2, number_text(crit.max), f.h_crit_center)
                 ws.write_blank(row, 3, None, f.h_crit)
             for ind in crit.indicators:
                 row += 1
                 ws.write_string(row, 0, ind.code, f.h_center)
                 ws.write_string(row, 1, ind.name, f.h_cell)
-                mark = PROVISIONAL_MARK if ind.provisional else ""
-                ws.write_string(row, 2, "" if self.pass_fail else number_text(ind.max) + mark, f.h_center)
+                ws.write_string(row, 2, "" if self.pass_fail else number_text(ind.max), f.h_center)
                 how = self.how_scored(ind)
                 ws.write_string(row, 3, how, f.h_cell)
                 fit_row(ws, row, [(ind.name, HELP_WIDTHS[1]), (how, HELP_WIDTHS[3])], size=12)

@@ -13,7 +13,6 @@ from pipeline.writers.xlsx.measure import FORM
 
 FONT = "Times New Roman"  # what the official forms use; full Vietnamese coverage everywhere
 FONT_SIZE = 12  # the form's default font size: its width unit is a digit of this font
-PROVISIONAL_MARK = "*"
 
 # Fills: yellow = type here, blue = filled in by the office, grey = nothing to enter.
 INPUT_FILL = "#FFF2CC"
@@ -22,7 +21,6 @@ NA_FILL = "#D9D9D9"
 CRITERION_FILL = "#E2EFDA"
 TOTAL_FILL = "#C6E0B4"
 HEADER_FILL = "#D9E1F2"
-PROVISIONAL_FILL = "#FCE4D6"
 
 SCORE_WIDTHS = {
     "ma": 6,
@@ -86,9 +84,6 @@ class FormFormats:
         self.code = fmt(**small, align="center")
         self.name = fmt(**small)
         self.max = fmt(**small, align="center")
-        self.max_prov = fmt(
-            **small, align="center", bg_color=PROVISIONAL_FILL, num_format=f'General"{PROVISIONAL_MARK}"'
-        )
         self.na = fmt(**small, bg_color=NA_FILL)
         self.rate = fmt(**small, align="center", num_format="0.00")
         self.s_text = fmt(**small, **inp)
@@ -98,7 +93,6 @@ class FormFormats:
         self.c_code = fmt(**crit, align="center")
         self.c_name = fmt(**crit)
         self.c_max = fmt(**crit, align="center")
-        self.c_max_prov = fmt(**crit, align="center", num_format=f'General"{PROVISIONAL_MARK}"')
         self.c_blank = fmt(**crit)
         total = {**small, "bold": True, "bg_color": TOTAL_FILL}
         self.t_code = fmt(**total, align="center")

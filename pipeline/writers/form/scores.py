@@ -14,7 +14,6 @@ from pipeline.writers.form.look import SCORE_WIDTHS, FormFormats, fit_row
 from pipeline.writers.form.plan import LAST_SCORE_COL, InputCell, absolute, indicator_fields, score_col, score_rows
 
 TITLE = "PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHUẨN TIẾP CẬN PHÁP LUẬT"
-PROVISIONAL_NOTE = "(*) Điểm tối đa tạm tính, chưa đối chiếu văn bản gốc."
 
 
 class ScoreSheet:
@@ -114,8 +113,7 @@ class ScoreSheet:
         else:
             ws.write_string(row, score_col("noi_dung"), criterion.name, f.c_name)
             fit_row(ws, row, [(criterion.name, SCORE_WIDTHS["noi_dung"])], bold=True)
-            prov = criterion.provenance.provisional
-            ws.write_number(row, score_col("diem_toi_da"), criterion.max, f.c_max_prov if prov else f.c_max)
+            ws.write_number(row, score_col("diem_toi_da"), criterion.max, f.c_max)
             points = [self.number(layout.indicator_name("diem", c)) for c in codes]
             ws.write_formula(row, diem, f"=SUM({span})", f.c_max, sum(p for p in points if p is not None))
         cell = a1(row, diem)
@@ -135,7 +133,7 @@ class ScoreSheet:
         if ind.kind == "pass_fail":
             ws.write_blank(row, score_col("diem_toi_da"), None, f.na)
         else:
-            ws.write_number(row, score_col("diem_toi_da"), ind.max, f.max_prov if ind.provisional else f.max)
+            ws.write_number(row, score_col("diem_toi_da"), ind.max, f.max)
         if ind.kind == "rate_bands":
             self.rate_formula(ws, row, ind)
         texts = [(ind.name, SCORE_WIDTHS["noi_dung"])]
@@ -178,11 +176,9 @@ class ScoreSheet:
         self.wb.define_name(layout.TOTAL_NAME, f"='{layout.SHEET_SCORES}'!{absolute(row, diem)}")
 
     def footnote_lines(self) -> list[str]:
+        # The office's doubts about unconfirmed figures are its own (shown on its outputs until
+        # confirmed, never on what the communes receive).
         rs, lines = self.rs, []
-        if rs.has_provisional:
-            lines.append(
-                f"{PROVISIONAL_NOTE} Số liệu tạm tính của bộ tiêu chí: " + "; ".join(rs.provisional_figures) + "."
-            )
         for ind in rs.indicators:
             if ind.kind == "rate_bands":
                 lines.append(
