@@ -139,6 +139,13 @@ class _Book(BookCells):
         )
         self._table_head(ws, L.TREE_COLUMNS)
         col = L.TREE_COL
+        # Columns a rule set of this kind does not use are hidden, not removed: the layout stays
+        # one contract for the reader.
+        unused = (
+            ("pass_rule",) if self.rs.scoring == "points" else ("deduction_max", "numerator_label", "denominator_label")
+        )
+        for key in unused:
+            ws.set_column(col[key], col[key], L.TREE_COLUMNS[col[key]][2], None, {"hidden": True})
         row = L.HEADER_ROW + 1
         points = self.rs.scoring == "points"
         for c in self.rs.criteria:
