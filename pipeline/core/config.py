@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.core import rules
+from pipeline.core import rules, toml_text
 from pipeline.core.errors import TcplError
 
 UNIT_KINDS = ("xã", "phường", "thị trấn")
@@ -119,11 +118,11 @@ def load(path: Path) -> Config:
     if not path.exists():
         raise ConfigError(str(path), ["không tìm thấy tệp cấu hình"])
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = toml_text.read(path)  # Notepad's "UTF-8 with BOM" is read too
     except UnicodeDecodeError:
         raise ConfigError(str(path), ["tệp phải lưu bằng mã UTF-8"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), [f"sai cú pháp TOML: {exc}"]) from None
+    except toml_text.TomlSyntaxError as exc:
+        raise ConfigError(str(path), [exc.message]) from None
     return parse(data, path)
 
 
@@ -172,7 +171,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     if (deadline is not None and not isinstance(deadline, dt.date)) or isinstance(deadline, dt.datetime):
         problems.append(f"[assessment] deadline: phải là ngày dạng YYYY-MM-DD (không có ngoặc kép), gặp {deadline!r}")
         deadline = None
-    if isinstance(deadline, dt.date) and year and not year < deadline.year <= year + 1:
+    if isinstance(deadline, dt.date) and year and not year <= deadline.year <= year + 1:
         problems.append(f"[assessment] deadline: {deadline.isoformat()} không thuộc năm {year} hoặc {year + 1}")
 
     rule_set_name = text("assessment", "rule_set")

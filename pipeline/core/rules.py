@@ -12,7 +12,6 @@ The engine knows no criterion by name: everything it needs is in these objects.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from pipeline.core import toml_text
 from pipeline.core.errors import TcplError
 from pipeline.core.text import number_text
 
@@ -292,9 +292,11 @@ def load(name_or_path: str, base_dir: Path | None = None) -> RuleSet:
     if not path.exists():
         raise RuleSetError(str(path), "-", "không tìm thấy tệp bộ tiêu chí")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise RuleSetError(str(path), "-", f"tệp TOML không hợp lệ ({exc})") from None
+        data = toml_text.read(path)  # a rule set saved by Notepad (BOM) is read too
+    except UnicodeDecodeError:
+        raise RuleSetError(str(path), "-", "tệp phải lưu bằng mã UTF-8") from None
+    except toml_text.TomlSyntaxError as exc:
+        raise RuleSetError(str(path), "-", f"tệp TOML không hợp lệ: {exc.message}") from None
     return parse(data, str(path))
 
 
