@@ -16,17 +16,31 @@ from typing import Any
 
 from pipeline.core.config import Config, Unit
 from pipeline.core.layout import indicator_name
-from pipeline.core.rules import RuleSet
+from pipeline.core.rules import Indicator, RuleSet
+from pipeline.core.text import number_text
 from pipeline.writers.form import write_form
 
-# What each demo profile changes from a strong submission (indicator code -> points).
+# What each demo profile changes from a strong submission: indicator code -> points below the
+# indicator's maximum (so the same profile fits any points rule set; QĐ 25/2021's figures in the
+# comments), "over:+n" for points above the maximum (a data error), "text:-n" for the points
+# typed as text with the word "điểm", or a literal text that is not a number.
 PROFILES: dict[str, dict[str, Any]] = {
     "dat": {},
-    "dat_tot": {"2.4": 5.5, "3.1": 9, "4.5": 3.75},
-    "thieu_tong": {"2.1": 3, "2.3": 4, "2.4": 3.5, "2.6": 3, "3.1": 6, "3.3": 3.5, "4.1": 2.5, "5.2": 3.5, "5.4": 4},
-    "thieu_tieu_chi": {"1.1": 1.5, "1.2": 3},  # TC1 = 4.5 of 10: under its 50% floor
+    "dat_tot": {"2.4": -0.5, "3.1": -1, "4.5": -0.25},  # 5,5 · 9 · 3,75
+    "thieu_tong": {  # total under 80, every criterion above its floor
+        "2.1": -3,
+        "2.3": -2,
+        "2.4": -2.5,
+        "2.6": -3,
+        "3.1": -4,
+        "3.3": -1.5,
+        "4.1": -1.5,
+        "5.2": -1.5,
+        "5.4": -1,
+    },
+    "thieu_tieu_chi": {"1.1": -1.5, "1.2": -4},  # TC1 = 4.5 of 10: under its 50% floor
     "ky_luat": {},
-    "loi_du_lieu": {"3.2": 6, "2.2": "3,5 điểm", "4.4": "ba"},
+    "loi_du_lieu": {"3.2": "over:+1", "2.2": "text:-0.5", "4.4": "ba"},
 }
 PLAN = ("dat", "dat_tot", "thieu_tong", "thieu_tieu_chi", "ky_luat", "loi_du_lieu")
 
@@ -49,9 +63,9 @@ def strong_values(rule_set: RuleSet) -> dict[str, Any]:
 
 def submission_values(rule_set: RuleSet, unit: Unit, profile: str, report_date: dt.date, year: int) -> dict[str, Any]:
     values = strong_values(rule_set)
-    for code, points in PROFILES[profile].items():
-        if code in rule_set.indicator_index:
-            values[indicator_name("diem", code)] = points
+    for code, change in PROFILES[profile].items():
+        if code in rule_set.indicator_index and rule_set.indicator(code).kind == "points":
+            values[indicator_name("diem", code)] = _points(rule_set.indicator(code), change)
     if profile == "loi_du_lieu":
         rate = next((i for i in rule_set.indicators if i.kind == "rate_bands"), None)
         if rate:  # more trained than exist: numerator > denominator
@@ -67,6 +81,17 @@ def submission_values(rule_set: RuleSet, unit: Unit, profile: str, report_date: 
         disqualified = profile == "ky_luat"
         values[d.key] = "Có" if disqualified == d.disqualifying_answer else "Không"
     return {k: v for k, v in values.items() if v != ""}
+
+
+def _points(ind: Indicator, change: Any) -> Any:
+    if isinstance(change, (int, float)):
+        return max(ind.max + change, 0.0)
+    kind, _, amount = str(change).partition(":")
+    if kind == "over":
+        return ind.max + float(amount)
+    if kind == "text":
+        return f"{number_text(max(ind.max + float(amount), 0.0))} điểm"
+    return change
 
 
 def make_demo(config: Config, folder: Path) -> Path:
