@@ -420,7 +420,9 @@ def pass_fail_form(config: Config, name: str, **overrides) -> Path:
 )
 def pass_fail(root):
     """A pass / fail rule set: the form's results and the council's."""
-    config = replace(town(root), loaded_rule_set=PASS_FAIL, rule_set_name=PASS_FAIL.id)
+    config = replace(
+        town(root), loaded_rule_set=PASS_FAIL, loaded_rule_set_for=PASS_FAIL.id, rule_set_name=PASS_FAIL.id
+    )
     pass_fail_form(config, "bac-son.xlsx", diem_1_1="Chưa rõ", diem_1_3="Không đạt")
     book = appraisal_workbook(config, root / "tham-dinh.xlsx")
     fill(book, config.inputs / "tham-dinh.xlsx", {("14809", "1.3"): {"appraised": "Gần đạt"}})
@@ -465,6 +467,8 @@ def test_flatten_keeps_the_runs_order_and_the_fields_asked_for():
     "points; on a pass / fail form that total counts the Đạt results (CACHED_TOTAL_DIFFERS 2 vs 0)",
 )
 def test_a_pass_fail_forms_own_total_is_not_flagged(tmp_path):
-    config = replace(town(tmp_path), loaded_rule_set=PASS_FAIL, rule_set_name=PASS_FAIL.id)
+    config = replace(
+        town(tmp_path), loaded_rule_set=PASS_FAIL, loaded_rule_set_for=PASS_FAIL.id, rule_set_name=PASS_FAIL.id
+    )
     pass_fail_form(config, "bac-son.xlsx", diem_1_1="Đạt", diem_1_2="Đạt", diem_1_3="Không đạt")
     assert collect(config).flatten(FIELDS) == []
