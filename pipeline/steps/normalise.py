@@ -8,6 +8,7 @@ for thousands of files and gives validation the same dtypes whether 0 or 5000 fi
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -183,8 +184,21 @@ def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dic
         if not ok:
             issues.append(issue("PASS_FAIL_INVALID", value=values.raw_text(diem.value), indicator=code, **where(diem)))
     else:
-        points, ok = values.parse_number(diem.value)
-        if not ok:
+        points, ok = _cell_number(diem.value)
+        if ok:
+            pass
+        elif values.number_too_large(diem.value):  # "1" and 400 zeros: a number, far out of range
+            issues.append(
+                issue(
+                    "POINTS_OUT_OF_RANGE",
+                    value=values.raw_text(diem.value),
+                    indicator=code,
+                    min=indicator.min_points + 0.0,
+                    max=indicator.max,
+                    **where(diem),
+                )
+            )
+        else:
             issues.append(issue("POINTS_NOT_NUMBER", value=values.raw_text(diem.value), indicator=code, **where(diem)))
 
     na = get("khong_phat_sinh")
@@ -208,7 +222,7 @@ def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dic
     }
     for field, column in _RATE_FIELDS:
         loc = get(field)
-        number, ok = values.parse_number(loc.value)
+        number, ok = _cell_number(loc.value)
         if not ok and indicator.kind == "rate_bands":  # elsewhere these cells are unused
             issues.append(
                 issue(
@@ -224,3 +238,12 @@ def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dic
         loc = get(field)
         record.update({column: values.text(loc.value), f"{column}_cell": loc.cell})
     return record, issues
+
+
+def _cell_number(value: Any) -> tuple[float | None, bool]:
+    """values.parse_number of a cell, bounded (values.NUMBER_LIMIT) before it reaches the frame
+    and the scoring. A cell holding NaN (an .ods office:value="NaN") was typed, not left blank:
+    the reader gives None for an empty cell, so here NaN is not understood rather than blank."""
+    if isinstance(value, float) and math.isnan(value):
+        return None, False
+    return values.parse_number(value)

@@ -112,13 +112,40 @@ def unit_code(value: Any) -> str:
 _NUMBER = re.compile(r"^([+-]?)(\d+)(?:[.,](\d+))?$|^([+-]?)[.,](\d+)$")
 _UNIT_WORDS = ("diem", "d")
 
+# No figure a form holds comes near 1e9: points are at most 100, a rate's counts are people or
+# cases of one commune, and the whole country has ~1e8 people. Beyond the bound a value is a
+# typo (a stuck key, "1" and 400 zeros, which float() makes infinity), and refusing it keeps
+# every sum of thousands of figures exact in float64 (< 2**53) and writable to Excel.
+NUMBER_LIMIT = 1e9
+
 
 def parse_number(value: Any) -> tuple[float | None, bool]:
+    """A finite number with |x| <= NUMBER_LIMIT; infinity, NaN typed as text and anything larger
+    are not understood (ok False). A NaN float is a blank (how a frame spells one)."""
+    number, ok = _read_number(value)
+    if number is None or not ok:
+        return number, ok
+    return (number, True) if abs(number) <= NUMBER_LIMIT else (None, False)
+
+
+def number_too_large(value: Any) -> bool:
+    """True when the value is written as a number, but one beyond NUMBER_LIMIT (or so long it
+    overflows to infinity): a figure out of range rather than text that is no number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # infinity in a cell (an .ods can hold one) was never typed as a number
+    number, ok = _read_number(value)
+    return ok and number is not None and not abs(number) <= NUMBER_LIMIT
+
+
+def _read_number(value: Any) -> tuple[float | None, bool]:
+    """parse_number without the bound: may give infinity for a long run of digits."""
     if is_blank(value):
         return None, True
     if isinstance(value, bool):
         return None, False  # a ticked checkbox is not a score
     if isinstance(value, (int, float)):
+        if isinstance(value, int) and abs(value) > NUMBER_LIMIT:
+            return math.inf, True  # float() of a huge int raises OverflowError
         number = float(value)
         # A formula like =0.1*22.5 gives 2.2500000000000004: that is 2.25 to anyone who typed it.
         return (round(number, 9), True) if math.isfinite(number) else (None, False)
@@ -136,15 +163,31 @@ def parse_number(value: Any) -> tuple[float | None, bool]:
     return float(cleaned.replace(",", ".")), True
 
 
-# Excel serial dates: 25569 = 1970-01-01, 73051 = 2100-01-01. Outside that a number in a date
-# cell is more likely a typo (a year, a phone number) than a date.
-_SERIAL_MIN, _SERIAL_MAX = 25569, 73051
+# The years a form can be about (parse_year) and the dates a report can carry: the form's own
+# validation narrows both (year 2000-2100, a report date in the assessed year or the next), and
+# validation warns about a date outside the season (REPORT_DATE_OUT_OF_RANGE). These bounds only
+# say "this is a date at all": a typo like 05/01/3024 is REPORT_DATE_INVALID, never a value
+# pandas cannot hold (its nanosecond timestamps end at 1677 and 2262).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+DATE_MIN, DATE_MAX = dt.date(YEAR_MIN, 1, 1), dt.date(YEAR_MAX, 12, 31)
+
+# Excel serial dates: 25569 = 1970-01-01, 73415 = 2100-12-31 (DATE_MAX). Below 1970 a number in
+# a date cell is more likely a typo (a year, a phone number) than a date.
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 25569, (DATE_MAX - _EXCEL_EPOCH.date()).days + 1
 _DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 
 
 def parse_date(value: Any) -> tuple[dt.date | None, bool]:
+    """A date between DATE_MIN and DATE_MAX, however the cell holds it; outside them, not a date."""
+    date, ok = _read_date(value)
+    if date is None or not ok:
+        return date, ok
+    return (date, True) if DATE_MIN <= date <= DATE_MAX else (None, False)
+
+
+def _read_date(value: Any) -> tuple[dt.date | None, bool]:
     if is_blank(value):
         return None, True
     if isinstance(value, dt.datetime):
@@ -208,7 +251,7 @@ def parse_pass_fail(value: Any) -> tuple[bool | None, bool]:
 
 
 def parse_year(value: Any) -> tuple[int | None, bool]:
-    """A four-digit year from 2024, 2024.0 or '2024'; also 'năm 2024'."""
+    """A four-digit year from 2024, 2024.0 or '2024'; also 'năm 2024'; YEAR_MIN to YEAR_MAX."""
     if is_blank(value):
         return None, True
     if isinstance(value, bool):
@@ -216,8 +259,8 @@ def parse_year(value: Any) -> tuple[int | None, bool]:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
-        return (value, True) if 1900 <= value <= 2100 else (None, False)
+        return (value, True) if YEAR_MIN <= value <= YEAR_MAX else (None, False)
     cleaned = strip_accents(value).removeprefix("nam").strip()
-    if re.fullmatch(r"\d{4}", cleaned) and 1900 <= int(cleaned) <= 2100:
+    if re.fullmatch(r"\d{4}", cleaned) and YEAR_MIN <= int(cleaned) <= YEAR_MAX:
         return int(cleaned), True
     return None, False
