@@ -16,7 +16,7 @@ from typing import Any
 from pipeline.core import rules, toml_text
 from pipeline.core.errors import TcplError
 
-UNIT_KINDS = ("xã", "phường", "thị trấn")
+UNIT_KINDS = ("xã", "phường", "thị trấn", "đặc khu")  # đặc khu: island special zones, from 2025
 
 
 class ConfigError(TcplError, ValueError):
