@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,10 @@ class Unit:
     code: str
     name: str
     kind: str
+    # Who the office calls about this unit ([[units]] contact / phone, optional): the chase
+    # list uses them when the unit sent nothing (otherwise the contact on its newest file).
+    contact: str = ""
+    phone: str = ""
 
     @property
     def full_name(self) -> str:
@@ -41,13 +45,17 @@ class Unit:
 
 @dataclass(frozen=True)
 class Signature:
-    """The signature block of the recognition list ([signature] in config.toml, all optional)."""
+    """The recognition decision and its annex ([signature] in config.toml, all optional): who
+    decides and signs, and the decision's number and date once the văn thư has given them
+    (until then they are printed as dots for the văn thư to fill, never made up)."""
 
     authority: str = ""  # 'Ủy ban nhân dân thị xã Bỉm Sơn': who decides (default from [office] area)
     signer_title: str = "CHỦ TỊCH"
     signer_name: str = ""
     place: str = ""  # 'Bỉm Sơn' on the place-and-date line (default from [office] area)
-    decision: str = ""  # 'số 125/QĐ-UBND ngày 05/02/2024' once the decision has a number
+    decision: str = ""  # older free text 'số 125/QĐ-UBND ngày 05/02/2024'; decision_number/_date instead
+    decision_number: str = ""  # '125/QĐ-UBND' (số, ký hiệu) once registered
+    decision_date: dt.date | None = None  # the day it is signed: the place-and-date lines
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,12 @@ class Config:
     loaded_rule_set: rules.RuleSet | None = field(default=None, compare=False, repr=False)
     loaded_rule_set_for: str = field(default="", compare=False, repr=False)
 
+    @property
+    def authority(self) -> str:
+        """Who decides the recognition: [signature] authority, else the People's Committee of
+        [office] area ('Ủy ban nhân dân thị xã Bỉm Sơn')."""
+        return self.signature.authority or f"Ủy ban nhân dân {self.area[:1].lower()}{self.area[1:]}"
+
     def unit(self, code: str) -> Unit | None:
         return self._units_by_code.get(code)
 
@@ -94,8 +108,6 @@ class Config:
         return rules.load(self.rule_set_name, self.base_dir)
 
     def with_paths(self, inputs: Path | None = None, outputs: Path | None = None) -> Config:
-        from dataclasses import replace
-
         return replace(self, inputs=inputs or self.inputs, outputs=outputs or self.outputs)
 
 
@@ -104,7 +116,10 @@ _SECTIONS = {
     "assessment": ({"year", "rule_set", "deadline"}, set()),
     "paths": ({"inputs", "outputs"}, {"demo"}),
     "limits": (set(), {"max_file_mb", "per_unit_sheets_max"}),
-    "signature": (set(), {"authority", "signer_title", "signer_name", "place", "decision"}),
+    "signature": (
+        set(),
+        {"authority", "signer_title", "signer_name", "place", "decision", "decision_number", "decision_date"},
+    ),
     "previous": (set(), {"results", "year"}),
 }
 
@@ -208,8 +223,15 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         return nfc(value) or default
 
     signature = Signature(
-        **{key: optional_text("signature", key, default) for key, default in Signature().__dict__.items()}
+        **{
+            key: optional_text("signature", key, default)
+            for key, default in Signature().__dict__.items()
+            if isinstance(default, str)
+        },
+        decision_date=_decision_date(get("signature", "decision_date"), year, problems),
     )
+    if signature.decision_number.casefold().startswith("số"):  # 'Số: 125/QĐ-UBND' -> '125/QĐ-UBND'
+        signature = replace(signature, decision_number=signature.decision_number[2:].lstrip(" :"))
     previous = optional_text("previous", "results", "")
     previous_year = get("previous", "year")
     if previous_year is not None:
@@ -243,6 +265,21 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     )
 
 
+def _decision_date(value: Any, year: int, problems: list[str]) -> dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        problems.append(
+            f"[signature] decision_date: phải là ngày dạng YYYY-MM-DD (không có ngoặc kép), gặp {value!r}; "
+            "chưa có ngày ký thì bỏ dòng này"
+        )
+        return None
+    if year and not year <= value.year <= year + 1:
+        problems.append(f"[signature] decision_date: {value.isoformat()} không thuộc năm {year} hoặc {year + 1}")
+        return None
+    return value
+
+
 def _units(raw: Any, problems: list[str]) -> tuple[Unit, ...]:
     if not isinstance(raw, list) or not raw:
         problems.append("[[units]]: cần ít nhất một đơn vị")
@@ -254,7 +291,7 @@ def _units(raw: Any, problems: list[str]) -> tuple[Unit, ...]:
         if not isinstance(item, dict):
             problems.append(f"{where}: phải là một mục")
             continue
-        for key in sorted(set(item) - {"code", "name", "kind"}):
+        for key in sorted(set(item) - {"code", "name", "kind", "contact", "phone"}):
             problems.append(f"{where} {key}: khóa không được biết")
         code = item.get("code")
         if isinstance(code, int) and not isinstance(code, bool):
@@ -273,5 +310,16 @@ def _units(raw: Any, problems: list[str]) -> tuple[Unit, ...]:
         if kind not in UNIT_KINDS:
             problems.append(f"{where} kind: phải là một trong {', '.join(UNIT_KINDS)}, gặp {item.get('kind')!r}")
             continue
-        units.append(Unit(code=code, name=nfc(name), kind=kind))
+        contact, phone = (_unit_text(item, key, where, problems) for key in ("contact", "phone"))
+        units.append(Unit(code=code, name=nfc(name), kind=kind, contact=contact, phone=phone))
     return tuple(units)
+
+
+def _unit_text(item: dict, key: str, where: str, problems: list[str]) -> str:
+    value = item.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems.append(f'{where} {key}: phải là chữ trong ngoặc kép (ví dụ "0912 345 678"), gặp {value!r}')
+        return ""
+    return nfc(value)
