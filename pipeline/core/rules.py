@@ -27,7 +27,13 @@ from pipeline.core.text import number_text
 BUILTIN_DIR = Path(str(files("pipeline") / "rulesets"))
 
 PROVENANCE_STATUSES = ("verified", "derived", "provisional")
-INDICATOR_KINDS = ("points", "rate_bands", "pass_fail")
+# Leaf kinds. Points sets: points | rate_bands. Pass/fail sets: pass_fail (a whole indicator
+# judged Đạt / Không đạt) or, where indicators have contents (nội dung, QĐ 27/2025), the content
+# kinds: requirement (declared Đạt / Không đạt), rate (numerator / denominator × 100 ≥
+# threshold %), checklist (at least n of the listed options ticked).
+CONTENT_KINDS = ("requirement", "rate", "checklist")
+INDICATOR_KINDS = ("points", "rate_bands", "pass_fail", *CONTENT_KINDS)
+FIGURES = ("numerator", "denominator")  # what a rate may take from another content
 SCORING_KINDS = ("points", "pass_fail")
 PASS_MODES = ("all", "n_of_m")
 
@@ -71,7 +77,23 @@ class Band:
 
 
 @dataclass(frozen=True)
+class FigureSource:
+    """A rate's numerator or denominator taken from another content's figure instead of being
+    entered (e.g. 1.2's denominator is 1.1's denominator)."""
+
+    content: str
+    figure: str  # numerator | denominator
+
+    def describe(self) -> str:
+        return f"{'tử số' if self.figure == 'numerator' else 'mẫu số'} của nội dung {self.content}"
+
+
+@dataclass(frozen=True)
 class Indicator:
+    """A leaf of the rule set: what a unit enters and the engine judges. In a points set it is
+    an indicator (chỉ tiêu); in a set whose indicators have contents (nội dung) it is a content,
+    and `group` names the indicator it belongs to (see IndicatorGroup)."""
+
     code: str
     name: str
     max: float
@@ -83,6 +105,31 @@ class Indicator:
     bands: tuple[Band, ...] = ()
     numerator_label: str = ""
     denominator_label: str = ""
+    # Content kinds (pass/fail sets with contents); not_applicable_full then means "không
+    # phát sinh" makes the content Đạt.
+    group: str = ""  # the indicator (chỉ tiêu) code this content belongs to
+    threshold: float | None = None  # rate: Đạt when the rate in % is at least this
+    numerator_from: FigureSource | None = None
+    denominator_from: FigureSource | None = None
+    options: tuple[str, ...] = ()  # checklist: the listed activities, numbered from 1
+    min_ticked: int = 0  # checklist: Đạt when at least this many are ticked
+    requirement: str = ""  # extra words of the requirement shown on the form (e.g. a time limit)
+
+    @property
+    def is_content(self) -> bool:
+        return self.kind in CONTENT_KINDS
+
+    def derived(self, figure: str) -> FigureSource | None:
+        return self.numerator_from if figure == "numerator" else self.denominator_from
+
+    def requirement_text(self) -> str:
+        """The requirement in words, from the data (shown on the form and the unit sheets)."""
+        extra = f" ({self.requirement})" if self.requirement else ""
+        if self.kind == "rate" and self.threshold is not None:
+            return f"Tỷ lệ đạt từ {number_text(self.threshold)}% trở lên{extra}"
+        if self.kind == "checklist":
+            return f"Thực hiện ít nhất {self.min_ticked}/{len(self.options)} hoạt động{extra}"
+        return f"Đạt yêu cầu{extra}"
 
     @property
     def name_key(self) -> str:
@@ -113,13 +160,36 @@ class PassRule:
 
 
 @dataclass(frozen=True)
+class IndicatorGroup:
+    """An indicator (chỉ tiêu) of a pass/fail set whose leaves are contents: Đạt when every one
+    of its contents is. An indicator with a single content has the content's code."""
+
+    code: str
+    name: str
+    criterion: str
+    contents: tuple[str, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A criterion-level switch (e.g. "not assigned to issue legal documents this year") that,
+    when the unit declares it, makes the whole criterion Đạt."""
+
+    label: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
 class Criterion:
     code: str
     name: str
     max: float
     provenance: Provenance
-    indicators: tuple[Indicator, ...]
-    pass_rule: PassRule = PassRule()  # pass/fail rule sets only
+    indicators: tuple[Indicator, ...]  # the leaves, in order (contents where there are groups)
+    pass_rule: PassRule = PassRule()  # pass/fail rule sets only: counted over groups when there are
+    groups: tuple[IndicatorGroup, ...] = ()  # pass/fail sets with contents
+    switch: Switch | None = None
 
     @property
     def floor_key(self) -> str:
@@ -171,6 +241,18 @@ class RuleSet:
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(i for c in self.criteria for i in c.indicators)
 
+    @property
+    def has_contents(self) -> bool:
+        """Indicators made of contents (QĐ 27/2025 style): the leaves are contents."""
+        return any(c.groups for c in self.criteria)
+
+    @property
+    def groups(self) -> tuple[IndicatorGroup, ...]:
+        return tuple(g for c in self.criteria for g in c.groups)
+
+    def group_of(self, code: str) -> IndicatorGroup | None:
+        return next((g for g in self.groups if code in g.contents), None)
+
     def indicator(self, code: str) -> Indicator:
         return self.indicator_index[code]
 
@@ -197,13 +279,18 @@ class RuleSet:
         out.extend(
             Figure(f"declaration:{d.key}", f'câu hỏi loại trừ "{d.short}"', d.provenance) for d in cond.declarations
         )
+        points = self.scoring == "points"
         for c in self.criteria:
-            out.append(Figure(f"criterion:{c.code}", f"điểm tối đa {c.code}", c.provenance, criterion=c.code))
+            label = f"điểm tối đa {c.code}" if points else f"cách đánh giá {c.code}"
+            out.append(Figure(f"criterion:{c.code}", label, c.provenance, criterion=c.code))
+            if c.switch is not None:
+                label = f'trường hợp "{c.switch.label}" ({c.code})'
+                out.append(Figure(f"switch:{c.code}", label, c.switch.provenance, criterion=c.code))
             for i in c.indicators:
                 out.append(
                     Figure(
                         f"indicator:{i.code}",
-                        f"điểm tối đa chỉ tiêu {i.code}",
+                        _leaf_label(i, points),
                         i.provenance,
                         criterion=c.code,
                         indicator=i.code,
@@ -251,17 +338,30 @@ def compact_figures(rule_set: RuleSet, figures: Sequence[Figure]) -> list[str]:
     """Labels of `figures`, the maxima of a criterion whose indicators are all listed grouped
     as "điểm tối đa TC2 (2.1–2.6)"."""
     keys = {f.key for f in figures}
+    by_key = {f.key: f for f in figures}
+    points = rule_set.scoring == "points"
     out: list[str] = [f.label for f in figures if not f.criterion]
     for c in rule_set.criteria:
         maxima = [i.code for i in c.indicators if f"indicator:{i.code}" in keys]
         if f"criterion:{c.code}" in keys and len(maxima) == len(c.indicators):
-            out.append(f"điểm tối đa {c.code} ({maxima[0]}–{maxima[-1]})")
+            what = "điểm tối đa" if points else "cách đánh giá và mức đạt"
+            out.append(f"{what} {c.code} ({maxima[0]}–{maxima[-1]})")
         else:
             if f"criterion:{c.code}" in keys:
-                out.append(f"điểm tối đa {c.code}")
-            out.extend(f"điểm tối đa chỉ tiêu {code}" for code in maxima)
+                out.append(by_key[f"criterion:{c.code}"].label)
+            out.extend(by_key[f"indicator:{code}"].label for code in maxima)
+        if f"switch:{c.code}" in keys:
+            out.append(by_key[f"switch:{c.code}"].label)
         out.extend(f.label for f in figures if f.criterion == c.code and f.band_lower is not None)
     return out
+
+
+def _leaf_label(indicator: Indicator, points: bool) -> str:
+    if points:
+        return f"điểm tối đa chỉ tiêu {indicator.code}"
+    if indicator.is_content:
+        return f"mức đạt nội dung {indicator.code}"
+    return f"chỉ tiêu {indicator.code}"
 
 
 def _band_text(band: Band) -> str:

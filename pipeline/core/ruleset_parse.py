@@ -15,6 +15,8 @@ from itertools import pairwise
 from typing import Any
 
 from pipeline.core.rules import (
+    CONTENT_KINDS,
+    FIGURES,
     INDICATOR_KINDS,
     PASS_MODES,
     PROVENANCE_STATUSES,
@@ -23,10 +25,13 @@ from pipeline.core.rules import (
     Conditions,
     Criterion,
     Declaration,
+    FigureSource,
     Indicator,
+    IndicatorGroup,
     PassRule,
     Provenance,
     RuleSet,
+    Switch,
     is_multiple,
 )
 from pipeline.core.text import number_text
@@ -162,6 +167,7 @@ class Parser:
                 )
         if scoring == "points" and point_step is not None:
             self.check_steps(criteria, point_step)
+        self.check_sources(complete)
         conditions = None
         if "conditions" in data:
             conditions = self.conditions(data["conditions"], scoring, len(criteria), total_max)
@@ -198,19 +204,33 @@ class Parser:
         return rs
 
     def criterion(self, raw: Any, key: str, scoring: str | None) -> Criterion | None:
-        if not self.keys(raw, key, {"code", "name", "max", "provenance", "indicators"}, {"pass_rule"}):
+        pass_fail = scoring == "pass_fail"
+        required = {"code", "name", "provenance", "indicators"} | (set() if pass_fail else {"max"})
+        if not self.keys(raw, key, required, {"pass_rule", "switch"} | ({"max"} if pass_fail else set())):
             return None
         code = self.text(raw.get("code", _MISSING), f"{key}.code")
-        max_points = self.number(raw.get("max", _MISSING), f"{key}.max", 0)
+        max_points = self.number(raw.get("max", 0 if pass_fail else _MISSING), f"{key}.max", 0)
         inds_raw = raw.get("indicators", _MISSING)
         indicators: list[Indicator | None] = [None]  # unusable until read
+        groups: list[IndicatorGroup | None] = []
         if inds_raw is not _MISSING and (not isinstance(inds_raw, list) or not inds_raw):
             self.fail(f"{key}.indicators", "cần ít nhất một chỉ tiêu")
         elif inds_raw is not _MISSING:
-            indicators = [
-                self.indicator(i, f"{key}.indicators[{n}]", code or "", scoring) for n, i in enumerate(inds_raw)
-            ]
+            indicators = []
+            for n, i in enumerate(inds_raw):
+                ikey = f"{key}.indicators[{n}]"
+                if pass_fail and isinstance(i, dict) and ("contents" in i or i.get("kind") in CONTENT_KINDS):
+                    group, leaves = self.group(i, ikey, code or "")
+                    groups.append(group)
+                    indicators += leaves
+                else:
+                    indicators.append(self.indicator(i, ikey, code or "", scoring))
+        if groups and len(groups) != len(inds_raw):
+            self.fail(f"{key}.indicators", "các chỉ tiêu của một tiêu chí phải cùng dạng (có nội dung)")
         complete = [i for i in indicators if i is not None]
+        switch = self.switch(raw["switch"], f"{key}.switch") if "switch" in raw else None
+        if "switch" in raw and not pass_fail:
+            self.fail(f"{key}.switch", "chỉ dùng cho bộ tiêu chí đạt/không đạt")
         rule: PassRule | None = PassRule()
         if scoring == "points":
             total = sum(Decimal(str(i.max)) for i in complete)
@@ -222,15 +242,155 @@ class Parser:
             if "pass_rule" in raw:
                 self.fail(f"{key}.pass_rule", "chỉ dùng cho bộ tiêu chí đạt/không đạt")
         elif scoring == "pass_fail":
-            rule = self.pass_rule(raw.get("pass_rule", {"mode": "all"}), f"{key}.pass_rule", len(indicators))
+            parts = len(groups) or len(indicators)
+            rule = self.pass_rule(raw.get("pass_rule", {"mode": "all"}), f"{key}.pass_rule", parts)
         name = self.text(raw.get("name", _MISSING), f"{key}.name")
         provenance = self.provenance(raw.get("provenance", _MISSING), f"{key}.provenance")
         if None in (code, name, max_points, provenance, rule) or len(complete) != len(indicators):
             return None
+        if None in groups or ("switch" in raw and switch is None):
+            return None
         assert code and name and max_points is not None and provenance and rule
         return Criterion(
-            code=code, name=name, max=max_points, provenance=provenance, indicators=tuple(complete), pass_rule=rule
+            code=code,
+            name=name,
+            max=max_points,
+            provenance=provenance,
+            indicators=tuple(complete),
+            pass_rule=rule,
+            groups=tuple(g for g in groups if g is not None),
+            switch=switch,
         )
+
+    def switch(self, raw: Any, key: str) -> Switch | None:
+        if not self.keys(raw, key, {"label", "provenance"}, set()):
+            return None
+        label = self.text(raw.get("label", _MISSING), f"{key}.label")
+        provenance = self.provenance(raw.get("provenance", _MISSING), f"{key}.provenance")
+        return Switch(label, provenance) if label and provenance else None
+
+    def group(self, raw: dict, key: str, criterion: str) -> tuple[IndicatorGroup | None, list[Indicator | None]]:
+        """An indicator made of contents; one written with a content kind and no contents is
+        its own single content (same code)."""
+        if "contents" not in raw:
+            leaf = self.content(raw, key, criterion, raw.get("code", ""))
+            if leaf is None:
+                return None, [None]
+            return IndicatorGroup(leaf.code, leaf.name, criterion, (leaf.code,), leaf.provenance), [leaf]
+        if not self.keys(raw, key, {"code", "name", "provenance", "contents"}, set()):
+            return None, [None]
+        code = self.text(raw.get("code", _MISSING), f"{key}.code")
+        name = self.text(raw.get("name", _MISSING), f"{key}.name")
+        provenance = self.provenance(raw.get("provenance", _MISSING), f"{key}.provenance")
+        items = raw.get("contents")
+        if not isinstance(items, list) or not items:
+            self.fail(f"{key}.contents", "cần ít nhất một nội dung ([[criteria.indicators.contents]])")
+            return None, [None]
+        leaves = [self.content(c, f"{key}.contents[{n}]", criterion, code or "") for n, c in enumerate(items)]
+        for n, leaf in enumerate(leaves):
+            if leaf is not None and code and not leaf.code.startswith(f"{code}."):
+                self.fail(f"{key}.contents[{n}].code", f"mã nội dung phải bắt đầu bằng {code}., gặp {leaf.code!r}")
+        if None in (code, name, provenance) or None in leaves:
+            return None, leaves
+        assert code and name and provenance
+        return IndicatorGroup(code, name, criterion, tuple(leaf.code for leaf in leaves if leaf), provenance), leaves
+
+    def content(self, raw: Any, key: str, criterion: str, group: str) -> Indicator | None:
+        optional = {
+            "not_applicable_full",
+            "threshold",
+            "numerator_label",
+            "denominator_label",
+            "numerator_from",
+            "denominator_from",
+            "options",
+            "min_ticked",
+            "requirement",
+        }
+        if not self.keys(raw, key, {"code", "name", "kind", "provenance"}, optional):
+            return None
+        code = self.code(raw.get("code", _MISSING), f"{key}.code")
+        kind = self.choice(raw.get("kind", _MISSING), f"{key}.kind", CONTENT_KINDS)
+        name = self.text(raw.get("name", _MISSING), f"{key}.name")
+        provenance = self.provenance(raw.get("provenance", _MISSING), f"{key}.provenance")
+        naf = self.flag(raw.get("not_applicable_full", False), f"{key}.not_applicable_full")
+        requirement = raw.get("requirement", "")
+        if not isinstance(requirement, str):
+            self.fail(f"{key}.requirement", "phải là chuỗi")
+            requirement = ""
+        usable = True
+        threshold = None
+        sources: dict[str, FigureSource | None] = {}
+        options: tuple[str, ...] = ()
+        min_ticked = 0
+        only = {"rate": ("threshold", "numerator_from", "denominator_from", "numerator_label", "denominator_label")}
+        only["checklist"] = ("options", "min_ticked")
+        for other, names in only.items():
+            for extra in names:
+                if extra in raw and kind is not None and kind != other:
+                    self.fail(f"{key}.{extra}", f'chỉ dùng với kind = "{other}"')
+                    usable = False
+        if kind == "rate":
+            threshold = self.number(raw.get("threshold", _MISSING), f"{key}.threshold", 0)
+            if "threshold" not in raw:
+                self.fail(f"{key}.threshold", "nội dung tính theo tỷ lệ cần ngưỡng (threshold, %)")
+            elif threshold is not None and threshold > 100:
+                self.fail(f"{key}.threshold", f"là tỷ lệ phần trăm từ 0 đến 100, gặp {number_text(threshold)}")
+                threshold = None
+            usable = usable and threshold is not None
+            for figure in FIGURES:
+                if f"{figure}_from" in raw:
+                    sources[figure] = self.figure_source(raw[f"{figure}_from"], f"{key}.{figure}_from")
+                    usable = usable and sources[figure] is not None
+        elif kind == "checklist":
+            options, min_ticked = self.checklist(raw, key)
+            usable = usable and bool(options)
+        if None in (code, kind, name, provenance, naf) or not usable:
+            return None
+        assert code and kind and name and provenance and naf is not None
+        return Indicator(
+            code=code,
+            name=name,
+            max=0.0,
+            kind=kind,
+            criterion=criterion,
+            provenance=provenance,
+            not_applicable_full=naf,
+            numerator_label=raw.get("numerator_label", "Tử số"),
+            denominator_label=raw.get("denominator_label", "Mẫu số"),
+            group=group or code,
+            threshold=threshold,
+            numerator_from=sources.get("numerator"),
+            denominator_from=sources.get("denominator"),
+            options=options,
+            min_ticked=min_ticked,
+            requirement=requirement.strip(),
+        )
+
+    def code(self, value: Any, key: str) -> str | None:
+        code = self.text(value, key)
+        if code is not None and not all(ch.isalnum() or ch == "." for ch in code):
+            self.fail(key, f"mã chỉ gồm chữ, số và dấu chấm, gặp {code!r}")
+            return None
+        return code
+
+    def figure_source(self, raw: Any, key: str) -> FigureSource | None:
+        if not self.keys(raw, key, {"content", "figure"}, set()):
+            return None
+        content = self.text(raw.get("content", _MISSING), f"{key}.content")
+        figure = self.choice(raw.get("figure", _MISSING), f"{key}.figure", FIGURES)
+        return FigureSource(content, figure) if content and figure else None
+
+    def checklist(self, raw: dict, key: str) -> tuple[tuple[str, ...], int]:
+        options = raw.get("options", _MISSING)
+        if not isinstance(options, list) or not options or not all(isinstance(o, str) and o.strip() for o in options):
+            self.fail(f"{key}.options", "danh sách hoạt động phải là các chuỗi không rỗng, ít nhất một")
+            return (), 0
+        n = raw.get("min_ticked", 1)
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= len(options):
+            self.fail(f"{key}.min_ticked", f"phải là số nguyên từ 1 đến {len(options)}, gặp {n!r}")
+            return (), 0
+        return tuple(o.strip() for o in options), n
 
     def indicator(self, raw: Any, key: str, criterion: str, scoring: str | None) -> Indicator | None:
         optional = {"not_applicable_full", "deduction_max", "bands", "numerator_label", "denominator_label"}
@@ -241,7 +401,9 @@ class Parser:
             self.fail(f"{key}.code", f"mã chỉ gồm chữ, số và dấu chấm, gặp {code!r}")
             code = None
         kind = self.choice(raw.get("kind", _MISSING), f"{key}.kind", INDICATOR_KINDS)
-        if scoring == "pass_fail" and kind not in (None, "pass_fail"):
+        if kind in CONTENT_KINDS:
+            self.fail(f"{key}.kind", f'kind = "{kind}" chỉ dùng trong bộ tiêu chí đạt/không đạt')
+        elif scoring == "pass_fail" and kind not in (None, "pass_fail"):
             self.fail(f"{key}.kind", 'bộ tiêu chí đạt/không đạt chỉ có chỉ tiêu kind = "pass_fail"')
         if scoring == "points" and kind == "pass_fail":
             self.fail(f"{key}.kind", 'bộ tiêu chí tính điểm không dùng kind = "pass_fail"')
@@ -408,6 +570,9 @@ class Parser:
                 continue
             places = [(c.code, f"criteria[{n}].code")]
             places += [(i.code, f"criteria[{n}].indicators[{m}].code") for m, i in enumerate(c.indicators)]
+            places += [
+                (g.code, f"criteria[{n}].indicators[{m}].code") for m, g in enumerate(c.groups) if len(g.contents) > 1
+            ]
             for code, key in places:
                 name = code.replace(".", "_").lower()
                 if name in seen:
@@ -424,3 +589,22 @@ class Parser:
                             f"criteria[{n}].indicators[{m}].{name}",
                             f"{number_text(value)} không phải bội số của bậc điểm {number_text(step)}",
                         )
+
+    def check_sources(self, criteria: list[Criterion]) -> None:
+        """A figure taken from another content must name a rate content whose figure is entered
+        (one step only: no chains, so no cycles)."""
+        leaves = {i.code: i for c in criteria for i in c.indicators}
+        for n, c in enumerate(criteria):
+            for m, i in enumerate(c.indicators):
+                for figure in ("numerator", "denominator"):
+                    source = i.derived(figure)
+                    if source is None:
+                        continue
+                    key = f"criteria[{n}] nội dung {i.code}.{figure}_from"
+                    other = leaves.get(source.content)
+                    if other is None or other.kind != "rate" or other.code == i.code:
+                        self.fail(key, f"phải là mã một nội dung khác tính theo tỷ lệ, gặp {source.content!r}")
+                    elif other.derived(source.figure) is not None:
+                        self.fail(key, f"số liệu của {source.content} cũng được lấy từ nội dung khác: hãy lấy từ nguồn")
+                if i.numerator_from and i.denominator_from:
+                    self.fail(f"criteria[{n}] nội dung {i.code}", "không thể lấy cả tử số và mẫu số từ nội dung khác")

@@ -26,12 +26,16 @@ class IndicatorEntry:
     passed: bool | None = None  # pass/fail rule sets
     usable: bool = True  # False when validation rejected this row
     source: str = SELF_ASSESSED
+    ticked: tuple[int, ...] = ()  # checklist contents: the option numbers ticked (1-based)
+    typed: str = ""  # what was typed where points were expected, when it was not a number
 
 
 @dataclass(frozen=True)
 class UnitEntries:
     indicators: Mapping[str, IndicatorEntry]
     declarations: Mapping[str, bool | None]
+    # Criterion switches (pass/fail sets with contents): criterion code -> declared or not.
+    switches: Mapping[str, bool | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,28 @@ class IndicatorResult:
     counted_as_zero: bool = False  # points forced to 0 for missing or unusable data
     refused_cell: str = ""  # the appraisal cell (A1) whose value was refused: self-assessed points kept
     band_lower: float | None = None  # rate indicators: the lower bound of the band the rate fell in
+    # Contents of pass/fail sets: the figures the rate was computed from (a derived one
+    # included), the options ticked, and whether "không phát sinh" decided it.
+    numerator: float | None = None
+    denominator: float | None = None
+    ticked: int | None = None
+    not_arisen: bool = False
 
     @property
     def percent(self) -> float | None:
         return self.points / self.max * 100 if self.max else None
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """An indicator (chỉ tiêu) of a set with contents: Đạt when all its contents are."""
+
+    code: str
+    name: str
+    criterion: str
+    passed: bool
+    contents: tuple[str, ...]
+    failed: tuple[str, ...]  # the contents that are Không đạt
 
 
 @dataclass(frozen=True)
@@ -68,8 +90,9 @@ class CriterionResult:
     points: float
     floor: float | None
     met: bool
-    passed_count: int = 0
+    passed_count: int = 0  # indicators (groups, where the set has contents) that passed
     indicator_count: int = 0
+    switched: bool = False  # met because the unit declared the criterion's switch
 
 
 @dataclass(frozen=True)
@@ -94,6 +117,11 @@ class Verdict:
     notes: tuple[Reason, ...] = field(default=())  # data that was counted as zero
     # Keys (rules.Figure.key) of the still-provisional rule-set figures this result used.
     provisional_figures: tuple[str, ...] = field(default=())
+    groups: tuple[GroupResult, ...] = field(default=())  # pass/fail sets with contents
+
+    @property
+    def criteria_passed(self) -> int:
+        return sum(1 for c in self.criteria if c.met)
 
     @property
     def label(self) -> str:

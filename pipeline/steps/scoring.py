@@ -18,12 +18,14 @@ from fractions import Fraction
 from typing import Any
 
 from pipeline.core.rules import Band, Criterion, Indicator, RuleSet, compact_figures
+from pipeline.steps.contents import judge_content
 from pipeline.core.text import number_text
 from pipeline.core.verdict import (
     SELF_ASSESSED,
     SOURCE_LABEL,
     ConditionResult,
     CriterionResult,
+    GroupResult,
     IndicatorEntry,
     IndicatorResult,
     Reason,
@@ -158,17 +160,33 @@ def exact_sum(values: Iterable[float]) -> Fraction:
 
 
 def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
+    given = entries.indicators
     indicators = tuple(
-        score_indicator(ind, entries.indicators.get(ind.code), rule_set.point_step) for ind in rule_set.indicators
+        judge_content(ind, given.get(ind.code), given)
+        if ind.is_content
+        else score_indicator(ind, given.get(ind.code), rule_set.point_step)
+        for ind in rule_set.indicators
     )
     by_code = {r.code: r for r in indicators}
-    criteria = tuple(_score_criterion(rule_set, c, by_code) for c in rule_set.criteria)
+    groups = tuple(
+        GroupResult(
+            code=g.code,
+            name=g.name,
+            criterion=g.criterion,
+            passed=all(by_code[c].passed for c in g.contents),
+            contents=g.contents,
+            failed=tuple(c for c in g.contents if not by_code[c].passed),
+        )
+        for g in rule_set.groups
+    )
+    criteria = tuple(_score_criterion(rule_set, c, by_code, groups, entries.switches) for c in rule_set.criteria)
     total = exact_sum(r.points for r in indicators)
     conditions = _conditions(rule_set, criteria, total, entries.declarations)
     reasons = tuple(Reason(c.code, c.detail) for c in conditions if not c.met)
     provisional, figures_used = _provisional(rule_set, indicators)
+    leaf = "Nội dung" if rule_set.has_contents else "Chỉ tiêu"
     notes = tuple(
-        Reason("INDICATOR_COUNTED_AS_ZERO", f"Chỉ tiêu {r.code}: {r.basis}") for r in indicators if r.counted_as_zero
+        Reason("INDICATOR_COUNTED_AS_ZERO", f"{leaf} {r.code}: {r.basis}") for r in indicators if r.counted_as_zero
     )
     return Verdict(
         rule_set=rule_set.id,
@@ -182,15 +200,25 @@ def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
         provisional=provisional,
         notes=notes,
         provisional_figures=figures_used,
+        groups=groups,
     )
 
 
-def _score_criterion(rule_set: RuleSet, criterion: Criterion, results: dict[str, IndicatorResult]) -> CriterionResult:
+def _score_criterion(
+    rule_set: RuleSet,
+    criterion: Criterion,
+    results: dict[str, IndicatorResult],
+    groups: tuple[GroupResult, ...] = (),
+    switches: Mapping[str, bool | None] | None = None,
+) -> CriterionResult:
     mine = [results[i.code] for i in criterion.indicators]
     points = exact_sum(r.points for r in mine)
-    passed = sum(1 for r in mine if r.passed)
+    # Where indicators are made of contents, the criterion counts indicators (groups), not contents.
+    parts: list = [g for g in groups if g.criterion == criterion.code] or mine
+    passed = sum(1 for r in parts if r.passed)
+    switched = bool(criterion.switch and (switches or {}).get(criterion.code))
     if rule_set.scoring == "pass_fail":
-        met = criterion.pass_rule.passes(passed, len(mine))
+        met = switched or criterion.pass_rule.passes(passed, len(parts))
         floor = None
     else:
         fraction = rule_set.conditions.criterion_min_fraction
@@ -205,7 +233,8 @@ def _score_criterion(rule_set: RuleSet, criterion: Criterion, results: dict[str,
         floor=floor,
         met=met,
         passed_count=passed,
-        indicator_count=len(mine),
+        indicator_count=len(parts),
+        switched=switched,
     )
 
 
@@ -296,12 +325,12 @@ def _provisional(
         )
     self_assessed = [r.code for r in indicators if r.source == SELF_ASSESSED and not r.counted_as_zero]
     if self_assessed:
-        out.append(
-            Reason(
-                "SELF_ASSESSED",
-                f"{len(self_assessed)}/{len(indicators)} chỉ tiêu dùng điểm tự chấm, chưa có điểm thẩm định của Hội đồng",
-            )
+        text = (
+            "nội dung dùng kết quả tự đánh giá, chưa có kết quả thẩm định của Hội đồng"
+            if rule_set.has_contents
+            else "chỉ tiêu dùng điểm tự chấm, chưa có điểm thẩm định của Hội đồng"
         )
+        out.append(Reason("SELF_ASSESSED", f"{len(self_assessed)}/{len(indicators)} {text}"))
     ordered = tuple(f.key for f in rule_set.figures if f.key in set(used))
     return tuple(out), ordered
 
