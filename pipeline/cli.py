@@ -16,41 +16,191 @@ import click
 from pipeline import __version__
 from pipeline.core.errors import TcplError
 
+# ------------------------------------------------------------------ click in Vietnamese
+# click marks every text it prints with gettext (`_` and `ngettext`, imported into each of its
+# modules) and ships no translations. The office reads only Vietnamese, so the CLI sets those
+# two hooks in click's modules to this catalogue before any command is declared. Keys are
+# click 8.5's own message ids (a test checks each still occurs in click and that every
+# user-facing one is here); an id missing from the catalogue stays English rather than fail.
+CLICK_VI: dict[str, str] = {
+    "Error: {message}": "Lỗi: {message}",
+    "Try '{command} {option}' for help.": "Xem hướng dẫn: {command} {option}",
+    "Usage:": "Cách dùng:",
+    "Options": "Tùy chọn",
+    "Commands": "Lệnh",
+    "Positional arguments": "Đối số",
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Show the version and exit.": "Hiện phiên bản rồi thoát.",
+    "%(prog)s, version %(version)s": "%(prog)s, phiên bản %(version)s",
+    "default: {default}": "mặc định: {default}",
+    "required": "bắt buộc",
+    "env var: {var}": "biến môi trường: {var}",
+    "(dynamic)": "(tính lúc chạy)",
+    "deprecated": "không còn dùng",
+    "Aborted!": "Đã dừng.",
+    "Missing command.": "Thiếu tên lệnh.",
+    "No such command {name!r}.": "Không có lệnh {name!r}.",
+    "No such option {name!r}.": "Không có tùy chọn {name!r}.",
+    "Missing argument": "Thiếu đối số",
+    "Missing option": "Thiếu tùy chọn",
+    "Missing parameter": "Thiếu tham số",
+    "Missing {param_type}": "Thiếu {param_type}",
+    "Missing parameter: {param_name}": "Thiếu tham số: {param_name}",
+    "Invalid value for {param_hint}: {message}": "Giá trị không hợp lệ cho {param_hint}: {message}",
+    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
+    "Option {name!r} does not take a value.": "Tùy chọn {name!r} không nhận giá trị.",
+    "Argument {name!r} takes {nargs} values.": "Đối số {name!r} cần {nargs} giá trị.",
+    "Value must be an iterable.": "Giá trị phải là một danh sách.",
+    "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
+    "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} không phải là số hợp lệ.",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} không phải có / không. Viết một trong: {states}",
+    "{value!r} is not a valid UUID.": "{value!r} không phải mã UUID hợp lệ.",
+    "file": "tệp",
+    "directory": "thư mục",
+    "path": "đường dẫn",
+    "{name} {filename!r} does not exist.": "Không có {name} {filename!r}.",
+    "{name} {filename!r} is a file.": "{filename!r} là tệp, cần một thư mục.",
+    "{name} {filename!r} is a directory.": "{filename!r} là thư mục, cần một tệp.",
+    "{name} {filename!r} is not readable.": "Không đọc được {name} {filename!r}.",
+    "{name} {filename!r} is not writable.": "Không ghi được vào {name} {filename!r}.",
+    "{name} {filename!r} is not executable.": "Không chạy được {name} {filename!r}.",
+    "Could not open file {filename!r}: {message}": "Không mở được tệp {filename!r}: {message}",
+    "unknown error": "lỗi không rõ",
+    "Do you want to continue?": "Tiếp tục?",
+    "Confirm the action without prompting.": "Xác nhận luôn, không hỏi lại.",
+    "Press any key to continue...": "Nhấn một phím để tiếp tục...",
+    "Repeat for confirmation": "Nhập lại để xác nhận",
+    "Error: The two entered values do not match.": "Lỗi: hai lần nhập không khớp nhau.",
+    "Error: invalid input": "Lỗi: giá trị không hợp lệ",
+}
+# ngettext ids: (singular, plural) -> (singular, plural); Vietnamese nouns do not inflect.
+CLICK_VI_PLURAL: dict[tuple[str, str], tuple[str, str]] = {
+    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"): (
+        "Thừa đối số ({args})",
+        "Thừa đối số ({args})",
+    ),
+    ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"): (
+        "Có phải là {possibility}?",
+        "(Có phải là một trong: {possibilities}?)",
+    ),
+    ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."): (
+        "Tùy chọn {name!r} cần một giá trị.",
+        "Tùy chọn {name!r} cần {nargs} giá trị.",
+    ),
+    ("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given."): (
+        "Cần {nargs} giá trị nhưng chỉ có 1.",
+        "Cần {nargs} giá trị nhưng có {len}.",
+    ),
+    ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."): (
+        "{value!r} không phải {choice}.",
+        "{value!r} không phải một trong {choices}.",
+    ),
+    ("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."): (
+        "{value!r} không đúng dạng {format}.",
+        "{value!r} không đúng dạng nào trong {formats}.",
+    ),
+    (
+        "{len_type} values are required, but {len_value} was given.",
+        "{len_type} values are required, but {len_value} were given.",
+    ): (
+        "Cần {len_type} giá trị, nhưng có {len_value}.",
+        "Cần {len_type} giá trị, nhưng có {len_value}.",
+    ),
+}
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
+
+
+def _vi(message: str) -> str:
+    return CLICK_VI.get(message, message)
+
+
+def _vi_plural(singular: str, plural: str, n: int) -> str:
+    one, many = CLICK_VI_PLURAL.get((singular, plural), (singular, plural))
+    return one if n == 1 else many
+
+
+def _speak_vietnamese() -> None:
+    import importlib
+
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _vi  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _vi_plural  # type: ignore[attr-defined]
+
+
+_speak_vietnamese()
+
+# Exit codes (README, "Exit codes"): 0 done; 1 a known problem the office can fix ("Lỗi: …");
+# 2 the command did not run: a wrong command line (click's usage errors, with the usage) or an
+# unexpected failure (with the log's path).
+EXIT_PROBLEM, EXIT_USAGE_OR_UNEXPECTED = 1, 2
+
 LOG_NAME = "tcpl-loi.log"
 OUTPUTS_KEY = "tcpl.outputs"  # ctx.meta: the outputs folder, once the configuration is loaded
 
 HELP_CONFIG = "Tệp cấu hình (mặc định: config.toml)."
 HELP_INPUTS = "Thư mục chứa phiếu của các xã (ghi đè [paths] inputs)."
 HELP_OUTPUTS = "Thư mục ghi kết quả (ghi đè [paths] outputs)."
+HELP_DEMO = "Dùng dữ liệu mẫu của lệnh demo (thư mục demo/inputs, kết quả vào outputs/demo) để thử."
+FILE, FOLDER = "TỆP", "THƯ_MỤC"  # option metavars, as --help shows them
 
 
-def _load_config(config_path: str, inputs: str | None, outputs: str | None):
+def _load_config(config_path: str, inputs: str | None, outputs: str | None, demo: bool = False):
     from pipeline.core.config import load
 
+    if demo and (inputs or outputs):
+        raise click.UsageError("Dùng --demo hoặc --inputs / --outputs, không dùng cùng lúc.")
     cfg = load(Path(config_path))
+    if demo:  # where `tcpl demo` put its submissions and its results
+        cfg = cfg.with_paths(cfg.demo / "inputs", cfg.outputs / "demo")
     cfg = cfg.with_paths(Path(inputs) if inputs else None, Path(outputs) if outputs else None)
     click.get_current_context().meta[OUTPUTS_KEY] = cfg.outputs  # where an unexpected error is logged
     return cfg
 
 
 def common_options(func):
-    func = click.option("--outputs", "outputs", type=click.Path(file_okay=False), help=HELP_OUTPUTS)(func)
-    func = click.option("--inputs", "inputs", type=click.Path(file_okay=False), help=HELP_INPUTS)(func)
+    func = click.option("--outputs", "outputs", type=click.Path(file_okay=False), metavar=FOLDER, help=HELP_OUTPUTS)(
+        func
+    )
+    func = click.option("--inputs", "inputs", type=click.Path(file_okay=False), metavar=FOLDER, help=HELP_INPUTS)(func)
     func = click.option(
         "--config",
         "config_path",
         default="config.toml",
-        show_default=True,
         type=click.Path(dir_okay=False),
-        help=HELP_CONFIG,
+        metavar=FILE,
+        help=HELP_CONFIG,  # says its default in words: no "[mặc định: …]" after it
     )(func)
     return func
+
+
+def _demo_option(func):
+    return click.option("--demo", "demo", is_flag=True, help=HELP_DEMO)(func)
+
+
+class Command(click.Command):
+    """A subcommand whose usage line reads in Vietnamese."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
+        super().__init__(*args, **kwargs)
 
 
 class SafeGroup(click.Group):
     """Runs a subcommand so that no traceback ever reaches the user: the one place where
     run-ending errors (TcplError) become a one-line message, exit 1, and anything else is
     logged, exit 2."""
+
+    command_class = Command
+    group_class = type  # `rules` is a SafeGroup too
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
+        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI_SỐ]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -63,7 +213,7 @@ class SafeGroup(click.Group):
             raise _unexpected(exc, ctx.meta.get(OUTPUTS_KEY)) from None
 
 
-@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("tcpl", cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tcpl")
 def cli() -> None:
     """tcpl - tổng hợp, kiểm tra, chấm điểm phiếu tự đánh giá chuẩn tiếp cận pháp luật của các xã, phường.
@@ -92,21 +242,47 @@ def template(config_path: str, inputs: str | None, outputs: str | None) -> None:
         click.echo(f"  {p.name}")
 
 
-HELP_TODAY = "Ngày dùng để tính số ngày còn lại đến hạn nộp, dạng YYYY-MM-DD (mặc định: hôm nay)."
+HELP_TODAY = (
+    "Ngày dùng để tính số ngày còn lại đến hạn nộp, dạng ngày/tháng/năm (07/01/2024) "
+    "hoặc năm-tháng-ngày (2024-01-07) (mặc định: hôm nay)."
+)
+
+
+class Day(click.ParamType):
+    """A day as the office writes it: 07/01/2024 (also 7.1.2024, 07-01-2024) or 2024-01-07,
+    read by the same parser as a form's report date."""
+
+    name = "ngày"
+
+    def convert(self, value, param, ctx) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        from pipeline.steps.values import parse_date
+
+        day, ok = parse_date(str(value))
+        if day is None or not ok:
+            self.fail(
+                f"{value!r} không phải là một ngày; viết dạng ngày/tháng/năm (07/01/2024) "
+                "hoặc năm-tháng-ngày (2024-01-07).",
+                param,
+                ctx,
+            )
+        return day
 
 
 def _today_option(func):
-    return click.option("--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), help=HELP_TODAY)(func)
+    return click.option("--today", "today", type=Day(), metavar="NGÀY", help=HELP_TODAY)(func)
 
 
 @cli.command()
 @common_options
+@_demo_option
 @_today_option
-def consolidate(config_path: str, inputs: str | None, outputs: str | None, today) -> None:
+def consolidate(config_path: str, inputs: str | None, outputs: str | None, demo: bool, today) -> None:
     """Tổng hợp mọi phiếu trong thư mục inputs/ thành sổ tổng hợp trong outputs/."""
     from pipeline.app.run import consolidate as run_consolidate
 
-    cfg = _load_config(config_path, inputs, outputs)
+    cfg = _load_config(config_path, inputs, outputs, demo)
     click.echo(f"Đang tổng hợp phiếu trong {cfg.inputs} ...", err=True)
     outputs_ = run_consolidate(cfg, progress=_progress())
     _summary(outputs_, _day(today))
@@ -114,13 +290,14 @@ def consolidate(config_path: str, inputs: str | None, outputs: str | None, today
 
 @cli.command("appraisal-form")
 @common_options
-def appraisal_form(config_path: str, inputs: str | None, outputs: str | None) -> None:
+@_demo_option
+def appraisal_form(config_path: str, inputs: str | None, outputs: str | None, demo: bool) -> None:
     """Lập phiếu thẩm định cho Hội đồng (outputs/tham-dinh/) từ các phiếu hiện có trong inputs/."""
     from pipeline.app.appraisal import appraisal_path, write_appraisal_form
     from pipeline.app.run import collect
     from pipeline.infra.lock import run_lock
 
-    cfg = _load_config(config_path, inputs, outputs)
+    cfg = _load_config(config_path, inputs, outputs, demo)
     click.echo(f"Đang đọc phiếu trong {cfg.inputs} ...", err=True)
     with run_lock(cfg.outputs):
         result = collect(cfg, progress=_progress())
@@ -129,9 +306,10 @@ def appraisal_form(config_path: str, inputs: str | None, outputs: str | None) ->
     click.echo(f"Đã lập phiếu thẩm định cho {units}/{len(result.units)} đơn vị có phiếu dùng được: {path}")
     if result.appraisal_file:
         click.echo(f"Đã điền sẵn điểm thẩm định có trong {result.appraisal_file}.")
+    again = "make consolidate ARGS=--demo" if demo else "make consolidate, trên Windows 3-tong-hop.bat"
     click.echo(
         'Hội đồng nhập cột "Điểm thẩm định" (để trống: giữ điểm tự chấm) và "Ghi chú của Hội đồng"; '
-        "chép tệp đã điền vào thư mục inputs/ rồi chạy lại tổng hợp (make consolidate)."
+        f"chép tệp đã điền vào {cfg.inputs} rồi chạy lại tổng hợp ({again})."
     )
 
 
@@ -148,6 +326,10 @@ def demo(config_path: str, inputs: str | None, outputs: str | None) -> None:
     click.echo(f"Đã tạo phiếu mẫu trong {demo_inputs}", err=True)
     out = run_consolidate(cfg, progress=_progress())
     _summary(out, out.result.generated_at.date())  # the demo's own calendar, not today's
+    click.echo(
+        "Thử tiếp trên dữ liệu mẫu: lập phiếu thẩm định bằng make appraisal-form ARGS=--demo "
+        "(tcpl appraisal-form --demo); tổng hợp lại bằng make consolidate ARGS=--demo."
+    )
 
 
 @cli.group()
@@ -166,16 +348,24 @@ def _office_folder(config_path: str) -> Path:
 
 
 @rules.command("export")
-@click.argument("rule_set")
+@click.argument("rule_set", metavar="BỘ_TIÊU_CHÍ")
 @click.option(
     "--output",
     "output",
     type=click.Path(dir_okay=False),
+    metavar=FILE,
     help="Tệp .xlsx sẽ ghi (mặc định: outputs/bo-tieu-chi-<mã>.xlsx).",
 )
-@click.option("--config", "config_path", default="config.toml", type=click.Path(dir_okay=False), help=HELP_RULES_CONFIG)
+@click.option(
+    "--config",
+    "config_path",
+    default="config.toml",
+    type=click.Path(dir_okay=False),
+    metavar=FILE,
+    help=HELP_RULES_CONFIG,
+)
 def rules_export(rule_set: str, output: str | None, config_path: str) -> None:
-    """Ghi sổ bộ tiêu chí RULE_SET (mã, ví dụ qd25-2021, hoặc đường dẫn tệp .toml) để văn phòng đối chiếu."""
+    """Ghi sổ BỘ_TIÊU_CHÍ (mã, ví dụ qd25-2021, hoặc đường dẫn tệp .toml) để văn phòng đối chiếu."""
     from pipeline.app.rules import export_rule_set
 
     base = _office_folder(config_path)
@@ -189,16 +379,24 @@ def rules_export(rule_set: str, output: str | None, config_path: str) -> None:
 
 
 @rules.command("import")
-@click.argument("book", type=click.Path(dir_okay=False))
+@click.argument("book", type=click.Path(dir_okay=False), metavar="SỔ_EXCEL")
 @click.option(
     "--output",
     "output",
     type=click.Path(dir_okay=False),
+    metavar=FILE,
     help="Tệp .toml sẽ ghi (mặc định: rulesets/<mã>.toml bên cạnh config.toml).",
 )
-@click.option("--config", "config_path", default="config.toml", type=click.Path(dir_okay=False), help=HELP_RULES_CONFIG)
+@click.option(
+    "--config",
+    "config_path",
+    default="config.toml",
+    type=click.Path(dir_okay=False),
+    metavar=FILE,
+    help=HELP_RULES_CONFIG,
+)
 def rules_import(book: str, output: str | None, config_path: str) -> None:
-    """Kiểm tra sổ bộ tiêu chí BOOK và ghi thành bộ tiêu chí của văn phòng."""
+    """Kiểm tra SỔ_EXCEL (sổ bộ tiêu chí đã sửa) và ghi thành bộ tiêu chí của văn phòng."""
     from pipeline.app.rules import import_rule_set
 
     done = import_rule_set(Path(book), _office_folder(config_path), Path(output) if output else None)
@@ -231,8 +429,8 @@ def _progress():
     return update
 
 
-def _day(today) -> dt.date:
-    return today.date() if today is not None else dt.date.today()
+def _day(today: dt.date | None) -> dt.date:
+    return today if today is not None else dt.date.today()
 
 
 def _summary(out, today: dt.date | None = None) -> None:
@@ -270,7 +468,7 @@ def _summary(out, today: dt.date | None = None) -> None:
 
 
 class UnexpectedError(click.ClickException):
-    exit_code = 2
+    exit_code = EXIT_USAGE_OR_UNEXPECTED
 
 
 def _unexpected(exc: Exception, outputs: Path | None) -> click.ClickException:
@@ -288,7 +486,7 @@ def _unexpected(exc: Exception, outputs: Path | None) -> click.ClickException:
             continue
         where = f"Chi tiết kỹ thuật đã ghi vào {log}; xin gửi tệp này cho người hỗ trợ."
         break
-    return UnexpectedError(f"lỗi không mong đợi ({type(exc).__name__}: {exc}). {where}")
+    return UnexpectedError(f"sự cố không mong đợi ({type(exc).__name__}: {exc}). {where}")
 
 
 def main() -> None:

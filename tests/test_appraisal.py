@@ -198,7 +198,7 @@ def test_second_round_prefills_and_never_overwrites_unsaved_work(season):
     # The secretary types into the copy in outputs/ and nobody copies it into inputs/: refused.
     fill(root / "outputs" / FORM, {("14815", "1.1"): (1, "")})
     refused = run_cli("appraisal-form", "--config", str(cfg))
-    assert refused.exit_code == 1 and "\nError: Tệp" in refused.output and "chưa được tổng hợp" in refused.output
+    assert refused.exit_code == 1 and "\nLỗi: Tệp" in refused.output and "chưa được tổng hợp" in refused.output
     assert ws.cell(rows[("14815", "1.1")], 9).value == 2.5  # (the file on disk was left as it was)
     assert load(root / "outputs" / FORM)[SHEET].cell(rows[("14815", "1.1")], 9).value == 1
 

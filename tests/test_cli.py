@@ -118,7 +118,7 @@ def test_consolidate_without_inputs_folder_says_what_to_do(tmp_path):
     cfg.write_text((REPO / "config.toml").read_text(encoding="utf-8"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["consolidate", "--config", str(cfg)])
     assert result.exit_code == 1
-    assert "Error: Không có thư mục hồ sơ" in result.output
+    assert "Lỗi: Không có thư mục hồ sơ" in result.output
     assert "make demo" in result.output
     assert "Traceback" not in result.output
 
@@ -137,7 +137,7 @@ def test_broken_config_is_one_clear_error(tmp_path):
     cfg.write_text("[office\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["consolidate", "--config", str(cfg)])
     assert result.exit_code == 1
-    assert result.output.startswith("Error: Tệp cấu hình")
+    assert result.output.startswith("Lỗi: Tệp cấu hình")
     assert "Traceback" not in result.output
 
 
@@ -162,7 +162,7 @@ def test_help_does_not_import_heavy_libraries():
 
 
 # ------------------------------------------------------------------ one exact message per error class
-# Every run-ending error (a TcplError) is one `Error: …` on its own, exit 1; the user never
+# Every run-ending error (a TcplError) is one `Lỗi: …` on its own, exit 1; the user never
 # sees more than the message. Each is reached the way a user reaches it where that is cheap.
 
 
@@ -178,7 +178,7 @@ def test_config_error_exact_output(tmp_path):
     result = CliRunner().invoke(cli, ["template", "--config", str(missing)])
     assert (result.exit_code, result.output) == (
         1,
-        f"Error: Tệp cấu hình {missing} có 1 lỗi:\n  - không tìm thấy tệp cấu hình\n",
+        f"Lỗi: Tệp cấu hình {missing} có 1 lỗi:\n  - không tìm thấy tệp cấu hình\n",
     )
 
 
@@ -194,7 +194,7 @@ def test_rule_set_error_exact_output(office, monkeypatch):
     result = CliRunner().invoke(cli, ["template", "--config", str(office)])
     assert (result.exit_code, result.output) == (
         1,
-        f"Error: {broken}: rule_set.typo: khóa không được biết (gõ sai tên?)\n"
+        f"Lỗi: {broken}: rule_set.typo: khóa không được biết (gõ sai tên?)\n"
         f"{broken}: conditions.total_min: vượt total_max (100)\n",
     )
 
@@ -205,7 +205,7 @@ def test_nothing_to_do_exact_output(office):
     assert (result.exit_code, result.output) == (
         1,
         f"Đang tổng hợp phiếu trong {inputs} ...\n"
-        f"Error: Không có thư mục hồ sơ {inputs}. Tạo thư mục, chép phiếu của các xã vào đó "
+        f"Lỗi: Không có thư mục hồ sơ {inputs}. Tạo thư mục, chép phiếu của các xã vào đó "
         "(hoặc chạy 'make demo' để thử với dữ liệu mẫu).\n",
     )
     inputs.mkdir()
@@ -213,7 +213,7 @@ def test_nothing_to_do_exact_output(office):
     assert (result.exit_code, result.output) == (
         1,
         f"Đang tổng hợp phiếu trong {inputs} ...\n"
-        f"Error: Thư mục {inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
+        f"Lỗi: Thư mục {inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
         "Chạy 'make template' để tạo mẫu phiếu gửi các xã, hoặc 'make demo' để thử.\n",
     )
 
@@ -227,7 +227,7 @@ def test_run_locked_exact_output(office):
     assert (result.exit_code, result.output) == (
         1,
         f"Đang tổng hợp phiếu trong {inputs} ...\n"
-        f"Error: Một lần tổng hợp khác đang ghi vào {outputs}. Chờ lần đó xong rồi chạy lại.\n",
+        f"Lỗi: Một lần tổng hợp khác đang ghi vào {outputs}. Chờ lần đó xong rồi chạy lại.\n",
     )
 
 
@@ -249,7 +249,7 @@ def test_output_in_use_exact_output(office, monkeypatch):
     assert (result.exit_code, result.output) == (
         1,
         f"Đang tổng hợp phiếu trong {inputs} ...\n"
-        f"Error: Không ghi được {targets[0]}: tệp đang được mở (Excel?). "
+        f"Lỗi: Không ghi được {targets[0]}: tệp đang được mở (Excel?). "
         "Đóng tệp rồi chạy lại; tệp cũ vẫn còn nguyên.\n",
     )
 
@@ -266,8 +266,7 @@ def test_appraisal_error_exact_output(office, monkeypatch):
     result = CliRunner().invoke(cli, ["appraisal-form", "--config", str(office)])
     assert (result.exit_code, result.output) == (
         1,
-        f"Đang đọc phiếu trong {office.parent / 'inputs'} ...\n"
-        "Error: Tệp X đã có 2 điểm thẩm định chưa được tổng hợp.\n",
+        f"Đang đọc phiếu trong {office.parent / 'inputs'} ...\nLỗi: Tệp X đã có 2 điểm thẩm định chưa được tổng hợp.\n",
     )
 
 
@@ -297,7 +296,7 @@ def _crash(monkeypatch):
 
 def _unexpected_output(log: Path) -> str:
     return (
-        f"Error: lỗi không mong đợi (KeyError: 'ô lạ'). Chi tiết kỹ thuật đã ghi vào {log}; "
+        f"Lỗi: sự cố không mong đợi (KeyError: 'ô lạ'). Chi tiết kỹ thuật đã ghi vào {log}; "
         "xin gửi tệp này cho người hỗ trợ.\n"
     )
 

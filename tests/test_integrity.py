@@ -179,7 +179,7 @@ def test_second_run_is_refused_while_one_is_running(config):
             timeout=120,
         )
         assert cli.returncode == 1
-        assert cli.stderr.strip().splitlines()[-1].startswith("Error: Một lần tổng hợp khác (tiến trình")
+        assert cli.stderr.strip().splitlines()[-1].startswith("Lỗi: Một lần tổng hợp khác (tiến trình")
         assert sorted(p.name for p in config.outputs.iterdir()) == [lock.LOCK_NAME]  # nothing written
     finally:
         holder.communicate("", timeout=30)

@@ -239,7 +239,7 @@ def test_the_cli_lists_every_problem_and_exits_1(tmp_path):
     row = row_of(openpyxl.load_workbook(book)[L.SHEET_TREE], "2.1")
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: Sổ bộ tiêu chí {book.name} có 1 lỗi, chưa ghi gì:\n"
+        f"Lỗi: Sổ bộ tiêu chí {book.name} có 1 lỗi, chưa ghi gì:\n"
         f"  - trang '{L.SHEET_TREE}', ô D{row}: điểm tối đa của 2.1: \"sáu\" không phải là số\n"
     )
     assert not (tmp_path / "rulesets").exists()

@@ -336,7 +336,7 @@ def instructions(rule_set: RuleSet) -> str:
         )
     parts.append(
         "Có thể lọc theo đơn vị (nút lọc ở dòng tiêu đề). Không đổi tên cột, không xóa dòng. Xong: lưu "
-        "tệp (.xlsx), chép vào thư mục inputs/ và chạy make consolidate; giá trị không hợp lệ sẽ được "
+        "tệp (.xlsx), chép vào thư mục inputs/ rồi chạy lại bước tổng hợp; giá trị không hợp lệ sẽ được "
         "báo ở trang Lỗi dữ liệu và chưa được tính."
     )
     return " ".join(parts)
