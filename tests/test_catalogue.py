@@ -105,6 +105,24 @@ def files(root):
     return collect(config)
 
 
+@scenario(
+    ("ket-qua/", "", "", "FOLDER_SKIPPED"),
+    ("loi-tat/", "", "", "FOLDER_SKIPPED"),
+    ("ong-dan.xlsx", "", "", "FILE_NOT_REGULAR"),
+)
+def folders_and_special_files(root):
+    """The outputs folder inside inputs/, a symlinked folder, a named pipe: listed, never read."""
+    config = town(root)
+    config = config.with_paths(outputs=config.inputs / "ket-qua")
+    form(config, "bac-son.xlsx")
+    form(config, "ket-qua/bac-son-cu.xlsx")  # an output copy: never read back as a submission
+    elsewhere = root / "o-khac"
+    form(config, "../o-khac/bac-son.xlsx")
+    (config.inputs / "loi-tat").symlink_to(elsewhere, target_is_directory=True)
+    os.mkfifo(config.inputs / "ong-dan.xlsx")
+    return collect(config)
+
+
 # ============================================================================= the form's structure
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 
+from pipeline.core import rules
 from pipeline.core.model import IGNORED, REJECTED
 from pipeline.readers.discover import discover, human_size
+from pipeline.readers.inputs import read_candidate
+
+QD25 = rules.load("qd25-2021")
 
 
 def _tree(root, files: dict[str, bytes]) -> None:
@@ -64,8 +68,12 @@ def test_hash_size_mtime_and_files_untouched(tmp_path):
     (cand,), records, issues = discover(tmp_path, max_file_bytes=20 * 1024 * 1024)
 
     assert (records, issues) == ([], [])
-    assert cand.sha256 == hashlib.sha256(data).hexdigest()
+    assert cand.sha256 == ""  # hashed when read, from the bytes that are parsed (read_candidate)
     assert cand.size == len(data)
+    (got, found), printed = read_candidate(path, "x.xlsx", QD25, 20 * 1024 * 1024)
+    assert got is None and [i.code for i in found] == ["FILE_NOT_SPREADSHEET"]
+    assert printed.sha256 == hashlib.sha256(data).hexdigest() and printed.size == len(data)
+    cand = cand.read_as(printed.size, printed.sha256)
     assert cand.modified.timestamp() == 1_700_000_000
     assert cand.path == path and cand.suffix == ".xlsx"
     after = path.stat()

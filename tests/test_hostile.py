@@ -239,10 +239,10 @@ def test_a_crash_while_reading_one_file_is_contained_to_that_file(tmp_path, monk
     form(config.inputs / "ba-dinh.xlsx", "14812", "Ba Đình")
     original = read._read
 
-    def crash_on_one(path, rel, rule_set):
+    def crash_on_one(path, rel, rule_set, *data):
         if rel == "ba-dinh.xlsx":
             raise error
-        return original(path, rel, rule_set)
+        return original(path, rel, rule_set, *data)
 
     monkeypatch.setattr(read, "_read", crash_on_one)
     result = run.collect(config)

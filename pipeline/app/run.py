@@ -10,6 +10,8 @@ once by the reader its kind needs, readers/inputs.py) and writers/ (outputs).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -38,8 +40,8 @@ from pipeline.core.verdict import IndicatorEntry, UnitEntries
 from pipeline.infra.collector import without_collector
 from pipeline.infra.lock import run_lock
 from pipeline.infra.parallel import read_all
-from pipeline.readers.discover import discover, sha256_file
-from pipeline.readers.inputs import read_input
+from pipeline.readers.discover import discover, read_regular, sha256_file
+from pipeline.readers.inputs import Fingerprint, read_candidate, read_input
 from pipeline.readers.previous import load_previous
 from pipeline.steps.appraise import apply_appraisal, check_appraisal, choose_appraisal
 from pipeline.steps.crosscheck import banded_points_issues, cached_total_issues
@@ -79,7 +81,7 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
             "(hoặc chạy 'make demo' để thử với dữ liệu mẫu)."
         )
     rule_set = config.load_rule_set()
-    candidates, records, issues = discover(config.inputs, config.max_file_bytes)
+    candidates, records, issues = discover(config.inputs, config.max_file_bytes, skip=_not_inputs(config))
     if not candidates and not records:
         raise NothingToDo(
             f"Thư mục {config.inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
@@ -88,9 +90,9 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
     submissions, forms, appraisal_books = [], [], []
     rejected: set[str] = set()  # files that cannot be used; why is in their issues
-    # On every core when there are enough files to pay for it; results come back in order.
-    read = read_all([(c.path, c.rel) for c in candidates], rule_set, read_and_parse)
-    for n, (cand, (got, found)) in enumerate(zip(candidates, read, strict=True), start=1):
+    read = read_candidates(candidates, rule_set, config.max_file_bytes)
+    for n, (got, found) in enumerate(read, start=1):
+        cand = candidates[n - 1]  # as read: its size and hash are the parsed bytes'
         if isinstance(got, AppraisalRead):  # the council's workbook, recognised when it was opened
             appraisal_books.append((*check_appraisal(got, rule_set, config), cand.modified))
         else:
@@ -160,6 +162,38 @@ def read_and_parse(path: Path, rel: str, rule_set: RuleSet) -> tuple:
     the parsing runs on every core and only the parsed rows travel back."""
     got, found = read_input(path, rel, rule_set)
     return (parsed_only(got, rule_set) if isinstance(got, Submission) else got), found
+
+
+def read_candidates(candidates: list, rule_set: RuleSet, max_bytes: int):
+    """Each candidate read in a child process (infra/parallel.py: a file that kills its reader is
+    rejected alone), in order, as (got, issues); each candidate's size and hash are replaced in
+    place by those of the bytes that were parsed."""
+    items = [(c.path, c.rel) for c in candidates]
+    read = functools.partial(_read_one, max_bytes=max_bytes)
+    for k, (got, found, printed) in enumerate(read_all(items, rule_set, read, _read_failed)):
+        if printed is not None:
+            candidates[k] = candidates[k].read_as(printed.size, printed.sha256)
+        yield got, found
+
+
+def _read_one(path: Path, rel: str, rule_set: RuleSet, max_bytes: int) -> tuple:
+    (got, found), printed = read_candidate(path, rel, rule_set, max_bytes)
+    return (parsed_only(got, rule_set) if isinstance(got, Submission) else got), found, printed
+
+
+def _read_failed(path, rel: str, code: str, detail: str) -> tuple:
+    """A file whose reading killed its child (twice): rejected, and hashed here for the register."""
+    try:
+        data = read_regular(Path(path), 1 << 62)
+        printed = Fingerprint(len(data), hashlib.sha256(data).hexdigest())
+    except OSError:
+        printed = None
+    return None, [issue(code, file=rel, value=detail)], printed
+
+
+def _not_inputs(config: Config) -> tuple[Path, ...]:
+    """Folders under inputs/ that are never read as submissions: the outputs folder."""
+    return (config.outputs,)
 
 
 # ------------------------------------------------------------------ per unit

@@ -78,6 +78,18 @@ CATALOGUE: dict[str, Spec] = {
         "Tệp quá lớn ({value}), vượt giới hạn {limit}.",
         "Phiếu chuẩn chỉ vài chục KB; xin xã gửi lại đúng mẫu, không chèn ảnh hay dữ liệu khác.",
     ),
+    "FILE_NOT_REGULAR": _s(
+        WARNING,
+        "discover",
+        "Đây không phải tệp thường (ống dẫn, thiết bị hay liên kết đặc biệt) nên không được mở.",
+        "Chép phiếu vào thư mục inputs dưới dạng tệp bình thường.",
+    ),
+    "FOLDER_SKIPPED": _s(
+        WARNING,
+        "discover",
+        "Thư mục không được đọc: {value}.",
+        "Nếu trong đó có phiếu của xã, hãy chép các tệp vào một thư mục thường trong inputs (không dùng lối tắt, không lồng quá sâu).",
+    ),
     # ---- read: can the workbook be opened at all
     "FILE_NOT_SPREADSHEET": _s(
         ERROR,

@@ -1,40 +1,63 @@
-"""Read many workbooks on every core, in order, one file's failure contained.
+"""Read many workbooks in child processes, in order, one file's failure contained to it.
 
-`read_all` gives exactly what calling `read(path, rel, rule_set)` on each candidate in turn
-gives, in the candidates' order; only the time differs. Measured on 2 cores (README,
-*Performance*): forking a worker costs ~10-20 ms, and a form costs a few ms to read, so
-below `PARALLEL_MIN_FILES` one process is faster. Workers are forked (they inherit the rule
-set and the imported modules; nothing is re-imported), so this is used only where fork is the
-safe default (Linux); elsewhere, and when `TCPL_WORKERS=1`, files are read in this process.
+`read_all` gives what calling `read(path, rel, rule_set)` on each candidate in turn would give,
+in the candidates' order, but every call runs in a child process, whatever the number of files:
+a parser that aborts its process (python-calamine's Rust code aborts on a failed allocation,
+and no `except` catches that) takes down a child, never the run.
 
-A worker that dies (a parser aborting the process on a hostile file) takes down only its
-chunk: those files are read again one per process, and a file that kills its process again is
-reported as FILE_CORRUPT; every other file's result is unaffected.
+- Children are forked where fork is the safe default (Linux: they inherit the rule set and the
+  imported modules, nothing is re-imported, and the parent's heap stays shared, gc.freeze);
+  elsewhere (Windows, macOS) they are spawned, which costs an import of the reader once per
+  child.
+- Each child runs with a memory ceiling (POSIX: RLIMIT_AS, its address space at start plus
+  CHILD_MEMORY; TCPL_CHILD_MEMORY_MB overrides it), so a file asking for gigabytes fails that
+  allocation in the child instead of swapping the machine. On Windows there is no such limit
+  for one process without a job object, so there the pre-parse checks (readers/safety.py) are
+  the memory guard and the child contains the crash.
+- A child's stdout and stderr go to the null device: nothing a parser prints ("memory
+  allocation of ... bytes failed", a Rust panic's text) reaches the office's terminal; what
+  happened is said by the file's issue.
+- Children are reused: files go out in batches of BATCH, each file's result comes back as soon
+  as it is read, and a child is replaced after FILES_PER_CHILD files (memory it kept is given
+  back). Below PARALLEL_MIN_FILES one child reads everything (a second costs more than it saves).
+- A child that dies was reading the first file of its batch whose result has not come back:
+  that file is tried once more in a fresh child (a child killed from outside is not the file's
+  fault); if it kills that one too, the file is rejected with a located issue (`failed`:
+  FILE_UNSAFE for a death by signal, e.g. SIGABRT, FILE_CORRUPT otherwise) and the rest of the
+  batch goes on in other children. Every other file's result is unaffected.
 """
 
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import multiprocessing
 import os
+import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import wait
 
 from pipeline.core.model import AppraisalRead, Submission
 from pipeline.core.problems import Issue, issue
 from pipeline.core.rules import RuleSet
 from pipeline.infra.collector import collector_paused
 
-Result = tuple[Submission | AppraisalRead | None, list[Issue]]  # what readers/inputs.py gives
+Result = tuple  # what the reader gives: (Submission | AppraisalRead | None, [Issue], ...)
 Reader = Callable[..., Result]
+Failed = Callable[[object, str, str, str], Result]  # (path, rel, code, detail) -> the file's result
 
-PARALLEL_MIN_FILES = 48  # below this, starting workers costs more than it saves (measured)
-CHUNK = 24  # files per task: large enough to amortise the round trip, small enough to balance
+PARALLEL_MIN_FILES = 48  # below this, a second child costs more than it saves (measured)
+CHUNK = 24  # map_in_order: items per task
+BATCH = 8  # read_all: files sent to a child at once (two batches in flight per child)
+FILES_PER_CHILD = 1000  # then the child is replaced
+CHILD_MEMORY = 1024 * 1024 * 1024  # address space a child may add to what it starts with
+MAX_DEATHS = 2  # a file that kills this many children is rejected
 
-# Set in the parent just before forking; the children inherit it (never pickled per task).
-_JOB: tuple[Reader, RuleSet] | None = None
+_TwoParts = tuple[Submission | AppraisalRead | None, list[Issue]]
 
 
 def workers(n_items: int, min_items: int = PARALLEL_MIN_FILES) -> int:
@@ -44,10 +67,7 @@ def workers(n_items: int, min_items: int = PARALLEL_MIN_FILES) -> int:
     if wanted.isdigit() and int(wanted) >= 1:
         cores = int(wanted)
     else:
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except AttributeError:  # not on Linux
-            cores = os.cpu_count() or 1
+        cores = _cores()
         if n_items < min_items:
             return 1
     if cores < 2 or not _can_fork():
@@ -55,43 +75,248 @@ def workers(n_items: int, min_items: int = PARALLEL_MIN_FILES) -> int:
     return min(cores, max(1, n_items))
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def read_all(items: Sequence[tuple[object, str]], rule_set: RuleSet, read: Reader) -> Iterator[Result]:
-    """read(path, rel, rule_set) for each (path, rel) in items, in order."""
-    n = workers(len(items))
+def reading_children(n_items: int) -> int:
+    """How many child processes read `n_items` files: at least one, always."""
+    if _can_fork():
+        return max(1, workers(n_items))
+    wanted = os.environ.get("TCPL_WORKERS", "").strip()
+    if wanted.isdigit() and int(wanted) >= 1:
+        return int(wanted)
+    # Spawned children import the reader (pandas included, ~1 s each): worth it only for many files.
+    return max(1, min(_cores(), 4)) if n_items >= 400 else 1
+
+
+def died(path: object, rel: str, code: str, detail: str) -> _TwoParts:
+    """The default result of a file whose reading killed its child."""
+    return None, [issue(code, file=rel, value=detail)]
+
+
+def read_all(
+    items: Sequence[tuple[object, str]], rule_set: RuleSet, read: Reader, failed: Failed = died
+) -> Iterator[Result]:
+    """read(path, rel, rule_set) for each (path, rel) in items, in order, each in a child."""
+    if not items:
+        return
     with collector_paused():  # reading allocates many small objects and makes no cycles
-        if n == 1:
-            for path, rel in items:
-                yield read(path, rel, rule_set)
-            return
-        yield from _in_pool(items, rule_set, read, n)
+        yield from _Children(items, rule_set, read, failed, reading_children(len(items))).results()
 
 
-def _in_pool(items, rule_set, read, n) -> Iterator[Result]:
-    global _JOB
-    context = multiprocessing.get_context("fork")
-    chunks = [list(range(k, min(k + CHUNK, len(items)))) for k in range(0, len(items), CHUNK)]
-    _JOB = (read, rule_set)
-    try:
-        while chunks:
-            with _shared_heap(), ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
-                futures = [(chunk, pool.submit(_read_chunk, [items[i] for i in chunk])) for chunk in chunks]
-                chunks = []
-                for k, (chunk, future) in enumerate(futures):
-                    try:
-                        results = future.result()
-                    except Exception:  # noqa: BLE001 - a worker died (BrokenProcessPool) or could not send its results
-                        yield from (_read_alone(items[i], context) for i in chunk)
-                        chunks = [c for c, _ in futures[k + 1 :]]  # the pool is broken: a new one
-                        for _, later in futures[k + 1 :]:
-                            later.cancel()
+class _Child:
+    def __init__(self, context, job: tuple):
+        parent_end, child_end = context.Pipe(duplex=True)
+        self.conn = parent_end
+        self.process = context.Process(target=_child_main, args=(child_end, *job), daemon=True)
+        self.process.start()
+        child_end.close()  # so the parent sees EOF when the child dies
+        self.pending: deque[int] = deque()  # files sent, result not yet back, in order
+        self.done = 0
+
+
+class _Children:
+    """The parent's side: hand out batches, collect results, replace children that die."""
+
+    def __init__(self, items, rule_set, read, failed, n):
+        self.items, self.failed, self.n = items, failed, n
+        method = "fork" if _can_fork() else "spawn"
+        self.context = multiprocessing.get_context(method)
+        self.job = (read, rule_set, _memory_ceiling())
+        self.todo: deque[int] = deque(range(len(items)))
+        self.deaths: dict[int, int] = {}
+        self.out: dict[int, Result] = {}
+        self.children: list[_Child] = []
+
+    def results(self) -> Iterator[Result]:
+        nxt = 0
+        with _shared_heap() if self.context.get_start_method() == "fork" else contextlib.nullcontext():
+            try:
+                while nxt < len(self.items):
+                    while nxt in self.out:
+                        yield self.out.pop(nxt)
+                        nxt += 1
+                    if nxt >= len(self.items):
                         break
-                    yield from results
-    finally:
-        _JOB = None
+                    self._feed()
+                    self._collect()
+            finally:
+                self._stop_all()
+
+    def _feed(self) -> None:
+        for child in list(self.children):
+            if child.done + len(child.pending) >= FILES_PER_CHILD and not child.pending:
+                self._retire(child)
+        while len(self.children) < self.n and self.todo:
+            self.children.append(_Child(self.context, self.job))
+        for child in self.children:
+            room = min(BATCH, FILES_PER_CHILD - child.done - len(child.pending))
+            if len(child.pending) < BATCH and self.todo and room > 0:
+                batch = []
+                while self.todo and len(batch) < room:
+                    batch.append(self.todo.popleft())
+                child.pending.extend(batch)
+                try:
+                    child.conn.send([(k, *self.items[k]) for k in batch])
+                except OSError:  # the child is gone: _collect finds out and requeues
+                    pass
+
+    def _collect(self) -> None:
+        busy = [c for c in self.children if c.pending]
+        if not busy:
+            return
+        ready = wait([c.conn for c in busy] + [c.process.sentinel for c in busy])
+        for child in busy:
+            if child.conn not in ready and child.process.sentinel not in ready:
+                continue
+            try:
+                while child.pending and child.conn.poll():
+                    k, result = child.conn.recv()
+                    self._got(child, k, result)
+                alive = child.process.is_alive() or not child.pending
+            except (EOFError, OSError):
+                alive = False
+            if not alive:
+                self._died(child)
+
+    def _got(self, child: _Child, k: int, result: Result) -> None:
+        if child.pending and child.pending[0] == k:
+            child.pending.popleft()
+        else:  # never happens: a child answers in order
+            child.pending.remove(k)
+        child.done += 1
+        self.out[k] = result
+
+    def _died(self, child: _Child) -> None:
+        with contextlib.suppress(EOFError, OSError):
+            while child.pending and child.conn.poll():  # results sent before dying still count
+                k, result = child.conn.recv()
+                self._got(child, k, result)
+        child.process.join(5)
+        code = child.process.exitcode
+        self.children.remove(child)
+        child.conn.close()
+        if not child.pending:
+            return
+        culprit, rest = child.pending[0], list(child.pending)[1:]
+        self.todo.extendleft(reversed(rest))
+        self.deaths[culprit] = self.deaths.get(culprit, 0) + 1
+        if self.deaths[culprit] < MAX_DEATHS:
+            self.todo.appendleft(culprit)
+            return
+        path, rel = self.items[culprit]
+        if code is not None and code < 0:
+            detail = f"chương trình đọc tệp dừng đột ngột ({_signal_name(-code)}): tệp đòi quá nhiều bộ nhớ hoặc làm hỏng bộ đọc"
+            self.out[culprit] = self.failed(path, rel, "FILE_UNSAFE", detail)
+        else:
+            detail = f"chương trình đọc tệp dừng đột ngột (mã thoát {code})"
+            self.out[culprit] = self.failed(path, rel, "FILE_CORRUPT", detail)
+
+    def _retire(self, child: _Child) -> None:
+        with contextlib.suppress(OSError):
+            child.conn.send(None)
+        child.process.join(5)
+        if child.process.is_alive():
+            child.process.kill()
+            child.process.join()
+        child.conn.close()
+        self.children.remove(child)
+
+    def _stop_all(self) -> None:
+        for child in list(self.children):
+            with contextlib.suppress(OSError):
+                child.conn.send(None)
+        for child in list(self.children):
+            child.process.join(2)
+            if child.process.is_alive():
+                child.process.kill()
+                child.process.join()
+            child.conn.close()
+        self.children.clear()
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"tín hiệu {number}"
+
+
+def _memory_ceiling() -> int:
+    wanted = os.environ.get("TCPL_CHILD_MEMORY_MB", "").strip()
+    return int(wanted) * 1024 * 1024 if wanted.isdigit() and int(wanted) > 0 else CHILD_MEMORY
+
+
+def _child_main(conn, read: Reader, rule_set: RuleSet, memory: int) -> None:
+    """A reading child: quiet, limited, reading batch after batch until told to stop."""
+    _quiet()
+    if faulthandler.is_enabled():  # PYTHONFAULTHANDLER: its report would reach the terminal
+        faulthandler.disable()
+    _limit_memory(memory)
+    gc.enable()  # a forked child: the parent's heap is frozen (_shared_heap), collections see only new objects
+    while True:
+        try:
+            batch = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if batch is None:
+            return
+        for k, path, rel in batch:
+            result = read(path, rel, rule_set)
+            try:
+                conn.send((k, result))
+            except (OSError, EOFError):
+                return
+            except Exception as exc:  # noqa: BLE001 - a result that cannot be sent back: the file is rejected
+                conn.send((k, died(path, rel, "FILE_CORRUPT", f"không gửi được kết quả đọc ({type(exc).__name__})")))
+
+
+def _quiet() -> None:
+    """The child's stdout and stderr to the null device, at the level of file descriptors (what
+    the Rust parser writes to) and, on Windows, of the process's standard handles."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+        if os.name == "nt":
+            import ctypes
+            import msvcrt
+
+            handle = msvcrt.get_osfhandle(2)
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel32.SetStdHandle(-11, handle)  # STD_OUTPUT_HANDLE
+            kernel32.SetStdHandle(-12, handle)  # STD_ERROR_HANDLE
+    except OSError:
+        pass
+
+
+def _limit_memory(extra: int) -> None:
+    """POSIX: the child's address space may grow by `extra` bytes over what it has now."""
+    try:
+        import resource
+    except ImportError:  # Windows: see the module docstring
+        return
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return  # no /proc (macOS, where RLIMIT_AS is not enforced anyway)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = now + extra
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft == resource.RLIM_INFINITY or soft > wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
 @contextlib.contextmanager
@@ -106,24 +331,6 @@ def _shared_heap():
         yield
     finally:
         gc.unfreeze()
-
-
-def _read_chunk(chunk: list[tuple[object, str]]) -> list[Result]:
-    read, rule_set = _JOB
-    gc.enable()  # the parent's heap is frozen (_shared_heap): collections here see only new objects
-    return [read(path, rel, rule_set) for path, rel in chunk]
-
-
-def _read_alone(item: tuple[object, str], context) -> Result:
-    """One file in a process of its own: if that process dies too, the file is the cause."""
-    _, rel = item
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            return pool.submit(_read_chunk, [item]).result()[0]
-    except Exception as exc:  # noqa: BLE001 - whatever killed the process, the file is rejected, the run goes on
-        return None, [
-            issue("FILE_CORRUPT", file=rel, value=f"chương trình đọc tệp dừng đột ngột ({type(exc).__name__})")
-        ]
 
 
 # ------------------------------------------------------------------ any ordered map

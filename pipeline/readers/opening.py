@@ -19,11 +19,13 @@ from defusedxml import DefusedXmlException
 
 from pipeline.core.model import Located
 from pipeline.core.problems import Issue, issue
+from pipeline.readers.discover import read_regular
 from pipeline.readers.grids import Sheets, read_meta
 from pipeline.readers.names import defined_names, workbook_names
 from pipeline.readers.sniff import Sniffed, sniff
 
 T = TypeVar("T")
+MAX_BYTES = 100 * 1024 * 1024  # a file opened without a size limit of its own (the rule-set workbook)
 
 
 @dataclass
@@ -41,11 +43,14 @@ class Opened:
 
 
 def open_workbook(
-    path: Path, rel: str, read: Callable[[Opened], tuple[T | None, list[Issue]]]
+    path: Path, rel: str, read: Callable[[Opened], tuple[T | None, list[Issue]]], data: bytes | None = None
 ) -> tuple[T | None, list[Issue]]:
     """read(the opened workbook), or (None, [the Issue]) when the file must not be parsed.
+    data: the file's bytes when the caller has read them already (they are what is parsed);
+    otherwise the file is read here, once, if it is a regular file.
     Raises what the parser raises on a damaged file: callers wrap it in `guarded`."""
-    data = path.read_bytes()
+    if data is None:
+        data = read_regular(Path(path), MAX_BYTES)
     kind = sniff(data)
     if kind.problem:
         return None, [issue(kind.problem, file=rel, value=kind.detail)]
