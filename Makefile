@@ -1,11 +1,15 @@
 # tcpl - every target creates the virtualenv and installs pinned dependencies on first use.
 #   make demo          set up, generate sample submissions, consolidate them (first command)
-#   make test          run the tests
+#   make test          run the tests                     (pytest options: make test ARGS="-k cli")
 #   make lint          ruff (lint + format check), the layer contracts (import-linter), mypy
 #   make template      write the blank form and one pre-filled form per unit to outputs/
 #   make consolidate   consolidate the forms in inputs/ into outputs/
 #   make appraisal-form  write the council's appraisal workbook to outputs/tham-dinh/
 #   make bench         measure speed and memory against a baseline (bench/, see README)
+#   make bundle        the folder to copy by USB to a Windows PC (dist/tcpl-windows/, see README)
+# Options: CONFIG=other.toml (default config.toml) and ARGS="..." passed on to the command, e.g.
+#   make consolidate ARGS="--today 07/01/2024"   make appraisal-form ARGS=--demo
+#   make bench ARGS="--sizes 7,166 --repeat 1"    make bundle PYTHON_INSTALLER=python-3.11.9-amd64.exe
 
 VENV   := .venv
 # A virtualenv made on Windows has Scripts/python.exe, elsewhere bin/python: use the one that
@@ -28,14 +32,17 @@ endif
 BIN    := $(dir $(PY))
 STAMP  := $(VENV)/.installed
 CONFIG ?= config.toml
+ARGS   ?=
+BUNDLE ?= dist/tcpl-windows
+PYTHON_INSTALLER ?=
 # No library may phone home: the product also turns these off itself.
 export GX_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo test lint template consolidate appraisal-form bench clean lock docs
+.PHONY: help demo test lint template consolidate appraisal-form bench bundle clean lock docs
 
 help:
-	@sed -n '2,10p' Makefile
+	@sed -n '2,14p' Makefile
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,19 +52,19 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	@$(PY) -m pipeline demo --config $(CONFIG)
+	@$(PY) -m pipeline demo --config $(CONFIG) $(ARGS)
 
 template: $(STAMP)
-	@$(PY) -m pipeline template --config $(CONFIG)
+	@$(PY) -m pipeline template --config $(CONFIG) $(ARGS)
 
 consolidate: $(STAMP)
-	@$(PY) -m pipeline consolidate --config $(CONFIG)
+	@$(PY) -m pipeline consolidate --config $(CONFIG) $(ARGS)
 
 appraisal-form: $(STAMP)
-	@$(PY) -m pipeline appraisal-form --config $(CONFIG)
+	@$(PY) -m pipeline appraisal-form --config $(CONFIG) $(ARGS)
 
 test: $(STAMP)
-	@$(PY) -m pytest
+	@$(PY) -m pytest $(ARGS)
 
 # Checks only, never rewrites: `ruff format .` and `ruff check --fix .` are run by hand.
 lint: $(STAMP)
@@ -67,7 +74,11 @@ lint: $(STAMP)
 	@$(PY) -m mypy
 
 bench: $(STAMP)
-	@$(PY) -m bench
+	@$(PY) -m bench $(ARGS)
+
+# Needs pip to reach a package index (here, once); the office PC then needs none. HEAD only.
+bundle: $(STAMP)
+	@$(PY) -m tools.bundle --out $(BUNDLE) $(if $(PYTHON_INSTALLER),--python-installer "$(PYTHON_INSTALLER)")
 
 docs: $(STAMP)
 	@$(PY) -m pipeline.app.docs README.md
@@ -78,5 +89,5 @@ lock:
 	@echo "requirements.lock regenerated"
 
 clean:
-	rm -rf $(VENV) outputs/* demo .pytest_cache
+	rm -rf $(VENV) outputs/* demo dist .pytest_cache
 	@touch outputs/.gitkeep
