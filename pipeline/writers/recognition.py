@@ -1,27 +1,34 @@
-"""'Danh sách công nhận': the lists annexed to the chairman's recognition decision (Mẫu 08,
-TT 09/2021), ready to print on A4 portrait.
+"""'Danh sách công nhận': the annex of the chairman's recognition decision (Mẫu 08, TT 09/2021)
+laid out as an administrative document (NĐ 30/2020), ready to print on A4 portrait.
 
-Top to bottom: the title and the "(Kèm theo Quyết định …)" line; a red notice when any result
-is provisional (a provisional rule-set figure, or points not yet appraised by the council) —
-repeated in every page header, so a provisional list can never pass for the official one;
-list I (units that meet the standard: STT, name, total, source of the points); list II
-(units that do not, with the reasons; units that sent nothing or nothing usable are here
-too); the totals; the signature block from config.toml [signature]. The column headings
-repeat on every page.
+Top to bottom: the issuing authority (left) and the quốc hiệu / tiêu ngữ (right); the annex
+title and "(Kèm theo Quyết định số … của Chủ tịch …)", its number and date from config.toml
+or dots for the văn thư; a red notice when any result is provisional (a provisional rule-set
+figure, or points not yet appraised by the council) — repeated in every page header, so a
+provisional list can never pass for the official one; list I (units that meet the standard)
+and list II (units that do not, with the reasons in plain legal words; units that sent
+nothing or nothing usable are here too), each under its own title, with its heading row and
+the numbered column row (1), (2), …; the totals; the place-and-date line and the signature
+block from [signature]. Times New Roman 13, thin borders, no form hints; the page numbers in
+the footer are this sheet's own.
+
+The words are those of `recognition_text`, which the .docx list and draft decision use too.
 """
 
 from __future__ import annotations
 
-from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, RunResult, UnitOutcome
-from pipeline.core.text import number_text, place_name, reasons_text, rejected_files
-from pipeline.steps.season import points_source
+from typing import Any
+
+from pipeline.core.model import SUBMITTED, RunResult
+from pipeline.writers import recognition_text as words
 from pipeline.writers.xlsx import (
+    COLOURS,
+    FONT,
     Formats,
     add_sheet,
     gc_paused,
     header_safe,
     lines_needed,
-    print_setup,
     put,
     put_merged,
     put_row,
@@ -29,8 +36,50 @@ from pipeline.writers.xlsx import (
 )
 
 SHEET = "Danh sách công nhận"
-WIDTHS = (6, 28, 9, 50)  # STT, unit, total, note / reasons: A4 portrait at about 90%
+WIDTHS = (6, 27, 10, 41)  # STT, unit, total, note / reasons: 165 mm of A4 portrait at 13 pt
 LAST = len(WIDTHS) - 1
+SIZE = 13  # NĐ 30/2020: body text 13-14 pt
+LEFT, RIGHT = (0, 1), (2, LAST)  # the header block's two columns (authority | quốc hiệu)
+
+# The annex is a document, not a worksheet: its own formats, at the document's size.
+_PIECES: dict[str, dict[str, Any]] = {
+    "bold": {"bold": True},
+    "italic": {"italic": True},
+    "underline": {"underline": 1},
+    "center": {"align": "center"},
+    "vcenter": {"valign": "vcenter"},
+    "wrap": {"text_wrap": True},
+    "cell": {"border": 1, "text_wrap": True},
+    "title": {"bold": True, "font_size": 14, "align": "center", "text_wrap": True},
+    "nation": {"bold": True, "font_size": 12},
+    "small": {"font_size": 11},
+    "pts": {"num_format": "0.00"},
+    "banner": {
+        "bold": True,
+        "bg_color": COLOURS["bad"][0],
+        "font_color": COLOURS["bad"][1],
+        "border": 2,
+        "border_color": COLOURS["bad"][1],
+        "text_wrap": True,
+        "valign": "vcenter",
+    },
+}
+
+
+class _Formats:
+    """fmt('cell', 'bold') at 13 pt Times New Roman, each combination built once."""
+
+    def __init__(self, wb):
+        self._wb, self._cache = wb, {}
+
+    def __call__(self, *names: str):
+        found = self._cache.get(names)
+        if found is None:
+            props: dict[str, Any] = {"font_name": FONT, "font_size": SIZE, "valign": "top"}
+            for n in names:
+                props.update(_PIECES[n])
+            found = self._cache[names] = self._wb.add_format(props)
+        return found
 
 
 def provisional_reasons(result: RunResult) -> list[str]:
@@ -48,130 +97,175 @@ def provisional_reasons(result: RunResult) -> list[str]:
     return out
 
 
+def provisional_notice(result: RunResult) -> str:
+    """The red notice of a provisional list ('' when the list is final)."""
+    provisional = provisional_reasons(result)
+    if not provisional:
+        return ""
+    return "KẾT QUẢ TẠM TÍNH — CHƯA DÙNG ĐỂ TRÌNH KÝ QUYẾT ĐỊNH CÔNG NHẬN: " + "; ".join(provisional) + "."
+
+
+# Printable height of the page in points: A4 (842) less the top and bottom margins (2 x 20 mm).
+PAGE_HEIGHT = 842 - 2 * 57
+BLANK = 10  # a spacing row
+
+
+class _Rows:
+    """The sheet's rows with the height each is given (every row gets one: neither Excel nor
+    LibreOffice measures rows when opening a file), so the writer can tell where pages end."""
+
+    def __init__(self, ws):
+        self.ws, self.heights = ws, {}
+
+    def height(self, row: int, points: float) -> None:
+        self.ws.set_row(row, points)
+        self.heights[row] = points
+
+    def blank(self, row: int) -> int:
+        self.height(row, BLANK)
+        return row + 1
+
+    def breaks(self, upto: int, repeat: tuple[int, int] | None, together: list[tuple[int, int]]) -> tuple[list, list]:
+        """Where pages end as the rows before `upto` print: (every page's first row after the
+        first, the rows that need a manual break so that each (first, last) range of
+        `together` stays on one page). Counts a little short of the page, so that where this
+        says a row fits, it fits in Excel and LibreOffice too."""
+        limit = PAGE_HEIGHT * 0.96
+        again = sum(self.heights.get(r, 15) for r in range(repeat[0], repeat[1] + 1)) if repeat else 0
+        groups = dict(together)
+        starts: list[int] = []
+        manual: list[int] = []
+        used = 0.0
+        for row in range(upto):
+            h = self.heights.get(row, 15)
+            last = groups.get(row)
+            if last is not None:
+                need = sum(self.heights.get(r, 15) for r in range(row, min(last, upto - 1) + 1))
+                top = again if repeat and row > repeat[1] else 0
+                if used + need > limit and used > top:
+                    manual.append(row)
+                    starts.append(row)
+                    used = top
+            if used + h > limit:
+                starts.append(row)
+                used = again if repeat and row > repeat[1] else 0
+            used += h
+        return starts, manual
+
+
 @gc_paused
-def write_recognition(wb, fmt: Formats, result: RunResult) -> None:
+def write_recognition(wb, _fmt: Formats, result: RunResult) -> None:
     ws = add_sheet(wb, SHEET)
+    fmt, rows = _Formats(wb), _Rows(ws)
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
-    row = _title(ws, fmt, result)
-    provisional = provisional_reasons(result)
-    if provisional:
-        text = "KẾT QUẢ TẠM TÍNH — CHƯA DÙNG ĐỂ TRÌNH KÝ QUYẾT ĐỊNH CÔNG NHẬN: " + "; ".join(provisional) + "."
-        put_merged(ws, row, 0, LAST, text, fmt("banner_bad"))
-        ws.set_row(row, row_height(lines_needed(text, sum(WIDTHS), bold=True)))
-        row += 2
-    header = row
-    for c, text in enumerate(("STT", "Tên đơn vị", "Tổng điểm", "Ghi chú")):
-        put(ws, row, c, text, fmt("head"))
-    ws.set_row(row, row_height(2))
-    met = [u for u in result.units if u.status == SUBMITTED and u.verdict is not None and u.verdict.recognised]
-    met_ids = {id(u) for u in met}  # not `u not in met`: comparing whole outcomes is quadratic
-    not_met = [u for u in result.units if id(u) not in met_ids]
-    row = _section(ws, fmt, row + 1, f"I. ĐƠN VỊ ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT ({len(met)} đơn vị)")
-    for n, u in enumerate(met, start=1):
-        row = _unit(ws, fmt, row, n, u, _met_note(u))
-    if not met:
-        row = _empty(ws, fmt, row)
-    row = _section(ws, fmt, row, f"II. ĐƠN VỊ CHƯA ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT ({len(not_met)} đơn vị)")
-    rejected = rejected_files(result)
-    for n, u in enumerate(not_met, start=1):
-        row = _unit(ws, fmt, row, n, u, _not_met_note(u, rejected.get(u.unit.code, [])))
-    if not not_met:
-        row = _empty(ws, fmt, row)
-    row = _totals(ws, fmt, row + 1, len(result.units), len(met))
-    row = _signature(ws, fmt, result, row + 1)
-    print_setup(ws, landscape=False, repeat=(header, header), header=result.config.office_name)
-    if provisional:  # on every printed page, in red, centred
-        ws.set_header(
-            f'&L&8{header_safe(result.config.office_name, 120)}&C&"Times New Roman,Bold"&12&KC00000KẾT QUẢ TẠM TÍNH'
-        )
+    cfg = result.config
+    row = _header_block(ws, fmt, rows, result)
+    row = _text(ws, fmt, rows, row, words.annex_title(cfg), ("title",), size=14, caps=True)
+    row = rows.blank(_text(ws, fmt, rows, row, words.annex_line(cfg), ("italic", "center", "wrap")))
+    notice = provisional_notice(result)
+    if notice:
+        row = rows.blank(_text(ws, fmt, rows, row, notice, ("banner", "small"), size=11, bold=True))
+    found = words.lists(result)
+    repeat: tuple[int, int] | None = (row + 1, row + 2)  # list I's heading rows: list II has the same columns
+    together = []  # a list's title, headings and first row; the last row, the totals and the signature
+    for met, units in ((True, found.met), (False, found.not_met)):
+        title = row
+        row = _text(ws, fmt, rows, row, words.list_title(cfg, met), ("bold", "center", "wrap"), caps=True)
+        row = rows.blank(_table(ws, fmt, rows, row, found, units))
+        together.append((title, title + 3))
+    tail = row - 2 if len(found.not_met) > 1 else title  # never a page holding only the signature
+    row = rows.blank(_text(ws, fmt, rows, row, found.totals_line(), ("bold", "wrap"), bold=True))
+    row = _signature(ws, fmt, rows, result, row)
+    together.append((tail, row))
+    starts, manual = rows.breaks(row + 1, repeat, together)
+    if not starts:
+        repeat = None  # one page: nothing to repeat
+    if manual:
+        ws.set_h_pagebreaks(manual)
+    _print_setup(ws, repeat, bool(notice))
     ws.print_area(0, 0, row, LAST)
 
 
-def _title(ws, fmt: Formats, result: RunResult) -> int:
-    cfg, sig = result.config, result.config.signature
-    authority = sig.authority or f"Ủy ban nhân dân {cfg.area[:1].lower()}{cfg.area[1:]}"
-    decision = sig.decision or "số ……/QĐ-UBND ngày …… tháng …… năm ……"
-    lines = [
-        (f"DANH SÁCH XÃ, PHƯỜNG, THỊ TRẤN\nĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT NĂM {cfg.year}", "title", 14, True),
-        (f"(Kèm theo Quyết định {decision}\ncủa Chủ tịch {authority})", "italic", 11, False),
-    ]
-    row = 0
-    for text, style, size, _bold in lines:
-        put_merged(ws, row, 0, LAST, text, fmt(style, "center", "wrap"))
-        # Broken by hand: an estimated wrap of a centred 14 pt title cut it at the top.
-        ws.set_row(row, row_height(text.count("\n") + 1, size) + 2)
+def _header_block(ws, fmt, rows: _Rows, result: RunResult) -> int:
+    """Authority (bold capitals, its last line underlined) | quốc hiệu over the underlined tiêu ngữ."""
+    lines = words.authority_lines(result.config.authority)
+    first, rest = lines[0], "\n".join(lines[1:])
+    put_merged(ws, 0, *LEFT, first, fmt("bold", "center", "wrap") if rest else fmt("bold", "center", "underline"))
+    put_merged(ws, 0, *RIGHT, words.NATION, fmt("nation", "center"))
+    put_merged(ws, 1, *LEFT, rest, fmt("bold", "center", "underline", "wrap"))
+    put_merged(ws, 1, *RIGHT, words.MOTTO, fmt("bold", "center", "underline"))
+    rows.height(0, row_height(1, SIZE))
+    rows.height(1, row_height(max(1, len(lines) - 1), SIZE))
+    return rows.blank(2)
+
+
+def _text(
+    ws, fmt, rows: _Rows, row: int, text: str, style: tuple[str, ...], *, size: int = SIZE, bold=False, caps=False
+) -> int:
+    """A paragraph across the page, its row as tall as the text needs; returns the next row.
+    Capitals are wider than the model's average letter."""
+    put_merged(ws, row, 0, LAST, text, fmt(*style))
+    width = sum(WIDTHS) * (0.8 if caps else 1)
+    lines = sum(lines_needed(part, width, size, bold=bold or caps) for part in text.split("\n"))
+    rows.height(row, row_height(lines, size) + 2)
+    return row + 1
+
+
+def _table(ws, fmt, rows: _Rows, row: int, found: words.Lists, units: tuple[words.Row, ...]) -> int:
+    """Heading row, numbered column row, one row per unit; returns the next row."""
+    headings = ("STT", "Tên đơn vị", found.result_heading, found.note_heading)
+    for c, text in enumerate(headings):
+        put(ws, row, c, text, fmt("cell", "bold", "center", "vcenter"))
+    heading_lines = max(lines_needed(h, w, SIZE, bold=True) for h, w in zip(headings, WIDTHS, strict=True))
+    rows.height(row, row_height(heading_lines, SIZE))
+    for c in range(len(WIDTHS)):
+        put(ws, row + 1, c, f"({c + 1})", fmt("cell", "italic", "center"))
+    rows.height(row + 1, row_height(1, SIZE))
+    row += 2
+    if not units:
+        put_merged(ws, row, 0, LAST, "(không có đơn vị nào)", fmt("cell", "italic", "center"))
+        rows.height(row, row_height(1, SIZE))
+        return row + 1
+    number, text, centre = fmt("cell", "center"), fmt("cell"), fmt("cell", "pts", "center")
+    for n, r in enumerate(units, start=1):
+        put_row(ws, row, 0, [n, r.name, r.result, r.note], [number, text, centre, text])
+        lines = max(lines_needed(r.note, WIDTHS[3], SIZE), lines_needed(r.name, WIDTHS[1], SIZE))
+        rows.height(row, row_height(lines, SIZE))
         row += 1
-    return row + 1
-
-
-def _section(ws, fmt: Formats, row: int, text: str) -> int:
-    put_merged(ws, row, 0, LAST, text, fmt("cell", "group", "bold"))
-    ws.set_row(row, row_height(1))
-    return row + 1
-
-
-def _empty(ws, fmt: Formats, row: int) -> int:
-    put_merged(ws, row, 0, LAST, "(không có đơn vị nào)", fmt("cell", "italic", "center"))
-    return row + 1
-
-
-def _unit(ws, fmt: Formats, row: int, n: int, u: UnitOutcome, note: str) -> int:
-    usable = u.status == SUBMITTED and u.verdict is not None
-    name = u.unit.full_name
-    put_row(
-        ws,
-        row,
-        0,
-        [n, name, u.verdict.total if usable else None, note],
-        [fmt("cell", "center"), fmt("cell", "wrap"), fmt("cell", "pts", "center"), fmt("cell", "wrap")],
-    )
-    lines = max(lines_needed(note, WIDTHS[3]), lines_needed(name, WIDTHS[1]))
-    ws.set_row(row, row_height(lines))
-    return row + 1
-
-
-def _met_note(u: UnitOutcome) -> str:
-    source = points_source(u)
-    if source == "Thẩm định":
-        return "Điểm thẩm định của Hội đồng"
-    if source == "Tự chấm":
-        return "Điểm tự chấm (chưa thẩm định)"
-    return f"{source} (các chỉ tiêu còn lại: điểm tự chấm)"
-
-
-def _not_met_note(u: UnitOutcome, rejected: list) -> str:
-    if u.status == NOT_SUBMITTED:
-        return "Không gửi hồ sơ tự đánh giá"
-    if u.status != SUBMITTED or u.verdict is None:
-        return "Hồ sơ tự đánh giá không dùng được. " + reasons_text(u, rejected)
-    return "; ".join(r.text for r in u.verdict.reasons) or reasons_text(u, rejected)
-
-
-def _totals(ws, fmt: Formats, row: int, total: int, met: int) -> int:
-    share = f" ({number_text(met / total * 100, places=2)}%)" if total else ""
-    text = (
-        f"Tổng số: {total} đơn vị; đạt chuẩn tiếp cận pháp luật: {met} đơn vị{share}; "
-        f"chưa đạt chuẩn: {total - met} đơn vị."
-    )
-    put_merged(ws, row, 0, LAST, text, fmt("bold", "wrap"))
-    ws.set_row(row, row_height(lines_needed(text, sum(WIDTHS), bold=True)))
-    return row + 1
-
-
-def _signature(ws, fmt: Formats, result: RunResult, row: int) -> int:
-    sig, cfg = result.config.signature, result.config
-    place = sig.place or place_name(cfg.area)
-    put_merged(ws, row, 2, LAST, f"{place}, ngày ...... tháng ...... năm ........", fmt("italic", "center"))
-    row += 1
-    title = sig.signer_title.replace("\\n", "\n")
-    put_merged(ws, row, 2, LAST, title, fmt("bold", "center", "wrap"))
-    ws.set_row(row, row_height(title.count("\n") + 1))
-    row += 1
-    put_merged(ws, row, 2, LAST, "(Ký, ghi rõ họ tên, đóng dấu)", fmt("italic", "center"))
-    for _ in range(4):  # room to sign
-        row += 1
-        ws.set_row(row, 18)
-    row += 1
-    put_merged(ws, row, 2, LAST, sig.signer_name, fmt("bold", "center"))
     return row
+
+
+def _signature(ws, fmt, rows: _Rows, result: RunResult, row: int) -> int:
+    """The place-and-date line (the decision's date, or dots), the signer's title, room to
+    sign, the name (blank until config.toml has it); returns the last row used."""
+    cfg = result.config
+    put_merged(ws, row, *RIGHT, words.place_date_line(cfg), fmt("italic", "center"))
+    rows.height(row, row_height(1, SIZE))
+    row += 1
+    title = cfg.signature.signer_title.replace("\\n", "\n")
+    put_merged(ws, row, *RIGHT, title, fmt("bold", "center", "wrap"))
+    rows.height(row, row_height(title.count("\n") + 1, SIZE))
+    for _ in range(4):  # room to sign and stamp
+        row += 1
+        rows.height(row, 20)
+    row += 1
+    put_merged(ws, row, *RIGHT, cfg.signature.signer_name, fmt("bold", "center"))
+    rows.height(row, row_height(1, SIZE))
+    return row
+
+
+def _print_setup(ws, repeat: tuple[int, int] | None, provisional: bool) -> None:
+    """A4 portrait, NĐ 30 margins (left 30 mm, right 15 mm, top and bottom 20 mm), one page
+    wide, the lists' heading rows on every page when there is more than one; this sheet's own
+    page numbers (from 1)."""
+    ws.set_paper(9)
+    ws.set_portrait()
+    ws.set_margins(left=1.18, right=0.59, top=0.79, bottom=0.79)
+    if repeat is not None:
+        ws.repeat_rows(*repeat)
+    ws.fit_to_pages(1, 0)
+    ws.set_start_page(1)
+    if provisional:  # on every printed page, in red, centred
+        ws.set_header(f'&C&"Times New Roman,Bold"&12&KC00000{header_safe("KẾT QUẢ TẠM TÍNH")}', margin=0.3)
+    ws.set_footer('&C&"Times New Roman,Regular"&11Trang &P', margin=0.3)
