@@ -328,7 +328,8 @@ def demo(config_path: str, inputs: str | None, outputs: str | None) -> None:
     _summary(out, out.result.generated_at.date())  # the demo's own calendar, not today's
     click.echo(
         "Thử tiếp trên dữ liệu mẫu: lập phiếu thẩm định bằng make appraisal-form ARGS=--demo "
-        "(tcpl appraisal-form --demo); tổng hợp lại bằng make consolidate ARGS=--demo."
+        "(tcpl appraisal-form --demo; trên Windows 4-thu-demo.bat lập luôn); "
+        "tổng hợp lại bằng make consolidate ARGS=--demo."
     )
 
 

@@ -237,3 +237,13 @@ def test_the_demo_says_how_to_go_on_and_that_works(demo_office):
     book = demo_office.parent / "outputs" / "demo" / "tham-dinh" / "bim-son-2023-tham-dinh.xlsx"
     assert book.exists()
     assert f"chép tệp đã điền vào {demo_inputs} rồi chạy lại tổng hợp (make consolidate ARGS=--demo)." in out.output
+
+
+def test_the_demo_ends_with_its_next_steps(tmp_path):
+    result = builders.run_cli("demo", "--config", str(builders.office(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "Thử tiếp trên dữ liệu mẫu: lập phiếu thẩm định bằng make appraisal-form ARGS=--demo "
+        "(tcpl appraisal-form --demo; trên Windows 4-thu-demo.bat lập luôn); "
+        "tổng hợp lại bằng make consolidate ARGS=--demo."
+    )
