@@ -53,7 +53,7 @@ PY_VERSION = "{}.{}".format(*launch.TARGET_PYTHON)
 def windows_environment() -> dict[str, str]:
     """Marker values of CPython 3.11 on 64-bit Windows (pip evaluates markers for the machine it
     runs on, even with --platform: the reason this script resolves the closure itself)."""
-    env = dict(default_environment())
+    env = {key: str(value) for key, value in default_environment().items()}
     env.update(
         implementation_name="cpython",
         implementation_version=f"{PY_VERSION}.9",

@@ -138,7 +138,7 @@ def setup(root: Path, runner: Runner, base_python: str = sys.executable) -> int:
     if installed(root):
         say("Chương trình đã được cài đặt, không cần cài lại.")
         return 0
-    problem = python_problem(sys.version_info, struct.calcsize("P") * 8, offline(root), sys.platform)
+    problem = python_problem(tuple(sys.version_info[:3]), struct.calcsize("P") * 8, offline(root), sys.platform)
     if problem:
         say(problem)
         return 1
