@@ -271,3 +271,104 @@ def _unusable(rejected: Sequence[FileRecord]) -> str:
     notes = list(dict.fromkeys(f.note for f in rejected if f.note))
     detail = f" ({'; '.join(notes)})" if notes else ""
     return f"Hồ sơ tự đánh giá không hợp lệ{detail}, chưa đủ căn cứ xem xét công nhận"
+
+
+# ------------------------------------------------------------------ the draft decision
+
+# What the rule sets' short references name, in full: the subject of each document the
+# product's rule sets rest on (an unknown document is cited by its number alone).
+_SUBJECTS = {
+    "25/2021/QĐ-TTg": "quy định về xã, phường, thị trấn đạt chuẩn tiếp cận pháp luật",
+    "09/2021/TT-BTP": (
+        "hướng dẫn thi hành Quyết định số 25/2021/QĐ-TTg ngày 22 tháng 7 năm 2021 của Thủ tướng "
+        "Chính phủ quy định về xã, phường, thị trấn đạt chuẩn tiếp cận pháp luật"
+    ),
+    "619/QĐ-TTg": "ban hành Quy định về xây dựng xã, phường, thị trấn đạt chuẩn tiếp cận pháp luật",
+}
+_KINDS = {"QĐ": "Quyết định", "TT": "Thông tư", "NĐ": "Nghị định"}
+_ISSUERS = {"TTg": "Thủ tướng Chính phủ", "BTP": "Bộ trưởng Bộ Tư pháp", "CP": "Chính phủ"}
+_REFERENCE = re.compile(r"(QĐ|TT|NĐ)\s+(\d+/[\w/.-]+?)\s*(?:\((\d{1,2})/(\d{1,2})/(\d{4})\))?\s*$")
+# The law on local government in force on a day: 2015 (amended 2019) until 30/6/2025, then 2025.
+_LOCAL_GOVERNMENT_2025 = dt.date(2025, 7, 1)
+
+
+def citation(reference: str) -> str:
+    """A rule set's short reference in the words of a 'Căn cứ' line:
+    'QĐ 25/2021/QĐ-TTg (22/7/2021)' -> 'Quyết định số 25/2021/QĐ-TTg ngày 22 tháng 7 năm 2021 của
+    Thủ tướng Chính phủ quy định về …'; anything else as written."""
+    found = _REFERENCE.fullmatch(reference.strip())
+    if not found:
+        return reference.strip()
+    kind, number, day, month, year = found.groups()
+    out = f"{_KINDS[kind]} số {number}"
+    if year:
+        out += " " + legal_date(dt.date(int(year), int(month), int(day)))
+    issuer = _ISSUERS.get(number.rsplit("-", 1)[-1]) if "-" in number else None
+    if issuer:
+        out += f" của {issuer}"
+    subject = _SUBJECTS.get(number)
+    return f"{out} {subject}" if subject else out
+
+
+def legal_bases(result: RunResult) -> list[str]:
+    """The 'Căn cứ …;' lines and the 'Theo đề nghị của …' line of the decision."""
+    cfg, rs = result.config, result.rule_set
+    day = cfg.signature.decision_date or result.generated_at.date()
+    if day >= _LOCAL_GOVERNMENT_2025:
+        law = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
+    else:
+        law = (
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
+            "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;"
+        )
+    lines = [law]
+    for reference in (rs.decision, rs.guidance):
+        if reference.strip():
+            lines.append(f"Căn cứ {citation(reference)};")
+    lines.append(f"Theo đề nghị của {proposer(cfg)}.")
+    return lines
+
+
+def proposer(config: Config) -> str:
+    """Who proposes the decision: the head of the consolidating office."""
+    office = config.office_name
+    if office.casefold().startswith("phòng "):
+        return f"Trưởng {office[:1].lower()}{office[1:]}"
+    if office.casefold().startswith("sở "):
+        return f"Giám đốc {office}"
+    return f"Thủ trưởng {office}"
+
+
+def decision_subject(config: Config) -> str:
+    return f"Về việc công nhận {kinds_text(config)} đạt chuẩn tiếp cận pháp luật năm {config.year}"
+
+
+def articles(result: RunResult, met: int) -> list[tuple[str, str]]:
+    """(heading, text) of each article."""
+    cfg = result.config
+    kinds = kinds_text(cfg)
+    return [
+        ("Điều 1.", f"Công nhận {met} {kinds} đạt chuẩn tiếp cận pháp luật năm {cfg.year} (có danh sách kèm theo)."),
+        ("Điều 2.", "Quyết định này có hiệu lực kể từ ngày ký."),
+        (
+            "Điều 3.",
+            f"Chánh Văn phòng {cfg.authority}, {proposer(cfg)}, Chủ tịch Ủy ban nhân dân các {kinds} có tên "
+            "tại Điều 1 và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./.",
+        ),
+    ]
+
+
+_CITIES = ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế")
+
+
+def recipients(config: Config) -> list[str]:
+    """The 'Nơi nhận' entries: those who carry it out, the office above, the archive."""
+    office = config.office_name.casefold()
+    if office.startswith("sở "):
+        above = "Bộ Tư pháp;"
+    else:
+        province = config.province.strip()
+        if not province.casefold().startswith(("tỉnh ", "thành phố ")):
+            province = f"{'thành phố' if province in _CITIES else 'tỉnh'} {province}"
+        above = f"Sở Tư pháp {province[:1].lower()}{province[1:]};"
+    return ["Như Điều 3;", above, "Lưu: VT, TP."]
