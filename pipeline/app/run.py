@@ -62,6 +62,7 @@ class RunOutputs:
     manifest: Path
     unit_folder: Path | None
     feedback: list[Path] | None = None  # one workbook per unit that sent something (outputs/phan-hoi/)
+    documents: list[Path] | None = None  # the recognition list and draft decision (.docx)
 
 
 def consolidate(config: Config, progress: Progress | None = None) -> RunOutputs:
@@ -385,6 +386,9 @@ def write_outputs(config: Config, result: RunResult) -> RunOutputs:
         write_unit_workbooks(result, paths["units"])
         unit_folder = paths["units"]
     write_workbook(result, paths["workbook"], per_unit_sheets=per_unit_sheets)
+    from pipeline.writers.docs_recognition import write_recognition_documents
+
+    documents = write_recognition_documents(result, config.outputs)  # beside the workbook
     write_results_csv(result, paths["csv"])
     write_manifest(
         result, paths["manifest"], sha256_file(config.source_file), sha256_file(Path(result.rule_set.source_file))
@@ -392,4 +396,4 @@ def write_outputs(config: Config, result: RunResult) -> RunOutputs:
     from pipeline.writers.feedback import write_feedback_workbooks
 
     feedback = write_feedback_workbooks(result, paths["feedback"])
-    return RunOutputs(result, paths["workbook"], paths["csv"], paths["manifest"], unit_folder, feedback)
+    return RunOutputs(result, paths["workbook"], paths["csv"], paths["manifest"], unit_folder, feedback, documents)
