@@ -149,6 +149,57 @@ def unit_form(
     )
 
 
+# ----------------------------------------------------------------------------- the 2026 season (QĐ 27/2025)
+
+QD27 = rules.load("qd27-2025")
+YEAR_2026 = 2026
+THANH_HOA = REPO / "examples" / "thanh-hoa-2026" / "config.toml"
+
+
+def content_values(rule_set: RuleSet = QD27, **overrides: Any) -> dict[str, Any]:
+    """A complete form of a pass/fail set with contents, every content Đạt: requirements
+    declared Đạt, entered rates 5/5 (a derived figure is 5 too), the first option ticked;
+    `overrides` by defined name (None removes a value)."""
+    values: dict[str, Any] = {
+        "ma_don_vi": "14797",
+        "ten_don_vi": "Hạc Thành",
+        "loai_don_vi": "phường",
+        "nam_danh_gia": YEAR_2026,
+        "ngay_bao_cao": dt.date(2027, 1, 8),
+        "nguoi_phu_trach": "Lê Thị B, công chức Tư pháp - Hộ tịch",
+        "dien_thoai": "0237 3852 123",
+    }
+    for c in rule_set.indicators:
+        if c.kind == "requirement":
+            values[layout.content_name("diem", c.code)] = "Đạt"
+        elif c.kind == "rate":
+            for figure, field in (("numerator", "tu_so"), ("denominator", "mau_so")):
+                if c.derived(figure) is None:
+                    values[layout.content_name(field, c.code)] = 5
+        else:
+            values[layout.option_name(c.code, 1)] = layout.TICK
+    for g in rule_set.groups:
+        values[layout.content_name("tai_lieu", g.code)] = f"Hồ sơ {g.code}"
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def content_form(path: Path, rule_set: RuleSet = QD27, **overrides: Any) -> Path:
+    """A 2026 form written by the real writer (`content_values`)."""
+    return filled_form(path, content_values(rule_set, **overrides), rule_set=rule_set, year=YEAR_2026)
+
+
+def province(root: Path, units: Sequence[tuple[str, str, str]] = (("14797", "Hạc Thành", "phường"),)) -> Config:
+    """The Thanh Hóa 2026 example office in `root` with only `units` (code, name, kind)."""
+    root.mkdir(parents=True, exist_ok=True)
+    text = THANH_HOA.read_text(encoding="utf-8").split("\n[[units]]", 1)[0]
+    text += "".join(f'\n[[units]]\ncode = "{c}"\nname = "{n}"\nkind = "{k}"\n' for c, n, k in units)
+    path = root / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    (root / "inputs").mkdir(exist_ok=True)
+    return config_mod.load(path).with_paths(root / "inputs", root / "outputs")
+
+
 def edit_with_openpyxl(path: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
     """Open, change and save a workbook as another program would (openpyxl keeps no cached
     formula results and does not move defined names when rows move)."""

@@ -479,14 +479,51 @@ def test_flatten_keeps_the_runs_order_and_the_fields_asked_for():
     assert run.flatten(["unit"]) == [("14809",), ("14809",), ("14812",), ("",)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crosscheck.cached_total_issues compares the form's total with a sum of "
-    "points; on a pass / fail form that total counts the Đạt results (CACHED_TOTAL_DIFFERS 2 vs 0)",
-)
 def test_a_pass_fail_forms_own_total_is_not_flagged(tmp_path):
     config = replace(
         town(tmp_path), loaded_rule_set=PASS_FAIL, loaded_rule_set_for=PASS_FAIL.id, rule_set_name=PASS_FAIL.id
     )
     pass_fail_form(config, "bac-son.xlsx", diem_1_1="Đạt", diem_1_2="Đạt", diem_1_3="Không đạt")
     assert collect(config).flatten(FIELDS) == []
+
+
+# ============================================================================= the 2026 season: contents
+
+
+@scenario(
+    ("hac-thanh.xlsx", SCORES, "I7", "SWITCH_INVALID"),
+    ("hac-thanh.xlsx", SCORES, "F16", "CONTENT_RATE_ZERO_DENOMINATOR"),
+    ("hac-thanh.xlsx", SCORES, "F19", "CONTENT_RATE_MISSING"),
+    ("hac-thanh.xlsx", SCORES, "H23", "OPTION_INVALID"),
+    ("hac-thanh.xlsx", SCORES, "H30", "OPTION_UNKNOWN"),
+    ("hac-thanh.xlsx", SCORES, "I43", "NOT_APPLICABLE_CONTRADICTED"),
+    ("hac-thanh.xlsx", SCORES, "I52", "CONTENT_NOT_APPLICABLE_NOT_ALLOWED"),
+)
+def contents_run(root):
+    """A QĐ 27/2025 form with each content problem: a zero denominator not declared "không phát
+    sinh", a missing figure, figures under a "không phát sinh", odd ticks, an option the rule
+    set does not list, an odd switch, and "không phát sinh" typed where it is not allowed."""
+    config = builders.province(root)
+    path = builders.content_form(
+        config.inputs / "hac-thanh.xlsx",
+        tu_so_2_3=0,
+        mau_so_2_3=0,
+        mau_so_2_4_2=None,
+        khong_phat_sinh_3_2_1="Có",
+        chon_2_5_2="có lẽ",
+        khong_phat_sinh_tc1="Chưa rõ",
+    )
+    sheet, option = builders.named_cell(path, "chon_2_5_8")
+    _, refused = builders.named_cell(path, "tu_so_3_4_2")
+
+    def edit(wb):
+        ws = wb[sheet]
+        below = f"H{int(option[1:]) + 1}"  # the row under the last option: a ninth, unlisted one
+        ws[below] = "x"
+        wb.defined_names["chon_2_5_9"] = openpyxl.workbook.defined_name.DefinedName(
+            "chon_2_5_9", attr_text=f"'{sheet}'!${below[0]}${below[1:]}"
+        )
+        ws[f"I{refused[1:]}"] = "Có"  # a grey cell: 3.4.2 does not allow "không phát sinh"
+
+    builders.edit_with_openpyxl(path, edit)
+    return collect(config)

@@ -29,10 +29,10 @@ def test_cached_total_that_disagrees(tmp_path, make_form, rule_set):
     path = make_form(tmp_path / "f.xlsx")
     sub, _ = read_workbook(path, "f.xlsx", rule_set)
     _, indicators, _ = normalise([sub], rule_set)
-    assert cached_total_issues([sub], indicators) == []  # the form's own cached total is right
+    assert cached_total_issues([sub], indicators, rule_set) == []  # the form's own cached total is right
     stale = sub.cached_totals["tong_diem"]
     sub.cached_totals["tong_diem"] = Located(99.0, stale.sheet, stale.cell)
-    (found,) = cached_total_issues([sub], indicators)
+    (found,) = cached_total_issues([sub], indicators, rule_set)
     assert (found.code, found.sheet, found.cell, found.value) == ("CACHED_TOTAL_DIFFERS", "Bảng điểm", stale.cell, "99")
     sub.cached_totals["tong_diem"] = Located("", stale.sheet, stale.cell)  # no cached value: nothing to compare
-    assert cached_total_issues([sub], indicators) == []
+    assert cached_total_issues([sub], indicators, rule_set) == []

@@ -14,6 +14,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from pipeline.app.demo_contents import PLAN as CONTENT_PLAN
+from pipeline.app.demo_contents import content_values
+from pipeline.core import layout
 from pipeline.core.config import Config, Unit
 from pipeline.core.layout import indicator_name
 from pipeline.core.rules import Indicator, RuleSet
@@ -62,6 +65,9 @@ def strong_values(rule_set: RuleSet) -> dict[str, Any]:
 
 
 def submission_values(rule_set: RuleSet, unit: Unit, profile: str, report_date: dt.date, year: int) -> dict[str, Any]:
+    if rule_set.has_contents:
+        values = content_values(rule_set, profile, int(unit.code) if unit.code.isdigit() else 0)
+        return _with_cover(values, rule_set, unit, profile, report_date)
     values = strong_values(rule_set)
     for code, change in PROFILES[profile].items():
         if code in rule_set.indicator_index and rule_set.indicator(code).kind == "points":
@@ -70,6 +76,10 @@ def submission_values(rule_set: RuleSet, unit: Unit, profile: str, report_date: 
         rate = next((i for i in rule_set.indicators if i.kind == "rate_bands"), None)
         if rate:  # more trained than exist: numerator > denominator
             values[indicator_name("tu_so", rate.code)] = 30
+    return _with_cover(values, rule_set, unit, profile, report_date)
+
+
+def _with_cover(values: dict[str, Any], rule_set: RuleSet, unit: Unit, profile: str, report_date: dt.date) -> dict:
     values.update(
         {
             "ngay_bao_cao": report_date,
@@ -102,10 +112,12 @@ def make_demo(config: Config, folder: Path) -> Path:
     folder.mkdir(parents=True)
     year = config.year
     units = list(config.units)
-    missing = units[-1] if len(units) > 1 else None  # the last unit sends nothing
+    # The last unit sends nothing (the last three in a province's hundred-odd).
+    missing = set(units[-3:] if len(units) > 50 else units[-1:] if len(units) > 1 else [])
     base_day = config.deadline - dt.timedelta(days=6)
-    for n, unit in enumerate(u for u in units if u is not missing):
-        profile = PLAN[n % len(PLAN)]
+    plan = CONTENT_PLAN if rule_set.has_contents else PLAN
+    for n, unit in enumerate(u for u in units if u not in missing):
+        profile = plan[n % len(plan)]
         late = n == 2  # the unit failing on total also sent late
         report = config.deadline + dt.timedelta(days=5) if late else base_day + dt.timedelta(days=n % 4)
         name = f"{unit.code}-{_ascii(unit.name)}.xlsx"
@@ -113,7 +125,11 @@ def make_demo(config: Config, folder: Path) -> Path:
         _write(folder / name, rule_set, year, unit, values, config, report)
         if n == 1:  # this unit first sent a weaker draft, then the corrected form
             draft = dict(values, ngay_bao_cao=report - dt.timedelta(days=3))
-            draft[indicator_name("diem", rule_set.indicators[0].code)] = 0
+            first = rule_set.indicators[0]
+            if rule_set.has_contents:
+                draft.pop(layout.content_name("tu_so", first.code), None)
+            else:
+                draft[indicator_name("diem", first.code)] = 0
             _write(
                 folder / "nhan-qua-zalo" / f"ban-nhap-{_ascii(unit.name)}.xlsx",
                 rule_set,
@@ -123,6 +139,11 @@ def make_demo(config: Config, folder: Path) -> Path:
                 config,
                 report - dt.timedelta(days=3),
             )
+    if rule_set.has_contents and len(units) > 10:
+        # One unit's e-mail attachment arrived cut short: the file cannot be opened.
+        broken = next(folder.glob(f"{units[9].code}-*.xlsx"), None)
+        if broken is not None:
+            broken.write_bytes(broken.read_bytes()[:2000])
     (folder / "ghi-chu-cua-van-thu.txt").write_text("Danh sách xã đã gửi qua email.\n", encoding="utf-8")
     (folder / f"~${units[0].code}-{_ascii(units[0].name)}.xlsx").write_bytes(b"lock")
     return folder

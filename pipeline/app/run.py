@@ -45,7 +45,7 @@ from pipeline.readers.inputs import Fingerprint, read_candidate, read_input
 from pipeline.readers.previous import load_previous
 from pipeline.steps.appraise import apply_appraisal, check_appraisal, choose_appraisal
 from pipeline.steps.crosscheck import banded_points_issues, cached_total_issues
-from pipeline.steps.frames import declaration_columns
+from pipeline.steps.frames import declaration_columns, switch_columns
 from pipeline.steps.identify import identify
 from pipeline.steps.normalise import frame_records, normalise, parsed_only
 from pipeline.steps.register import register
@@ -118,7 +118,7 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
     cover, indicators, parse_issues = normalise(submissions, rule_set)
     issues.extend(parse_issues)
-    issues.extend(cached_total_issues(submissions, indicators))
+    issues.extend(cached_total_issues(submissions, indicators, rule_set))
     del submissions  # the raw cells are in the frames now: ~40 KB a file, gigabytes nationally
 
     from pipeline.steps.validate import validate  # loads great-expectations: only when there is something to check
@@ -225,7 +225,8 @@ def _outcomes(
         rows = rows_by_file.get(file, [])
         entries = {r["code"]: _entry(r, (file, r["code"]) not in unusable) for r in rows}
         declarations = {d.key: _bool(head[declaration_columns(d.key)[0]]) for d in rule_set.conditions.declarations}
-        scored = UnitEntries(entries, declarations)
+        switches = {c.code: _bool(head[switch_columns(c.code)[0]]) for c in rule_set.criteria if c.switch}
+        scored = UnitEntries(entries, declarations, switches)
         verdict = score_unit(rule_set, scored)
         report = head["report_date"]
         report_date = None if pd.isna(report) else pd.Timestamp(report).date()
@@ -254,6 +255,7 @@ _SCORED_COLUMNS = (
     "numerator",
     "denominator",
     "passed",
+    "ticked",
     "figures",
     "evidence",
     "note",
@@ -273,6 +275,7 @@ def _entry(row: dict, usable: bool) -> IndicatorEntry:
         denominator=_num(row["denominator"]),
         passed=_bool(row["passed"]),
         usable=usable,
+        ticked=tuple(int(n) for n in row["ticked"].split()) if row["ticked"] else (),
     )
 
 

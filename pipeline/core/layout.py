@@ -73,6 +73,30 @@ TOTAL_CODE = "TỔNG"  # code cell of the total row
 TOTAL_NAME = "tong_diem"  # defined name of the total (formula)
 
 
+# Pass/fail sets whose indicators have contents (QĐ 27/2025) use the same columns with
+# these headings: (3) the requirement in words, (8) the content's result.
+CONTENT_HEADERS = {**SCORE_HEADERS, "diem_toi_da": "Mức đạt", "diem": "Kết quả tự đánh giá"}
+TICK = "x"  # a ticked checklist option
+# Content input fields; "diem" is named dat_<code>, options chon_<code>_<n>.
+CONTENT_FIELDS = ("diem", "khong_phat_sinh", "tu_so", "mau_so", "so_lieu", "tai_lieu", "ghi_chu")
+
+
+def content_name(field: str, code: str) -> str:
+    """Defined name of a content input: ('diem', '2.1.1') -> 'dat_2_1_1'; ('tu_so', '1.1') ->
+    'tu_so_1_1'. Evidence (tai_lieu) is per indicator: pass the indicator's code."""
+    return indicator_name("dat" if field == "diem" else field, code)
+
+
+def option_name(code: str, number: int) -> str:
+    """A checklist option: ('2.5', 1) -> 'chon_2_5_1'."""
+    return f"chon_{code.replace('.', '_')}_{number}"
+
+
+def switch_name(criterion: str) -> str:
+    """A criterion's switch: 'TC1' -> 'khong_phat_sinh_tc1'."""
+    return f"khong_phat_sinh_{criterion.lower()}"
+
+
 def indicator_name(field: str, code: str) -> str:
     """Defined name of an indicator input: ('diem', '1.1') -> 'diem_1_1'."""
     return f"{field}_{code.replace('.', '_')}"

@@ -327,6 +327,49 @@ CATALOGUE: dict[str, Spec] = {
         'Kết quả chỉ tiêu {indicator} là "{value}", không phải Đạt / Không đạt.',
         "Chọn Đạt hoặc Không đạt.",
     ),
+    # ---- values (contents of pass/fail sets with contents, QĐ 27/2025)
+    "CONTENT_RATE_MISSING": _s(
+        ERROR,
+        "values",
+        "Nội dung {indicator} tính theo tỷ lệ nhưng thiếu {field}; coi là Không đạt.",
+        'Nhập cả tử số và mẫu số; nếu trong năm không phát sinh, chọn "Có" ở cột Không phát sinh.',
+    ),
+    "CONTENT_RATE_ZERO_DENOMINATOR": _s(
+        ERROR,
+        "values",
+        "Nội dung {indicator}: mẫu số bằng 0 nên không tính được tỷ lệ; coi là Không đạt.",
+        'Nhập mẫu số lớn hơn 0; nếu trong năm không phát sinh, chọn "Có" ở cột Không phát sinh (nếu nội dung cho phép).',
+    ),
+    "CONTENT_NOT_APPLICABLE_NOT_ALLOWED": _s(
+        ERROR,
+        "values",
+        'Nội dung {indicator} không được tính "Không phát sinh"; coi là Không đạt.',
+        'Bỏ chọn "Có" ở cột Không phát sinh và tự đánh giá nội dung này như bình thường.',
+    ),
+    "NOT_APPLICABLE_CONTRADICTED": _s(
+        WARNING,
+        "values",
+        'Nội dung {indicator} được đánh dấu "Không phát sinh" nhưng có mẫu số {value}; tính theo số liệu.',
+        'Nếu có phát sinh, bỏ chọn "Có" ở cột Không phát sinh; nếu không phát sinh, xóa số liệu.',
+    ),
+    "OPTION_INVALID": _s(
+        WARNING,
+        "values",
+        'Ô hoạt động của nội dung {indicator} có giá trị lạ "{value}"; không được tính là đã thực hiện.',
+        'Gõ "x" vào hoạt động đã thực hiện, để trống hoạt động chưa thực hiện.',
+    ),
+    "OPTION_UNKNOWN": _s(
+        WARNING,
+        "values",
+        "Nội dung {indicator} có đánh dấu ở hoạt động số {value}, không có trong danh sách; không được tính.",
+        "Chỉ đánh dấu các hoạt động có trong mẫu phiếu.",
+    ),
+    "SWITCH_INVALID": _s(
+        WARNING,
+        "values",
+        'Ô "Không được giao nhiệm vụ" của tiêu chí {field} có giá trị lạ "{value}"; coi như không đánh dấu.',
+        'Chọn "Có" hoặc để trống.',
+    ),
     "PASS_FAIL_MISSING": _s(
         WARNING,
         "values",

@@ -18,13 +18,20 @@ ENCODING = "utf-8-sig"
 LINE_END = "\r\n"
 
 CODE, NAME, TOTAL, VERDICT = "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Kết quả"
+PASSED = "Số tiêu chí đạt"  # pass/fail rule sets: in place of the total; criteria columns say Đạt / Không đạt
 STATUS_TEXT = {SUBMITTED: "Đã nộp", NOT_SUBMITTED: "Chưa nộp", UNUSABLE: "Phiếu không dùng được"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def header(criteria: list[str]) -> list[str]:
+def header(criteria: list[str], pass_fail: bool = False) -> list[str]:
     """The columns, with one per criterion of the rule set between the dates and the total."""
-    return [CODE, NAME, "Loại", "Tình trạng", "Ngày báo cáo", "Số ngày muộn", *criteria, TOTAL, VERDICT, "Lý do"]
+    total = PASSED if pass_fail else TOTAL
+    return [CODE, NAME, "Loại", "Tình trạng", "Ngày báo cáo", "Số ngày muộn", *criteria, total, VERDICT, "Lý do"]
+
+
+def cell(value: float | str | None) -> str:
+    """A criterion's or the headline's cell: a number as `number` writes it, a word as is."""
+    return value if isinstance(value, str) else number(value)
 
 
 def neutralise(text: str) -> str:
@@ -52,6 +59,11 @@ def parse(data: bytes) -> dict[str, PreviousResult]:
     delimiter = max((",", ";", "\t"), key=lines[0].count)
     reader = csv.reader(lines, delimiter=delimiter)
     head = [h.strip() for h in next(reader)]
+    if TOTAL not in head and PASSED in head:  # a pass/fail year: no total to compare
+        head = [TOTAL if h == PASSED else h for h in head]
+        no_total = True
+    else:
+        no_total = False
     for key in (CODE, TOTAL, VERDICT):
         if key not in head:
             raise ValueError(f'thiếu cột "{key}"')
@@ -64,7 +76,7 @@ def parse(data: bytes) -> dict[str, PreviousResult]:
         code = row[need[CODE]].strip().lstrip("'")
         if not code:
             continue
-        raw_total = row[need[TOTAL]].strip().replace(",", ".")
+        raw_total = "" if no_total else row[need[TOTAL]].strip().replace(",", ".")
         try:
             total = float(raw_total) if raw_total else None
         except ValueError:

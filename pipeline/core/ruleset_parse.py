@@ -323,8 +323,10 @@ class Parser:
         sources: dict[str, FigureSource | None] = {}
         options: tuple[str, ...] = ()
         min_ticked = 0
-        only = {"rate": ("threshold", "numerator_from", "denominator_from", "numerator_label", "denominator_label")}
-        only["checklist"] = ("options", "min_ticked")
+        only: dict[str, tuple[str, ...]] = {
+            "rate": ("threshold", "numerator_from", "denominator_from", "numerator_label", "denominator_label"),
+            "checklist": ("options", "min_ticked"),
+        }
         for other, names in only.items():
             for extra in names:
                 if extra in raw and kind is not None and kind != other:

@@ -144,10 +144,22 @@ def reasons_text(u: UnitOutcome, rejected: list[FileRecord]) -> str:
         notes = notes or [i.message for i in u.issues if i.severity == "error"]
         return "Phiếu bị loại: " + "; ".join(notes) if notes else "Phiếu bị loại"
     reasons = [r.text for r in u.verdict.reasons] or ["Đủ điều kiện công nhận"]
-    zeroed = [n.text.split(":")[0].removeprefix("Chỉ tiêu ") for n in u.verdict.notes]
-    if zeroed:  # data the engine could not use: the office should know the result rests on zeros
+    zeroed = [n.text.split(":")[0].removeprefix("Chỉ tiêu ").removeprefix("Nội dung ") for n in u.verdict.notes]
+    if zeroed and u.verdict.pass_fail:  # missing or unusable data decided a Không đạt
+        reasons.append(f"lưu ý: {', '.join(zeroed)} coi là Không đạt do thiếu hoặc lỗi dữ liệu")
+    elif zeroed:  # data the engine could not use: the office should know the result rests on zeros
         reasons.append(f"lưu ý: chỉ tiêu {', '.join(zeroed)} tính 0 điểm do thiếu hoặc lỗi dữ liệu")
     return "; ".join(reasons)
+
+
+def head_of_office(office_name: str) -> str:
+    """Who signs for the consolidating office: the director of a Sở, else the head of a Phòng."""
+    return "GIÁM ĐỐC" if office_name.strip().lower().startswith("sở") else "TRƯỞNG PHÒNG TƯ PHÁP"
+
+
+def total_header(scoring: str) -> str:
+    """The heading of a unit's headline number (Verdict.headline) in every table."""
+    return "Số tiêu chí đạt" if scoring == "pass_fail" else "Tổng điểm"
 
 
 # ------------------------------------------------------------------ appraisal (added by the "flow" helper)

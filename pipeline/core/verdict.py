@@ -118,6 +118,23 @@ class Verdict:
     # Keys (rules.Figure.key) of the still-provisional rule-set figures this result used.
     provisional_figures: tuple[str, ...] = field(default=())
     groups: tuple[GroupResult, ...] = field(default=())  # pass/fail sets with contents
+    scoring: str = "points"  # the rule set's: points | pass_fail
+
+    @property
+    def pass_fail(self) -> bool:
+        return self.scoring == "pass_fail"
+
+    @property
+    def criterion_results(self) -> dict[str, float | str]:
+        """What a table shows per criterion: its points, or Đạt / Không đạt."""
+        if self.pass_fail:
+            return {c.code: "Đạt" if c.met else "Không đạt" for c in self.criteria}
+        return dict(self.criterion_points)
+
+    @property
+    def headline(self) -> float:
+        """The one number of a unit's result: its total points, or how many criteria are Đạt."""
+        return float(self.criteria_passed) if self.pass_fail else self.total
 
     @property
     def criteria_passed(self) -> int:

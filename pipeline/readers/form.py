@@ -122,7 +122,11 @@ def _text_key(value: str) -> str:
     return strip_accents(value).rstrip(" :*")
 
 
-_HEADER_KEYS = {_label_key(label): field for field, label in layout.SCORE_HEADERS.items()}
+_HEADER_KEYS = {
+    _label_key(label): field
+    for headers in (layout.SCORE_HEADERS, layout.CONTENT_HEADERS)
+    for field, label in headers.items()
+}
 
 
 def _header_match(value: Any) -> str | None:
@@ -151,7 +155,9 @@ def _header_row(grid: Grid, code_col: int) -> int | None:
     return grid.header_rows[code_col]
 
 
-def _columns(grid: Grid, code_col: int, names: dict, code_rows: dict[str, int]) -> dict[str, int]:
+def _columns(
+    grid: Grid, code_col: int, names: dict, code_rows: dict[str, int], name_of=layout.indicator_name
+) -> dict[str, int]:
     """Column of each field: by heading; else by a defined name on the right row; else the
     layout letter shifted by as much as the code column moved."""
     found: dict[str, int] = {}
@@ -166,7 +172,7 @@ def _columns(grid: Grid, code_col: int, names: dict, code_rows: dict[str, int]) 
         if field in found:
             continue
         for code, row in code_rows.items():
-            ref = names.get(layout.indicator_name(field, code).lower())
+            ref = names.get(name_of(field, code).lower())
             if ref and ref[0] == grid.name and ref[1] == row:
                 found[field] = ref[2]
                 break
@@ -175,7 +181,7 @@ def _columns(grid: Grid, code_col: int, names: dict, code_rows: dict[str, int]) 
     return found
 
 
-_CODE_LIKE = re.compile(r"^\d+\.\d+$")
+_CODE_LIKE = re.compile(r"^\d+(\.\d+)+$")
 
 
 def _read_scores(score: _Score, rule_set: RuleSet, names: dict, sub: Submission) -> list[Issue]:
@@ -187,6 +193,8 @@ def _read_scores(score: _Score, rule_set: RuleSet, names: dict, sub: Submission)
     header = _header_row(grid, code_col)
     first = grid.r0 if header is None else header + 1
 
+    groups = {g.code for g in rule_set.groups if len(g.contents) > 1}
+    group_rows: dict[str, int] = {}
     rows: dict[str, int] = {}
     criterion_rows: dict[str, int] = {}
     total_row: int | None = None
@@ -211,11 +219,17 @@ def _read_scores(score: _Score, rule_set: RuleSet, names: dict, sub: Submission)
                 rows[code] = r
         elif code.lower() in criteria:
             criterion_rows.setdefault(criteria[code.lower()], r)
+        elif code in groups:
+            group_rows.setdefault(code, r)
         elif _label_key(code) == total_key:
             total_row = r if total_row is None else total_row
         elif _CODE_LIKE.match(code):
             issues.append(issue("INDICATOR_UNKNOWN", file=rel, sheet=grid.name, cell=a1(r, code_col), value=code))
 
+    if rule_set.has_contents:
+        cols = _columns(grid, code_col, names, rows, layout.content_name)
+        sub.score_sheet = grid.name
+        return issues + _read_contents(grid, rule_set, names, sub, cols, rows, group_rows, criterion_rows)
     cols = _columns(grid, code_col, names, rows)
     sub.score_sheet = grid.name
     for ind in rule_set.indicators:
@@ -227,6 +241,74 @@ def _read_scores(score: _Score, rule_set: RuleSet, names: dict, sub: Submission)
         sub.cached_totals[layout.criterion_total_name(code)] = grid.at(r, cols["diem"])
     if total_row is not None:
         sub.cached_totals[layout.TOTAL_NAME] = grid.at(total_row, cols["diem"])
+    return issues
+
+
+def _read_contents(
+    grid: Grid,
+    rule_set: RuleSet,
+    names: dict,
+    sub: Submission,
+    cols: dict[str, int],
+    rows: dict[str, int],
+    group_rows: dict[str, int],
+    criterion_rows: dict[str, int],
+) -> list[Issue]:
+    """A set with contents: each content's inputs, its checklist options (by defined name on
+    this sheet, else the rows under the content), the indicator's evidence (on the indicator's
+    row when it has several contents) and each criterion's switch (its row, column (9))."""
+    issues: list[Issue] = []
+    rel = sub.file
+
+    def named(name: str, row_hint: int | None = None) -> tuple[int, int] | None:
+        ref = names.get(name.lower())
+        if ref and ref[0] == grid.name and (row_hint is None or ref[1] == row_hint):
+            return ref[1], ref[2]
+        return None
+
+    for group in rule_set.groups:
+        for code in group.contents:
+            content = rule_set.indicator(code)
+            if code not in rows:
+                issues.append(issue("INDICATOR_MISSING", file=rel, sheet=grid.name, value=code, indicator=code))
+                continue
+            r = rows[code]
+            cells = {f: grid.at(r, cols[f]) for f in layout.CONTENT_FIELDS}
+            if len(group.contents) > 1:
+                g = group_rows.get(group.code)
+                cells["tai_lieu"] = grid.at(g, cols["tai_lieu"]) if g is not None else grid.at(r, cols["tai_lieu"])
+            for n in range(1, len(content.options) + 1):
+                at = named(layout.option_name(code, n)) or (r + n, cols["diem"])
+                cells[f"chon_{n}"] = grid.at(*at)
+            # A name for an option the rule set does not list, holding a tick: reported, not counted.
+            extra = len(content.options) + 1
+            while (at := named(layout.option_name(code, extra))) is not None:
+                found = grid.at(*at)
+                if found.value not in (None, ""):
+                    issues.append(
+                        issue(
+                            "OPTION_UNKNOWN",
+                            file=rel,
+                            sheet=grid.name,
+                            cell=found.cell,
+                            value=str(extra),
+                            indicator=code,
+                        )
+                    )
+                extra += 1
+            sub.rows[code] = cells
+    for criterion in rule_set.criteria:
+        if criterion.switch is None:
+            continue
+        name = layout.switch_name(criterion.code)
+        r = criterion_rows.get(criterion.code)
+        at = named(name, r) if r is not None else named(name)
+        if at is None and r is not None:
+            at = (r, cols["khong_phat_sinh"])
+        if at is not None:
+            sub.cover[name] = grid.at(*at)
+    for code, r in criterion_rows.items():
+        sub.cached_totals[layout.criterion_total_name(code)] = grid.at(r, cols["diem"])
     return issues
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import Any
 
 from pipeline.core.rules import FigureSource, Indicator
 from pipeline.core.text import number_text
@@ -20,7 +21,7 @@ from pipeline.core.verdict import SOURCE_LABEL, IndicatorEntry, IndicatorResult
 def judge_content(
     content: Indicator, entry: IndicatorEntry | None, entries: Mapping[str, IndicatorEntry]
 ) -> IndicatorResult:
-    base = dict(code=content.code, criterion=content.criterion, max=0.0, points=0.0)
+    base: dict[str, Any] = dict(code=content.code, criterion=content.criterion, max=0.0, points=0.0)
     if entry is None or not entry.usable:
         why = "không có dòng nội dung" if entry is None else "dữ liệu lỗi, không dùng được"
         return IndicatorResult(
@@ -61,7 +62,9 @@ def judge_content(
     return IndicatorResult(**base, basis="Đạt" if entry.passed else "Không đạt", source=src, passed=entry.passed)
 
 
-def figure(content: Indicator, name: str, entry: IndicatorEntry, entries: Mapping[str, IndicatorEntry]):
+def figure(
+    content: Indicator, name: str, entry: IndicatorEntry, entries: Mapping[str, IndicatorEntry]
+) -> tuple[float | None, FigureSource | None]:
     """(value, source) of a rate's numerator or denominator: entered on its row, or taken from
     the content the rule set names (its entry may be missing: then None)."""
     source = content.derived(name)
@@ -73,11 +76,13 @@ def figure(content: Indicator, name: str, entry: IndicatorEntry, entries: Mappin
     return getattr(other, source.figure), source
 
 
-def _rate(content: Indicator, entry: IndicatorEntry, entries: Mapping[str, IndicatorEntry], base: dict):
+def _rate(
+    content: Indicator, entry: IndicatorEntry, entries: Mapping[str, IndicatorEntry], base: dict[str, Any]
+) -> IndicatorResult:
     src = entry.source
     num, num_from = figure(content, "numerator", entry, entries)
     den, den_from = figure(content, "denominator", entry, entries)
-    figures = dict(numerator=num, denominator=den)
+    figures: dict[str, Any] = dict(numerator=num, denominator=den)
     arisen_nothing = den is None or den == 0
     if entry.not_applicable and arisen_nothing and (num is None or num == 0):
         return IndicatorResult(

@@ -16,16 +16,21 @@ import pandas as pd
 from pipeline.core import layout
 from pipeline.core.model import Submission
 from pipeline.core.problems import Issue, issue
+from pipeline.core.rules import RuleSet
 from pipeline.core.text import number_text
 from pipeline.core.verdict import Verdict
 from pipeline.steps.scoring import exact_sum
 from pipeline.steps.values import parse_number
 
 
-def cached_total_issues(subs: Iterable[Submission], indicators: pd.DataFrame) -> list[Issue]:
+def cached_total_issues(subs: Iterable[Submission], indicators: pd.DataFrame, rule_set: RuleSet) -> list[Issue]:
     """The form's total formula sums the typed points; a cached total that disagrees means the
     formula was typed over or the file was saved by a program that left a stale value.
-    Files with no cached value (saved by openpyxl, say) are not flagged: there is nothing to compare."""
+    Files with no cached value (saved by openpyxl, say) are not flagged: there is nothing to compare.
+    A pass/fail form's total counts results, not points: nothing to compare either (the engine
+    recomputes every result)."""
+    if rule_set.scoring != "points":
+        return []
     typed = (
         indicators.assign(_p=indicators["points"].astype("float64"))
         .groupby("file", sort=False)["_p"]

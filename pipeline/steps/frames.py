@@ -11,7 +11,7 @@ cover frame: one row per readable workbook
     contact_name, contact_name_cell, phone, phone_cell,
     meta_template_id, meta_template_version, meta_rule_set, meta_year, meta_unit_code  (str, "" when absent),
     and per declaration of the rule set: decl_<key> (boolean, <NA> unanswered/unreadable),
-    decl_<key>_cell, decl_<key>_raw.
+    decl_<key>_cell, decl_<key>_raw; per criterion switch: switch_<tc> (boolean), its _cell, _raw.
 
 indicator frame: one row per (file, indicator code found on the score sheet)
     file, sheet, code, row (1-based sheet row),
@@ -19,6 +19,7 @@ indicator frame: one row per (file, indicator code found on the score sheet)
     not_applicable (bool), not_applicable_raw, not_applicable_cell,
     numerator, numerator_raw, numerator_cell, denominator, denominator_raw, denominator_cell (float / NaN),
     passed (boolean, pass/fail rule sets; <NA> otherwise or when empty),
+    ticked (str: checklist contents, the option numbers ticked, space-separated; "" otherwise),
     figures, figures_cell, evidence, evidence_cell, note, note_cell (str, "" when empty).
 
 Text columns are str ("" for empty), never NaN, so pandas 3 string checks behave.
@@ -68,6 +69,7 @@ INDICATOR_COLUMNS = (
     "denominator_raw",
     "denominator_cell",
     "passed",
+    "ticked",
     "figures",
     "figures_cell",
     "evidence",
@@ -75,6 +77,12 @@ INDICATOR_COLUMNS = (
     "note",
     "note_cell",
 )
+
+
+def switch_columns(criterion: str) -> tuple[str, str, str]:
+    """A criterion switch on the cover frame (sets with contents): value, cell, raw."""
+    key = criterion.lower()
+    return f"switch_{key}", f"switch_{key}_cell", f"switch_{key}_raw"
 
 
 def declaration_columns(key: str) -> tuple[str, str, str]:

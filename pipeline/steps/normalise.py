@@ -20,7 +20,7 @@ from pipeline.core.model import Located, Submission
 from pipeline.core.problems import Issue, issue
 from pipeline.core.rules import RuleSet
 from pipeline.steps import values
-from pipeline.steps.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns
+from pipeline.steps.frames import COVER_COLUMNS, INDICATOR_COLUMNS, declaration_columns, switch_columns
 
 _EMPTY = Located(None, "", "")
 
@@ -78,6 +78,11 @@ def normalise(subs: list[Submission], rule_set: RuleSet) -> tuple[pd.DataFrame, 
         issues += parsed.issues
     cover_columns = list(COVER_COLUMNS)
     cover_types = dict(_COVER_TYPES)
+    for c in rule_set.criteria:
+        if c.switch is not None:
+            name, cell, raw = switch_columns(c.code)
+            cover_columns += [name, cell, raw]
+            cover_types[name] = "boolean"
     for d in rule_set.conditions.declarations:
         name, cell, raw = declaration_columns(d.key)
         cover_columns += [name, cell, raw]
@@ -157,6 +162,15 @@ def cover_record(sub: Submission, rule_set: RuleSet) -> tuple[dict[str, Any], li
             issues.append(issue("DECLARATION_INVALID", value=values.raw_text(loc.value), field=d.short, **where(loc)))
         name_col, cell_col, raw_col = declaration_columns(d.key)
         record.update({name_col: answer, cell_col: loc.cell, raw_col: values.raw_text(loc.value)})
+    for c in rule_set.criteria:
+        if c.switch is None:
+            continue
+        loc = sub.cover.get(layout.switch_name(c.code), _EMPTY)
+        answer, ok = values.parse_yes_no(loc.value)
+        if not ok:
+            issues.append(issue("SWITCH_INVALID", value=values.raw_text(loc.value), field=c.code, **where(loc)))
+        name_col, cell_col, raw_col = switch_columns(c.code)
+        record.update({name_col: answer, cell_col: loc.cell, raw_col: values.raw_text(loc.value)})
     return record, issues
 
 
@@ -168,6 +182,8 @@ _ROW = re.compile(r"\d+$")
 def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dict[str, Any], list[Issue]]:
     cells = sub.rows[code]
     indicator = rule_set.indicator(code)
+    if indicator.is_content:
+        return content_record(sub, code, rule_set)
     issues: list[Issue] = []
 
     def get(field: str) -> Located:
@@ -219,6 +235,7 @@ def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dic
         "not_applicable_raw": values.raw_text(na.value),
         "not_applicable_cell": na.cell,
         "passed": passed,
+        "ticked": "",
     }
     for field, column in _RATE_FIELDS:
         loc = get(field)
@@ -234,6 +251,77 @@ def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dic
                 )
             )
         record.update({column: number, f"{column}_raw": values.raw_text(loc.value), f"{column}_cell": loc.cell})
+    for field, column in (("so_lieu", "figures"), ("tai_lieu", "evidence"), ("ghi_chu", "note")):
+        loc = get(field)
+        record.update({column: values.text(loc.value), f"{column}_cell": loc.cell})
+    return record, issues
+
+
+def content_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dict[str, Any], list[Issue]]:
+    """A content's row (sets with contents). Only the cells its kind has as inputs are read:
+    the result of a rate or checklist and a figure taken from another content are formulas on
+    the form, recomputed by the engine, never trusted."""
+    cells = sub.rows[code]
+    content = rule_set.indicator(code)
+    issues: list[Issue] = []
+
+    def get(field: str) -> Located:
+        return cells.get(field, _EMPTY)
+
+    def where(loc: Located) -> dict[str, str]:
+        return {"file": sub.file, "sheet": loc.sheet or sub.score_sheet, "cell": loc.cell}
+
+    result = get("diem")
+    passed: bool | None = None
+    if content.kind == "requirement":
+        passed, ok = values.parse_pass_fail(result.value)
+        if not ok:
+            issues.append(
+                issue("PASS_FAIL_INVALID", value=values.raw_text(result.value), indicator=code, **where(result))
+            )
+    na = get("khong_phat_sinh")
+    not_applicable, ok = values.parse_yes_no(na.value)
+    if not ok:
+        issues.append(issue("NOT_APPLICABLE_INVALID", value=values.raw_text(na.value), indicator=code, **where(na)))
+    ticked = []
+    for n in range(1, len(content.options) + 1):
+        loc = get(f"chon_{n}")
+        tick, ok = values.parse_tick(loc.value)
+        if not ok:
+            issues.append(issue("OPTION_INVALID", value=values.raw_text(loc.value), indicator=code, **where(loc)))
+        if tick:
+            ticked.append(str(n))
+    match = _ROW.search(result.cell)
+    record: dict[str, Any] = {
+        "file": sub.file,
+        "sheet": result.sheet or sub.score_sheet,
+        "code": code,
+        "row": int(match.group()) if match else 0,
+        "points": None,
+        "points_raw": values.raw_text(result.value) if content.kind == "requirement" else "",
+        "points_cell": result.cell,
+        "not_applicable": bool(not_applicable),
+        "not_applicable_raw": values.raw_text(na.value),
+        "not_applicable_cell": na.cell,
+        "passed": passed,
+        "ticked": " ".join(ticked),
+    }
+    for field, column in _RATE_FIELDS:
+        loc = get(field)
+        entered = content.kind == "rate" and content.derived(column) is None
+        number, ok = _cell_number(loc.value) if entered else (None, True)
+        if not ok:
+            issues.append(
+                issue(
+                    "RATE_NOT_NUMBER",
+                    value=values.raw_text(loc.value),
+                    indicator=code,
+                    field=layout.SCORE_HEADERS[field].lower(),
+                    **where(loc),
+                )
+            )
+        raw = values.raw_text(loc.value) if entered else ""
+        record.update({column: number, f"{column}_raw": raw, f"{column}_cell": loc.cell})
     for field, column in (("so_lieu", "figures"), ("tai_lieu", "evidence"), ("ghi_chu", "note")):
         loc = get(field)
         record.update({column: values.text(loc.value), f"{column}_cell": loc.cell})

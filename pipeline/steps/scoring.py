@@ -18,7 +18,6 @@ from fractions import Fraction
 from typing import Any
 
 from pipeline.core.rules import Band, Criterion, Indicator, RuleSet, compact_figures
-from pipeline.steps.contents import judge_content
 from pipeline.core.text import number_text
 from pipeline.core.verdict import (
     SELF_ASSESSED,
@@ -32,6 +31,7 @@ from pipeline.core.verdict import (
     UnitEntries,
     Verdict,
 )
+from pipeline.steps.contents import judge_content
 
 # ------------------------------------------------------------------ indicators
 
@@ -181,7 +181,8 @@ def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
     )
     criteria = tuple(_score_criterion(rule_set, c, by_code, groups, entries.switches) for c in rule_set.criteria)
     total = exact_sum(r.points for r in indicators)
-    conditions = _conditions(rule_set, criteria, total, entries.declarations)
+    failing = {c.code: [r.code for r in indicators if r.criterion == c.code and not r.passed] for c in criteria}
+    conditions = _conditions(rule_set, criteria, total, entries.declarations, failing)
     reasons = tuple(Reason(c.code, c.detail) for c in conditions if not c.met)
     provisional, figures_used = _provisional(rule_set, indicators)
     leaf = "Nội dung" if rule_set.has_contents else "Chỉ tiêu"
@@ -201,6 +202,7 @@ def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
         notes=notes,
         provisional_figures=figures_used,
         groups=groups,
+        scoring=rule_set.scoring,
     )
 
 
@@ -239,7 +241,11 @@ def _score_criterion(
 
 
 def _conditions(
-    rule_set: RuleSet, criteria: tuple[CriterionResult, ...], total: Fraction, declarations: Mapping[str, bool | None]
+    rule_set: RuleSet,
+    criteria: tuple[CriterionResult, ...],
+    total: Fraction,
+    declarations: Mapping[str, bool | None],
+    failing: Mapping[str, list[str]] | None = None,
 ) -> tuple[ConditionResult, ...]:
     cond = rule_set.conditions
     out: list[ConditionResult] = []
@@ -274,6 +280,8 @@ def _conditions(
         assert rule is not None  # the rule set's parser requires one when scoring is pass/fail
         failed = [c.code for c in criteria if not c.met]
         passed = len(criteria) - len(failed)
+        if rule_set.has_contents and failing:  # name the contents that failed: what to fix
+            failed = [f"{code} (nội dung {', '.join(failing[code])})" if failing.get(code) else code for code in failed]
         met = rule.passes(passed, len(criteria))
         out.append(
             ConditionResult(

@@ -34,7 +34,8 @@ import pandas as pd
 from pipeline.core.cells import parse_a1
 from pipeline.core.config import Config
 from pipeline.core.problems import CATALOGUE, ERROR, Issue, issue
-from pipeline.core.rules import RuleSet
+from pipeline.core.rules import CONTENT_KINDS, RuleSet
+from pipeline.steps.frames import switch_columns
 from pipeline.steps.normalise import frame_records
 from pipeline.steps.structure import check_structure, unit_of
 
@@ -72,7 +73,10 @@ def validate(cover: pd.DataFrame, indicators: pd.DataFrame, rule_set: RuleSet, c
     units = {row["file"]: unit_of(row) for row in frame_records(cover[["file", "unit_code", "meta_unit_code"]])}
     found = [_Found(i, REJECT_FILE if i.severity == ERROR else "") for i in check_structure(cover, rule_set, config)]
 
-    frames = {"cover": derive_cover(cover), "indicators": derive_indicators(indicators, rule_set)}
+    frames = {
+        "cover": derive_cover(cover),
+        "indicators": derive_indicators(indicators, rule_set, _switched(cover, rule_set)),
+    }
     suites = {name: load_suite(name, rule_set) for name in SUITES}
     failures, runs = _run_suites(frames, suites, {"year": config.year, "next_year": config.year + 1})
     for name, frame in frames.items():
@@ -94,7 +98,20 @@ def validate(cover: pd.DataFrame, indicators: pd.DataFrame, rule_set: RuleSet, c
 # ------------------------------------------------------------------ derived columns
 
 
-def derive_indicators(frame: pd.DataFrame, rule_set: RuleSet) -> pd.DataFrame:
+def _switched(cover: pd.DataFrame, rule_set: RuleSet) -> set[tuple[str, str]]:
+    """(file, criterion) pairs whose criterion switch the unit declared: nothing to check there."""
+    out = set()
+    for c in rule_set.criteria:
+        column = switch_columns(c.code)[0]
+        if c.switch is not None and column in cover.columns:
+            on = cover[column].fillna(False).astype(bool)
+            out |= {(f, c.code) for f, yes in zip(cover["file"], on, strict=True) if yes}
+    return out
+
+
+def derive_indicators(
+    frame: pd.DataFrame, rule_set: RuleSet, switched: set[tuple[str, str]] | None = None
+) -> pd.DataFrame:
     """A copy with what the suite needs per row: the indicator's limits and how it is scored."""
     limits = pd.DataFrame(
         [(i.code, i.kind, i.min_points + 0.0, i.max, i.not_applicable_full) for i in rule_set.indicators],
@@ -113,12 +130,71 @@ def derive_indicators(frame: pd.DataFrame, rule_set: RuleSet) -> pd.DataFrame:
         ["unknown", "pass_fail", "not_applicable", "rate"],
         default="points",
     )
+    out["is_content"] = kind.isin(CONTENT_KINDS)
+    if rule_set.has_contents:
+        _derive_contents(out, rule_set, kind, flagged, allowed, switched or set())
+    else:  # the content checks' columns exist but never apply
+        for figure in ("numerator", "denominator"):
+            for suffix in ("", "_raw", "_cell"):
+                out[f"eff_{figure}{suffix}"] = out[f"{figure}{suffix}"]
     out["step"] = rule_set.point_step
     step = Fraction(str(rule_set.point_step))
     out["step_remainder"] = out["points"].map({p: _remainder(p, step) for p in out["points"].dropna().unique()})
     for column in TEXT_COLUMNS:
         out[f"{column}_length"] = out[column].fillna("").astype(str).str.len()
     return out
+
+
+def _derive_contents(
+    out: pd.DataFrame,
+    rule_set: RuleSet,
+    kind: pd.Series,
+    flagged: pd.Series,
+    allowed: pd.Series,
+    switched: set[tuple[str, str]],
+) -> None:
+    """Contents (sets with contents), mirroring steps.contents.judge_content: each rate's
+    effective figures (a derived one looked up in the same file's source row, with that row's
+    cell), and which check applies to each row."""
+    by_key = {(f, c): n for n, (f, c) in enumerate(zip(out["file"], out["code"], strict=True))}
+    for figure in ("numerator", "denominator"):
+        values, raws, cells = out[figure].tolist(), out[f"{figure}_raw"].tolist(), out[f"{figure}_cell"].tolist()
+        source_flag = [False] * len(out)
+        for n, (file, code) in enumerate(zip(out["file"], out["code"], strict=True)):
+            content = rule_set.indicator_index.get(code)
+            source = content.derived(figure) if content is not None and content.is_content else None
+            if source is None:
+                continue
+            at = by_key.get((file, source.content))
+            other = source.figure
+            values[n] = out[other].iat[at] if at is not None else math.nan
+            raws[n] = out[f"{other}_raw"].iat[at] if at is not None else ""
+            cells[n] = out[f"{other}_cell"].iat[at] if at is not None else ""
+            source_flag[n] = bool(out["not_applicable"].iat[at]) if at is not None else False
+        out[f"eff_{figure}"] = pd.Series(values, index=out.index, dtype="float64")
+        out[f"eff_{figure}_raw"] = raws
+        out[f"eff_{figure}_cell"] = cells
+        if figure == "denominator":
+            out["source_not_arisen"] = source_flag
+    nothing = out["eff_denominator"].fillna(0).eq(0) & out["eff_numerator"].fillna(0).eq(0)
+    is_rate = kind == "rate"
+    arisen_nothing = allowed & nothing & (flagged | (is_rate & out["source_not_arisen"]))
+    criterion = out["code"].map({i.code: i.criterion for i in rule_set.indicators})
+    in_switched = pd.Series(
+        [(f, c) in switched for f, c in zip(out["file"], criterion, strict=True)], index=out.index, dtype=bool
+    )
+    out["scored_as"] = np.select(
+        [
+            ~out["is_content"],
+            in_switched,
+            flagged & ~allowed,
+            arisen_nothing | (flagged & allowed & ~is_rate),
+            is_rate,
+            kind == "requirement",
+        ],
+        [out["scored_as"], "switched", "content_na_refused", "not_applicable", "content_rate", "pass_fail"],
+        default="checklist",
+    )
 
 
 def derive_cover(frame: pd.DataFrame) -> pd.DataFrame:

@@ -250,6 +250,22 @@ def parse_pass_fail(value: Any) -> tuple[bool | None, bool]:
     return None, False
 
 
+_TICKS = {"x", "v", "✓", "✔", "☑", "co", "dat", "1", "da thuc hien"}
+
+
+def parse_tick(value: Any) -> tuple[bool, bool]:
+    """A checklist option: (ticked, understood). "x" (any case), a check mark, "Có" or 1 tick it;
+    blank does not; anything else is not understood (and not counted)."""
+    if is_blank(value):
+        return False, True
+    if isinstance(value, bool):
+        return value, True
+    if isinstance(value, (int, float)):
+        return value == 1, value in (0, 1)
+    key = strip_accents(value)
+    return (True, True) if key in _TICKS else (False, False)
+
+
 def parse_year(value: Any) -> tuple[int | None, bool]:
     """A four-digit year from 2024, 2024.0 or '2024'; also 'năm 2024'; YEAR_MIN to YEAR_MAX."""
     if is_blank(value):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.model import SUBMITTED, RunResult, UnitOutcome
-from pipeline.core.results_csv import ENCODING, LINE_END, STATUS_TEXT, header, neutralise, number
+from pipeline.core.results_csv import ENCODING, LINE_END, STATUS_TEXT, cell, header, neutralise, number
 from pipeline.core.text import reasons_text, rejected_files, verdict_text
 from pipeline.writers.atomic import atomic_output
 
@@ -26,7 +26,7 @@ def write_results_csv(result: RunResult, path: Path) -> Path:
     criteria = [c.code for c in result.rule_set.criteria]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator=LINE_END)
-    writer.writerow(header(criteria))
+    writer.writerow(header(criteria, result.rule_set.scoring == "pass_fail"))
     rejected = rejected_files(result)
     for u in result.units:
         writer.writerow(_csv_row(u, criteria, rejected.get(u.unit.code, [])))
@@ -35,14 +35,14 @@ def write_results_csv(result: RunResult, path: Path) -> Path:
 
 def _csv_row(u: UnitOutcome, criteria: list[str], rejected: list) -> list[str]:
     usable = u.status == SUBMITTED and u.verdict is not None
-    points = u.verdict.criterion_points if usable else {}
+    per_criterion = u.verdict.criterion_results if usable else {}
     text = [u.unit.code, u.unit.name, u.unit.kind, STATUS_TEXT.get(u.status, u.status)]
     return [
         *(neutralise(t) for t in text),
         u.report_date.isoformat() if u.report_date else "",
         "" if u.days_late is None else str(u.days_late),
-        *(number(points.get(c)) for c in criteria),
-        number(u.verdict.total) if usable else "",
+        *(cell(per_criterion.get(c)) for c in criteria),
+        number(u.verdict.headline) if usable else "",
         neutralise(verdict_text(u)),
         neutralise(reasons_text(u, rejected)),
     ]

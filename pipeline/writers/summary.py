@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from pipeline.core.model import NOT_SUBMITTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
 from pipeline.core.rules import compact_figures
-from pipeline.core.text import date_text, number_text, on_time_text, reasons_text, rejected_files, verdict_text
+from pipeline.core.text import (
+    date_text,
+    number_text,
+    on_time_text,
+    reasons_text,
+    rejected_files,
+    total_header,
+    verdict_text,
+)
 from pipeline.writers.exports import portable
 from pipeline.writers.xlsx import (
     Col,
@@ -64,13 +72,22 @@ def write_summary(wb, fmt: Formats, result: RunResult, sheet_names: dict[str, st
     ws.set_row(top, row_height(2))
     ws.autofilter(top, 0, last, last_col)
     ws.freeze_panes(top + 1, 2)
-    if result.rule_set.scoring == "points" and result.units:
-        _chart(wb, ws, fmt, result, top, last, last_col, column_index(cols, "Tổng điểm"))
+    if result.units:
+        _chart(wb, ws, fmt, result, top, last, last_col, column_index(cols, total_header(result.rule_set.scoring)))
     print_setup(ws, landscape=True, repeat=(top, top), header=result.config.office_name)
 
 
 def _columns(result: RunResult) -> list[Col]:
-    criteria = [Col(c.code, ("pts",), min=6.5, max=8) for c in result.rule_set.criteria]
+    pass_fail = result.rule_set.scoring == "pass_fail"
+    look = ("center",) if pass_fail else ("pts",)
+    criteria = [
+        Col(c.code, look, min=9 if pass_fail else 6.5, max=10 if pass_fail else 8) for c in result.rule_set.criteria
+    ]
+    total = (
+        Col(total_header("pass_fail"), (f"of{len(result.rule_set.criteria)}", "bold"), min=8, max=9)
+        if pass_fail
+        else Col("Tổng điểm", ("pts", "bold"), min=7, max=8)
+    )
     return [
         Col("Mã đơn vị", ("center",), min=7, max=8),
         Col("Đơn vị", min=16, max=24),
@@ -78,7 +95,7 @@ def _columns(result: RunResult) -> list[Col]:
         Col("Ngày báo cáo", ("date",), min=11, max=11),
         Col("Thời hạn nộp", max=14),
         *criteria,
-        Col("Tổng điểm", ("pts", "bold"), min=7, max=8),
+        total,
         Col("Kết quả", ("center", "bold"), min=17, max=18),
         *_season_columns(result),
         Col("Lý do", wrap=True, min=30, max=60),
@@ -225,15 +242,15 @@ def _counts(ws, fmt: Formats, result: RunResult, row: int) -> int:
 def _unit_row(result: RunResult, u: UnitOutcome, rejected: list[FileRecord], changes: dict | None = None) -> list:
     v = u.verdict
     usable = u.status == SUBMITTED and v is not None
-    points = v.criterion_points if usable else {}
+    per_criterion = v.criterion_results if usable else {}
     return [
         u.unit.code,
         u.unit.name,
         u.unit.kind,
         u.report_date,
         on_time_text(u.days_late) if u.status != NOT_SUBMITTED else "—",
-        *(points.get(c.code) for c in result.rule_set.criteria),
-        v.total if usable else None,
+        *(per_criterion.get(c.code) for c in result.rule_set.criteria),
+        v.headline if usable else None,
         verdict_text(u),
         *_season_values(result, u, changes or {}),
         reasons_text(u, rejected),
@@ -266,7 +283,14 @@ def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_co
             fmt("italic"),
         )
         return
-    threshold = result.rule_set.conditions.total_min
+    rs = result.rule_set
+    pass_fail = rs.scoring == "pass_fail"
+    rule = rs.conditions.criteria_pass_rule
+    if pass_fail:  # the line is the number of criteria to reach
+        threshold: float | None = len(rs.criteria) if rule is None or rule.mode == "all" else rule.n
+        what, unit_word = "Số tiêu chí đạt", "tiêu chí"
+    else:
+        threshold, what, unit_word = rs.conditions.total_min, "Tổng điểm", "điểm"
     # The threshold line needs cells to plot: a hidden column right of the table.
     helper_col = last_col + 1
     put(ws, top, helper_col, "Ngưỡng", fmt("head"))
@@ -278,7 +302,7 @@ def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_co
     colour = {"ok": "#70AD47", "bad": "#E15759", "warn": "#F2C744", "grey": "#BFBFBF"}
     bars.add_series(
         {
-            "name": "Tổng điểm (xanh: Đạt; đỏ: Chưa đạt)",
+            "name": f"{what} (xanh: Đạt; đỏ: Chưa đạt)",
             "categories": [ws.name, top + 1, 1, last, 1],
             "values": [ws.name, top + 1, total_col, last, total_col],
             "points": [{"fill": {"color": colour[verdict_colour(u)]}} for u in result.units],
@@ -290,7 +314,7 @@ def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_co
         line = wb.add_chart({"type": "line"})
         line.add_series(
             {
-                "name": f"Ngưỡng {number_text(threshold)} điểm",
+                "name": f"Ngưỡng {number_text(threshold)} {unit_word}",
                 "categories": [ws.name, top + 1, 1, last, 1],
                 "values": [ws.name, top + 1, helper_col, last, helper_col],
                 "line": {"color": "#C00000", "width": 2, "dash_type": "dash"},
@@ -300,14 +324,15 @@ def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_co
         bars.combine(line)
     bars.set_title(
         {
-            "name": f"Tổng điểm của từng đơn vị (ngưỡng đạt {number_text(threshold or 0)} điểm)",
+            "name": f"{what} của từng đơn vị (ngưỡng đạt {number_text(threshold or 0)} {unit_word})",
             "name_font": {"size": 12, "name": "Times New Roman"},
         }
     )
     bars.set_y_axis(
         {
             "min": 0,
-            "max": result.rule_set.total_max,
+            "max": len(rs.criteria) if pass_fail else rs.total_max,
+            "major_unit": 1 if pass_fail else None,
             "major_gridlines": {"visible": True},
             "num_font": {"name": "Times New Roman"},
         }

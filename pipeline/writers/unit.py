@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from pipeline.core.model import NOT_SUBMITTED, REJECTED, SUBMITTED, FileRecord, RunResult, UnitOutcome
 from pipeline.core.problems import SEVERITY_LABEL, Issue
-from pipeline.core.text import date_text, number_text, on_time_text, place_name
+from pipeline.core.text import date_text, head_of_office, number_text, on_time_text, place_name
 from pipeline.steps.season import files_by_unit
 from pipeline.writers.unit_layout import FULL_WIDTH, LAST, WIDTHS, Out, count_lines, looks, span
+from pipeline.writers.unit_pass_fail import pass_fail_table
 from pipeline.writers.unit_scores import score_table
 from pipeline.writers.xlsx import Formats, print_setup, row_height
 
@@ -54,7 +55,8 @@ def render_unit(
     row = _info(out, result, outcome, row)
     row = _verdict(out, outcome, row + 1)
     header_row = row + 1
-    row = score_table(out, result, outcome, header_row)
+    table = pass_fail_table if outcome.verdict.pass_fail else score_table
+    row = table(out, result, outcome, header_row)
     row = _conditions(out, outcome, row + 2)
     row = _notes(out, outcome, row + 1)
     row = _issues(out, outcome.issues, row + 1, outcome.file)
@@ -114,7 +116,11 @@ def _verdict(out: Out, outcome: UnitOutcome, row: int) -> int:
     label = "ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT" if v.recognised else "CHƯA ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT"
     # Never present a provisional result as official: say so on the verdict line itself.
     label += " (TẠM TÍNH)" if v.provisional else ""
-    _big_line(out, row, f"{label} — {number_text(v.total)}/{number_text(v.total_max)} điểm", tone)
+    if v.pass_fail:
+        headline = f"{v.criteria_passed}/{len(v.criteria)} tiêu chí đạt"
+    else:
+        headline = f"{number_text(v.total)}/{number_text(v.total_max)} điểm"
+    _big_line(out, row, f"{label} — {headline}", tone)
     reasons = [r.text for r in v.reasons] or ["Đáp ứng đủ các điều kiện công nhận."]
     for n, text in enumerate(reasons):
         row = _info_line(out, row + 1, "Lý do" if n == 0 else "", text) - 1
@@ -216,7 +222,7 @@ def _signatures(out: Out, result: RunResult, row: int) -> int:
         out.merged(row, SIGN_RIGHT - 2, LAST, line, f.fmt("italic", "center", "wrap"))
         out.set_row(row, row_height(count_lines(line, span(SIGN_RIGHT - 2, LAST))), None)
     out.text(row + 1, SIGN_LEFT, "NGƯỜI LẬP BIỂU", f.sign_title)
-    out.text(row + 1, SIGN_RIGHT, "TRƯỞNG PHÒNG TƯ PHÁP", f.sign_title)
+    out.text(row + 1, SIGN_RIGHT, head_of_office(result.config.office_name), f.sign_title)
     out.text(row + 2, SIGN_LEFT, "(Ký, ghi rõ họ tên)", f.sign_note)
     out.text(row + 2, SIGN_RIGHT, "(Ký, ghi rõ họ tên, đóng dấu)", f.sign_note)
     row += 2

@@ -24,6 +24,7 @@ from pipeline.writers.atomic import atomic_output
 from pipeline.writers.lists import FILES_SHEET, ISSUES_SHEET, write_issues, write_register
 from pipeline.writers.matrix import SHEET as MATRIX_SHEET
 from pipeline.writers.matrix import write_matrix
+from pipeline.writers.matrix_pass_fail import write_pass_fail_matrix
 from pipeline.writers.naming import file_stem, sheet_names
 from pipeline.writers.recognition import SHEET as RECOGNITION_SHEET
 from pipeline.writers.recognition import write_recognition
@@ -50,7 +51,10 @@ def write_workbook(result: RunResult, path: Path, per_unit_sheets: bool = True) 
         fmt = Formats(wb)
         names = sheet_names(result, set(FIXED_SHEETS + SEASON_SHEETS)) if per_unit_sheets else None
         write_summary(wb, fmt, result, names)
-        write_matrix(wb, fmt, result)
+        if result.rule_set.scoring == "pass_fail":
+            write_pass_fail_matrix(wb, fmt, result)
+        else:
+            write_matrix(wb, fmt, result)
         write_chase(wb, fmt, result)
         if result.appraisal_file:
             write_appraisal_differences(wb, fmt, result)

@@ -86,6 +86,8 @@ class FormFormats:
         self.max = fmt(**small, align="center")
         self.na = fmt(**small, bg_color=NA_FILL)
         self.rate = fmt(**small, align="center", num_format="0.00")
+        self.derived = fmt(**small, bg_color=NA_FILL, align="center", num_format="0", italic=True)
+        self.option = fmt(**small, indent=1)
         self.s_text = fmt(**small, **inp)
         self.s_center = fmt(**small, **inp, align="center")
         self.s_count = fmt(**small, **inp, align="center", num_format="0")
@@ -123,4 +125,6 @@ class FormFormats:
             }.get(cell.kind, self.in_text)
         if cell.kind == "count":
             return self.s_count
+        if cell.kind in ("tick", "switch"):
+            return self.s_center
         return self.s_text if cell.kind == "text" else self.s_center

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.core import layout
 from pipeline.core.cells import col_index, col_letter
-from pipeline.core.rules import Criterion, Indicator, RuleSet
+from pipeline.core.rules import Criterion, Indicator, IndicatorGroup, RuleSet
 
 LAST_SCORE_COL = max(col_index(c) for c in layout.SCORE_COLUMNS.values())
 
@@ -20,7 +20,7 @@ class InputCell:
     sheet: str
     row: int  # 0-based
     col: int  # 0-based
-    kind: str  # code | text | kind | year | date | yes_no | points | pass_fail | count | flag
+    kind: str  # code | text | kind | year | date | yes_no | points | pass_fail | count | flag | tick | switch
     field: str = ""  # layout field ('diem', 'so_lieu', ...) or cover field name
     indicator: Indicator | None = None
 
@@ -85,7 +85,87 @@ def score_rows(rule_set: RuleSet) -> list[tuple[int, Criterion, Indicator | None
     return rows
 
 
+@dataclass(frozen=True)
+class ContentRow:
+    """One row of the score sheet of a set with contents: a criterion, an indicator made of
+    several contents, a content, or one option of a checklist content."""
+
+    row: int  # 0-based
+    kind: str  # criterion | group | content | option
+    criterion: Criterion
+    group: IndicatorGroup | None = None
+    content: Indicator | None = None
+    option: int = 0  # 1-based option number
+
+
+def content_rows(rule_set: RuleSet) -> list[ContentRow]:
+    rows: list[ContentRow] = []
+    row = layout.SCORE_FIRST_ROW - 1
+    for criterion in rule_set.criteria:
+        rows.append(ContentRow(row, "criterion", criterion))
+        for group in criterion.groups:
+            if len(group.contents) > 1:
+                row += 1
+                rows.append(ContentRow(row, "group", criterion, group))
+            for code in group.contents:
+                content = rule_set.indicator(code)
+                row += 1
+                rows.append(ContentRow(row, "content", criterion, group, content))
+                for n in range(1, len(content.options) + 1):
+                    row += 1
+                    rows.append(ContentRow(row, "option", criterion, group, content, n))
+        row += 1
+    return rows
+
+
+def content_fields(content: Indicator, single: bool) -> tuple[str, ...]:
+    """The input fields of a content's row; evidence only where the indicator has one content
+    (otherwise it is on the indicator's row)."""
+    wanted = {
+        "diem": content.kind == "requirement",
+        "khong_phat_sinh": content.not_applicable_full,
+        "tu_so": content.kind == "rate" and content.numerator_from is None,
+        "mau_so": content.kind == "rate" and content.denominator_from is None,
+        "so_lieu": True,
+        "tai_lieu": single,
+        "ghi_chu": True,
+    }
+    return tuple(f for f in layout.CONTENT_FIELDS if wanted[f])
+
+
+def _content_cells(rule_set: RuleSet) -> list[InputCell]:
+    kinds = {"diem": "pass_fail", "khong_phat_sinh": "flag", "tu_so": "count", "mau_so": "count"}
+    sheet, cells = layout.SHEET_SCORES, []
+    for r in content_rows(rule_set):
+        if r.kind == "criterion" and r.criterion.switch is not None:
+            name = layout.switch_name(r.criterion.code)
+            cells.append(InputCell(name, sheet, r.row, score_col("khong_phat_sinh"), "switch", "switch"))
+        elif r.kind == "group" and r.group is not None:
+            name = layout.content_name("tai_lieu", r.group.code)
+            cells.append(InputCell(name, sheet, r.row, score_col("tai_lieu"), "text", "tai_lieu", None))
+        elif r.kind == "content" and r.content is not None and r.group is not None:
+            single = len(r.group.contents) == 1
+            for f in content_fields(r.content, single):
+                cells.append(
+                    InputCell(
+                        layout.content_name(f, r.content.code),
+                        sheet,
+                        r.row,
+                        score_col(f),
+                        kinds.get(f, "text"),
+                        f,
+                        r.content,
+                    )
+                )
+        elif r.kind == "option" and r.content is not None:
+            name = layout.option_name(r.content.code, r.option)
+            cells.append(InputCell(name, sheet, r.row, score_col("diem"), "tick", "chon", r.content))
+    return cells
+
+
 def score_cells(rule_set: RuleSet) -> list[InputCell]:
+    if rule_set.has_contents:
+        return _content_cells(rule_set)
     return [
         InputCell(
             layout.indicator_name(f, ind.code), layout.SHEET_SCORES, row, score_col(f), _field_kind(f, ind), f, ind

@@ -30,6 +30,9 @@ class ScoreSheet:
     pass_fail: bool
 
     def scores(self, ws: Any) -> None:
+        if self.rs.has_contents:
+            self.content_scores(ws)  # type: ignore[attr-defined]  # contents.ContentScoreSheet
+            return
         f = self.f
         for field, letter in layout.SCORE_COLUMNS.items():
             col = col_index(letter)
@@ -59,10 +62,10 @@ class ScoreSheet:
         self.print_setup(ws, landscape=True, header=self.header_text())
         self.protect(ws)
 
-    def score_titles(self, ws: Any) -> None:
+    def score_titles(self, ws: Any, title: str = TITLE) -> None:
         f = self.f
         ws.set_row(0, 24)
-        ws.merge_range(0, 0, 0, LAST_SCORE_COL, TITLE, f.title)
+        ws.merge_range(0, 0, 0, LAST_SCORE_COL, title, f.title)
         ws.set_row(1, 20)
         decision = "; ".join(x for x in (self.rs.decision, self.rs.guidance) if x)
         ws.merge_range(
@@ -76,14 +79,14 @@ class ScoreSheet:
         ws.set_row(2, 20)
         ws.merge_range(2, 0, 2, LAST_SCORE_COL, "", f.subtitle)
         ws.write_formula(2, 0, formula, f.subtitle, self.unit_line())
-        ws.merge_range(
-            3,
-            0,
-            3,
-            LAST_SCORE_COL,
-            "Ô nền vàng: ô cần điền. Ô nền xám: không điền. Điểm tiêu chí và tổng điểm tự tính.",
-            f.note,
-        )
+        if self.rs.has_contents:  # the right part of the row shows the result (contents.py)
+            note, last = "Ô nền vàng: ô cần điền. Ô nền xám: không điền. Kết quả tự tính.", score_col("mau_so")
+        else:
+            note, last = (
+                "Ô nền vàng: ô cần điền. Ô nền xám: không điền. Điểm tiêu chí và tổng điểm tự tính.",
+                LAST_SCORE_COL,
+            )
+        ws.merge_range(3, 0, 3, last, note, f.note)
 
     def unit_line(self) -> str:
         name, kind = self.values.get("ten_don_vi"), self.values.get("loai_don_vi")
@@ -203,13 +206,16 @@ class ScoreSheet:
                 f"mỗi tiêu chí đạt từ {number_text(cond.criterion_min_fraction * 100, places=2)}% điểm tối đa trở lên"
             )
         if cond.criteria_pass_rule is not None:
-            parts.append(f"các tiêu chí: {cond.criteria_pass_rule.describe(len(self.rs.criteria))}")
+            parts.append(f"{cond.criteria_pass_rule.describe(len(self.rs.criteria))} tiêu chí")
         parts += [f'"{d.short}": trả lời "{"Không" if d.disqualifying_answer else "Có"}"' for d in cond.declarations]
         return "Điều kiện công nhận đạt chuẩn: " + "; ".join(parts) + "."
 
     def footnotes(self, ws: Any, row: int) -> int:
+        return self.footnotes_from(ws, row, self.footnote_lines())
+
+    def footnotes_from(self, ws: Any, row: int, lines: list[str]) -> int:
         """Notes under the table, one merged row each; returns the last row used."""
-        for text in self.footnote_lines():
+        for text in lines:
             fit_row(ws, row, [(text, sum(SCORE_WIDTHS.values()))])
             ws.merge_range(row, 0, row, LAST_SCORE_COL, text, self.f.note)
             row += 1

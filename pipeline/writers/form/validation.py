@@ -111,8 +111,41 @@ def validation_for(cell: InputCell, rule_set: RuleSet, year: int) -> dict[str, A
     return _indicator_validation(cell, cell.indicator, rule_set)
 
 
-def _indicator_validation(cell: InputCell, ind: Indicator, rule_set: RuleSet) -> dict[str, Any]:
-    code, field = ind.code, cell.field
+def _indicator_validation(cell: InputCell, ind: Indicator | None, rule_set: RuleSet) -> dict[str, Any]:
+    field = cell.field
+    if cell.kind == "switch":
+        return dv_list(
+            ("Có",),
+            "Không được giao nhiệm vụ",
+            'Chọn "Có" nếu trong năm đơn vị không được giao nhiệm vụ thuộc tiêu chí này: tiêu chí được tính Đạt. '
+            "Nếu có nhiệm vụ thì để trống.",
+            'Chỉ chọn "Có" hoặc để trống.',
+        )
+    if ind is None:  # an indicator's evidence (sets with contents)
+        return _text_validation(field)
+    code = ind.code
+    if cell.kind == "tick":
+        return dv_list(
+            (layout.TICK,),
+            f"Hoạt động - nội dung {code}",
+            f'Gõ "{layout.TICK}" nếu trong năm đã thực hiện hoạt động này; chưa thực hiện thì để trống.',
+            f'Chỉ gõ "{layout.TICK}" hoặc để trống.',
+        )
+    if cell.kind == "pass_fail" and ind.is_content:
+        return dv_list(
+            layout.PASS_FAIL,
+            f"Tự đánh giá - {code}",
+            dv_message(f"{ind.requirement_text()}: chọn Đạt hoặc Không đạt.", "Ghi tài liệu kiểm chứng ở cột (10)."),
+            "Chỉ chọn Đạt hoặc Không đạt trong danh sách.",
+        )
+    if cell.kind == "flag" and ind.is_content:
+        return dv_list(
+            ("Có",),
+            f"Không phát sinh - {code}",
+            'Chọn "Có" nếu trong năm không phát sinh việc thuộc nội dung này (nội dung được tính Đạt). '
+            "Nếu có phát sinh thì để trống và điền số liệu.",
+            'Chỉ chọn "Có" hoặc để trống.',
+        )
     if cell.kind == "pass_fail":
         return dv_list(
             layout.PASS_FAIL, "Điểm tự chấm", "Chọn Đạt hoặc Không đạt.", "Chỉ chọn Đạt hoặc Không đạt trong danh sách."
@@ -139,12 +172,13 @@ def _indicator_validation(cell: InputCell, ind: Indicator, rule_set: RuleSet) ->
     if cell.kind == "count":
         label = ind.numerator_label if field == "tu_so" else ind.denominator_label
         title = "Tử số" if field == "tu_so" else "Mẫu số"
+        what = "nội dung" if ind.is_content else "chỉ tiêu"
         return dv_options(
             "integer",
             ">=",
             0,
             None,
-            f"{title} - chỉ tiêu {code}",
+            f"{title} - {what} {code}",
             dv_message(f"{label}: số nguyên, từ 0 trở lên.") or "Số nguyên, từ 0 trở lên.",
             "Nhập số nguyên không âm (0, 1, 2, ...). Tử số không lớn hơn mẫu số.",
         )
@@ -156,6 +190,10 @@ def _indicator_validation(cell: InputCell, ind: Indicator, rule_set: RuleSet) ->
             "điểm tối đa). Nếu có phát sinh thì để trống.",
             'Chỉ chọn "Có" hoặc để trống.',
         )
+    return _text_validation(field)
+
+
+def _text_validation(field: str) -> dict[str, Any]:
     limit = TEXT_LIMITS[field]
     message = {
         "so_lieu": "Ghi tóm tắt số liệu làm căn cứ chấm điểm (ví dụ: 4/4 văn bản ban hành đúng hạn).",

@@ -19,6 +19,7 @@ from pipeline.core import layout
 from pipeline.core.config import Config, Unit
 from pipeline.core.rules import RuleSet
 from pipeline.steps.values import slug
+from pipeline.writers.form.contents import CONTENT_TITLE, ContentScoreSheet
 from pipeline.writers.form.help import HelpSheet
 from pipeline.writers.form.look import COVER_WIDTHS, FONT, FONT_SIZE, FormFormats, fit_row
 from pipeline.writers.form.plan import InputCell, cover_cells, input_cells
@@ -40,7 +41,7 @@ def _created(year: int) -> dt.datetime:
 # ------------------------------------------------------------------ the writer
 
 
-class _Form(ScoreSheet, HelpSheet):
+class _Form(ScoreSheet, ContentScoreSheet, HelpSheet):
     """Writes one form workbook. One method per sheet; state is what every sheet needs."""
 
     def __init__(
@@ -135,7 +136,7 @@ class _Form(ScoreSheet, HelpSheet):
     def properties(self) -> None:
         self.wb.set_properties(
             {
-                "title": f"{TITLE.capitalize()} năm {self.year}",
+                "title": f"{(CONTENT_TITLE if self.rs.has_contents else TITLE).capitalize()} năm {self.year}",
                 "subject": self.rs.name,
                 "author": "tcpl",
                 "company": self.office,
@@ -173,7 +174,7 @@ class _Form(ScoreSheet, HelpSheet):
         for col, width in enumerate(COVER_WIDTHS):
             ws.set_column(col, col, width)
         ws.set_row(0, 36)
-        ws.merge_range(0, 0, 0, 2, TITLE, f.title)
+        ws.merge_range(0, 0, 0, 2, CONTENT_TITLE if self.rs.has_contents else TITLE, f.title)
         ws.set_row(1, 34)
         ws.merge_range(1, 0, 1, 2, f"Năm đánh giá {self.year} - {self.rs.name}", f.subtitle)
         for col, text in enumerate(("Thông tin", "Nội dung điền", "Hướng dẫn")):

@@ -93,9 +93,16 @@ class Formats:
         if found is None:
             props: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top"}
             for n in key:
-                props.update(_STYLES[n])
+                # "of3": a count shown out of 3 ("2/3"), the number kept for sorting and charts.
+                props.update(_STYLES[n] if n in _STYLES else _out_of(n))
             found = self._cache[key] = self._workbook.add_format(props)
         return found
+
+
+def _out_of(name: str) -> dict[str, Any]:
+    if not (name.startswith("of") and name[2:].isdigit()):
+        raise KeyError(name)
+    return {"num_format": f'0"/{name[2:]}"', "align": "center"}
 
 
 def workbook_options() -> dict[str, Any]:
