@@ -423,28 +423,27 @@ def test_sheet_area_follows_calamine(cells, area):
 
 
 @pytest.mark.parametrize(
-    "cells, bounded",
+    "cells, area",
     [
-        ('<row r="1"><c r="A1"><v>1</v></c></row><row r="99"><c r="Z99" s="1"/></row>', True),
-        ('<row r="100"><c r="A100"><v>1</v></c></row>', False),  # row 100: outside A1:Z99
-        ('<row r="1"><c r="AA1"><v>1</v></c></row>', False),  # two letters
-        ('<row r="1"><c s="1" r="A1"><v>1</v></c></row>', False),  # r not first
-        ("<row r=\"1\"><c r='A1'><v>1</v></c></row>", False),  # other quotes
-        ("<row><c><v>1</v></c></row>", False),  # no reference
+        ('<row r="1"><c r="A1"><v>1</v></c></row><row r="99"><c r="Z99" s="1"/></row>', 1),  # Z99 empty
+        ('<row r="100"><c r="A100"><v>1</v></c></row>', 100),
+        ('<row r="1"><c r="AA1"><v>1</v></c></row>', 27),
+        ('<row r="1"><c s="1" r="A1"><v>1</v></c></row>', 1),  # r not first
+        ("<row r=\"1\"><c r='C1'><v>1</v></c></row>", 3),  # other quotes
+        ("<row><c><v>1</v></c></row>", 1),  # no reference
+        ('<row r="2"><c r="b2"><v>1</v></c></row>', 4),  # lower case
+        ('<row r="1"><c r="$C$1"><f>1+1</f></c></row>', 3),  # absolute, a formula without a value
+        ('<row r="1"><c r="B1" t="inlineStr"><is><t>x</t></is></c></row>', 2),  # inline string
+        ('<row r = "3" ><c  r = "B3" ><v>1</v></c></row>', 6),  # spaces around '='
     ],
 )
-def test_quick_bound_only_for_sheets_within_a1_z99(cells, bounded):
-    """The quick bound (99 x 26) stands in only when every cell is within A1:Z99; it is never
-    below the exact area, so a sheet it lets through is within the limit."""
-    quick, exact = safety._XlsxArea(bound=True), safety._XlsxArea()
-    quick.feed(sheet(cells))
-    exact.feed(sheet(cells))
-    assert quick.bounded is bounded
-    assert quick.close() == (99 * 26 if bounded else exact.close())
-    assert quick.close() >= exact.close()
+def test_sheet_area_is_exact_whatever_the_writing(cells, area):
+    measure = safety._XlsxArea()
+    measure.feed(sheet(cells))
+    assert measure.close() == area
 
 
-def test_quick_bound_over_the_limit_is_measured_exactly():
+def test_sheet_areas_add_up_to_the_limit():
     small = zip_of(
         {"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml": sheet('<row r="2"><c r="B2"><v>1</v></c></row>')}
     )
