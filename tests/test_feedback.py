@@ -3,6 +3,7 @@ submissions (plus a form for the wrong year), then read back cell by cell."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -10,9 +11,10 @@ from builders import load, make_run, office, run_cli, texts, unit_form
 
 from pipeline.app.demo import make_demo
 from pipeline.core import config as config_mod
-from pipeline.core.model import AppraisalChange
-from pipeline.core.problems import issue
-from pipeline.writers.feedback import SHEET, write_feedback_workbooks
+from pipeline.core.model import SUPERSEDED, AppraisalChange, FileRecord
+from pipeline.core.problems import CATALOGUE, Issue, issue
+from pipeline.writers.feedback import PAGE_ROWS, SHEET, _pages, _Tracked, write_feedback_workbooks
+from pipeline.writers.feedback_words import commune_fix
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +81,8 @@ def test_problems_with_their_cells(office_run):
     text = texts(ws)
     assert "3. VẤN ĐỀ TRONG PHIẾU: 3 lỗi, 2 cảnh báo" in text
     assert any(t.startswith("Đề nghị: sửa 3 lỗi ở mục 3") for t in text)
-    assert "Kính gửi: Ủy ban nhân dân phường Phú Sơn (mã 14823)" in text
+    assert "Kính gửi: Ủy ban nhân dân phường Phú Sơn" in text  # the unit's name, not its code
+    assert not any(t.startswith("Kính gửi") and "14823" in t for t in text)
     # the indicators furthest below their maximum: the rows zeroed by errors come first
     low = lowest(ws)
     assert [r["Chỉ tiêu"] for r in low[:3]] == ["3.2", "4.4", "2.5"] and low[0]["Còn thiếu"] == 5
@@ -154,3 +157,86 @@ def test_feedback_on_two_cores_same_files_same_order(tmp_path, monkeypatch):
     assert all(p.parent == tmp_path / "pooled" for p in pooled)
     assert [p.read_bytes() for p in pooled] == [p.read_bytes() for p in alone]
     assert sorted(p.name for p in (tmp_path / "pooled").iterdir()) == sorted(p.name for p in pooled)  # no temp files
+
+
+# ------------------------------------------------------------------ addressed to the commune
+
+OFFICE_WORDS = ("Xác nhận với xã", "xin xã", "Xin xã", "config.toml", "make ", "inputs", "Lỗi dữ liệu", "Đôn đốc")
+
+
+@pytest.mark.parametrize("code", sorted(c for c in CATALOGUE if not c.startswith(("APPRAISAL_", "PREVIOUS_"))))
+def test_every_fix_a_commune_can_get_is_addressed_to_it(code):
+    spec = CATALOGUE[code]
+    fix = commune_fix(Issue(code, spec.severity, spec.message, spec.fix), "Phòng Tư pháp thị xã Bỉm Sơn")
+    assert fix and fix[0].isupper()
+    assert not any(w in fix for w in OFFICE_WORDS), fix
+    assert "phòng Tư pháp" not in fix  # named: "Phòng Tư pháp thị xã Bỉm Sơn"
+
+
+def test_the_letter_shows_no_office_folder_and_no_office_instruction(tmp_path):
+    run = make_run(units=["recognised", "low_total"])
+    bac_son = run.units[0]
+    old, new = "email/2024-01-04/bac-son-cu.xlsx", bac_son.file
+    differs = issue("DUPLICATE_DIFFERS", file=old, unit="14809", indicator="1.1", value=2, used=3)
+    newer = issue("NEWER_FILE_REJECTED", file=new, unit="14809", value=old)
+    record = FileRecord(
+        old, 40_000, "a" * 64, dt.datetime(2024, 1, 4, 8, 0), SUPERSEDED, "14809", note=f"thay bằng {new}"
+    )
+    run = replace(run, units=(replace(bac_son, issues=(differs, newer)), run.units[1]), files=(*run.files, record))
+    ws = load(write_feedback_workbooks(run, tmp_path)[0])[SHEET]
+    text = "\n".join(texts(ws))
+    assert "bac-son-cu.xlsx" in text and "email/" not in text
+    assert "Xác nhận với xã" not in text
+    fixes = [r["Cách khắc phục"] for r in problems(ws)]
+    assert fixes[0].startswith("Các phiếu đã gửi ghi khác nhau ở chỉ tiêu này")
+
+
+class _Sheet:
+    def __init__(self):
+        self.breaks, self.fit = [], None
+
+    def set_row(self, row, height=None, *args, **kwargs):
+        pass
+
+    def set_h_pagebreaks(self, rows):
+        self.breaks = rows
+
+    def fit_to_pages(self, wide, tall):
+        self.fit = (wide, tall)
+
+
+def _letter(rows: int, height: float = 20) -> _Tracked:
+    ws = _Tracked(_Sheet())
+    for r in range(rows):
+        ws.set_row(r, height)
+    return ws
+
+
+def test_a_letter_that_fits_is_one_page_and_one_that_nearly_fits_is_shrunk_to_one():
+    fits = _letter(int(PAGE_ROWS // 20))
+    _pages(fits, 30, int(PAGE_ROWS // 20) - 1)
+    assert fits.fit is None and fits.breaks == []
+    nearly = _letter(int(PAGE_ROWS * 1.05 // 20))
+    _pages(nearly, 30, int(PAGE_ROWS * 1.05 // 20) - 1)
+    assert nearly.fit == (1, 1)
+
+
+def test_the_sender_never_starts_a_page_alone():
+    per_page = int(PAGE_ROWS // 20)
+    ws = _letter(per_page + 6)  # too long to shrink to one page
+    closing = per_page - 2  # the closing block would run from page 1's last rows onto page 2
+    _pages(ws, closing, per_page + 5)
+    assert ws.breaks == [closing] and ws.fit is None
+    long = _letter(per_page * 2 - 4)
+    long.keep.add(per_page - 1)  # a heading on page 1's last row goes to page 2
+    _pages(long, per_page + 5, per_page * 2 - 5)  # the closing block well inside page 2
+    assert long.breaks == [per_page - 1]
+
+
+@pytest.mark.libreoffice
+def test_the_demo_letters_print_on_one_page_each(office_run, tmp_path):
+    from test_recognition_docs import to_pdf
+
+    letters = sorted((office_run[0] / "outputs" / "phan-hoi").glob("*.xlsx"))
+    pages = to_pdf(letters, tmp_path)
+    assert set(pages.values()) == {1}, pages

@@ -8,12 +8,18 @@ with sheet, cell, message and how to fix it; the council's changes, once apprais
 indicators furthest below their maximum; what to do next. Problems in the council's own
 appraisal workbook are the office's business and are left out.
 
+Every line is addressed to the commune: the problems' "how to fix" in words meant for it
+(never the office's own steps, such as confirming with the commune which copy is right), file
+names without the office's folders, the unit by its name. The letter prints on one page
+wherever its content fits (shrunk a little when it nearly fits), and the closing request and
+the sender stay together: no page holds only the sender.
+
 Written atomically and byte-identically for the same RunResult, like every output.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pipeline.core.model import NOT_SUBMITTED, STATUS_LABEL, SUBMITTED, FileRecord, RunResult, UnitOutcome
 from pipeline.core.problems import ERROR, SEVERITY_LABEL, Issue
@@ -21,6 +27,7 @@ from pipeline.core.text import date_text, number_text, on_time_text
 from pipeline.infra.parallel import map_in_order
 from pipeline.steps.season import change_text, files_by_unit, points_source
 from pipeline.writers.atomic import atomic_output
+from pipeline.writers.feedback_words import commune_fix, without_folders
 from pipeline.writers.naming import file_stem
 from pipeline.writers.xlsx import (
     Formats,
@@ -82,21 +89,78 @@ def write_feedback_workbooks(result: RunResult, folder: Path) -> list[Path]:
     return map_in_order(write_one, senders, min_items=FEEDBACK_PARALLEL_MIN)
 
 
+# A page of the letter, in points of row height: A4 (842) less print_setup's margins (2 x 0.6 in),
+# divided by the scale that fits WIDTHS to the page width (0.93, measured on LibreOffice's PDF),
+# with a little room for rounding.
+PAGE_ROWS = (842 - 2 * 0.6 * 72) / 0.93 * 0.96
+SHRINK_TO_ONE_PAGE = 1.1  # a letter up to 10% longer than a page is printed a little smaller, on one
+
+
+class _Tracked:
+    """The sheet, with the height given to each row remembered (to tell where pages end)."""
+
+    def __init__(self, ws):
+        self._ws, self.heights = ws, {}
+        self.keep: set[int] = set()  # rows that go on the page of the row below them (headings)
+
+    def set_row(self, row: int, height=None, *args, **kwargs):
+        self.heights[row] = height
+        return self._ws.set_row(row, height, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._ws, name)
+
+    def total(self, upto: int) -> float:
+        return sum(self.heights.get(r) or 15 for r in range(upto))
+
+
 def render_feedback(ws, fmt: Formats, result: RunResult, u: UnitOutcome, files: list[FileRecord]) -> None:
+    ws = _Tracked(ws)
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
+    paths = [f.path for f in files] + [i.file for i in u.issues if i.file]
     row = _heading(ws, fmt, result, u)
-    row = _files(ws, fmt, u, files, row + 1)
+    row = _files(ws, fmt, u, files, row + 1, paths)
     row = _result(ws, fmt, result, u, row + 1)
     issues = feedback_issues(result, u)
-    row = _problems(ws, fmt, u, issues, row + 1)
+    row = _problems(ws, fmt, result, u, issues, row + 1, paths)
     if u.appraisal:
         row = _appraisal(ws, fmt, result, u, row + 1)
     if u.status == SUBMITTED and u.verdict is not None:
         row = _lowest(ws, fmt, result, u, row + 1)
+    closing = row + 1
     row = _next_steps(ws, fmt, result, u, issues, row + 1)
     print_setup(ws, landscape=False, repeat=None, header=result.config.office_name)
+    _pages(ws, closing, row)
     ws.print_area(0, 0, row, LAST)
+
+
+def _pages(ws: _Tracked, closing: int, last: int) -> None:
+    """One page where the letter fits (shrunk a little when it nearly does); else a page never
+    ends under a heading (a section title, a table's heading row) nor inside the closing
+    request and the sender, which start the next page together instead. Every page end is
+    set by hand, where the (cautious) count of rows puts it: Excel and LibreOffice, which fit
+    a few more rows on a page, then never end a page elsewhere."""
+    total = ws.total(last + 1)
+    if total <= PAGE_ROWS:
+        return
+    if total <= PAGE_ROWS * SHRINK_TO_ONE_PAGE:
+        ws.fit_to_pages(1, 1)
+        return
+    keep = ws.keep | set(range(closing, last))
+    breaks, top, used = [], 0, 0.0
+    for row in range(last + 1):
+        height = ws.heights.get(row) or 15
+        if used + height > PAGE_ROWS:
+            start = row
+            while start - 1 in keep and start - 1 > top:
+                start -= 1
+            breaks.append(start)
+            top = start
+            used = ws.total(row) - ws.total(start)
+        used += height
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
 
 
 # ------------------------------------------------------------------ helpers
@@ -119,12 +183,14 @@ def _head(ws, fmt: Formats, row: int, cells: list[tuple[int, int, str]]) -> int:
     for first, last, text in cells:
         put_merged(ws, row, first, last, text, fmt("head"))
     ws.set_row(row, row_height(2))
+    ws.keep.add(row)
     return row + 1
 
 
 def _section(ws, fmt: Formats, row: int, text: str) -> int:
     put_merged(ws, row, 0, LAST, text, fmt("section"))
     ws.set_row(row, 20)
+    ws.keep.add(row)
     return row + 1
 
 
@@ -144,14 +210,7 @@ def _heading(ws, fmt: Formats, result: RunResult, u: UnitOutcome) -> int:
     put_merged(ws, 0, 0, LAST, title, fmt("title"))
     ws.set_row(0, row_height(2, 14) + 2)
     unit = u.unit.full_name
-    put_merged(
-        ws,
-        1,
-        0,
-        LAST,
-        f"Kính gửi: Ủy ban nhân dân {unit[:1].lower()}{unit[1:]} (mã {u.unit.code})",
-        fmt("bold", "center"),
-    )
+    put_merged(ws, 1, 0, LAST, f"Kính gửi: Ủy ban nhân dân {unit[:1].lower()}{unit[1:]}", fmt("bold", "center"))
     put_merged(
         ws,
         2,
@@ -163,7 +222,7 @@ def _heading(ws, fmt: Formats, result: RunResult, u: UnitOutcome) -> int:
     return 3
 
 
-def _files(ws, fmt: Formats, u: UnitOutcome, files: list[FileRecord], row: int) -> int:
+def _files(ws, fmt: Formats, u: UnitOutcome, files: list[FileRecord], row: int, paths: list[str]) -> int:
     row = _section(ws, fmt, row, "1. PHIẾU ĐÃ NHẬN")
     if not files:
         return _text(ws, fmt, row, "(không có tệp)", "italic")
@@ -176,10 +235,10 @@ def _files(ws, fmt: Formats, u: UnitOutcome, files: list[FileRecord], row: int) 
             fmt,
             row,
             [
-                (0, 2, f.path, ("wrap", "small")),
+                (0, 2, PurePosixPath(f.path).name, ("wrap", "small")),
                 (3, 3, date_text(f.report_date), ("center",)),
                 (4, 4, status, ("wrap", tone)),
-                (5, 5, f.note, ("wrap", "small")),
+                (5, 5, without_folders(f.note, paths), ("wrap", "small")),
             ],
         )
     return row
@@ -225,7 +284,10 @@ def _result(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> in
     return row
 
 
-def _problems(ws, fmt: Formats, u: UnitOutcome, issues: list[Issue], row: int) -> int:
+def _problems(
+    ws, fmt: Formats, result: RunResult, u: UnitOutcome, issues: list[Issue], row: int, paths: list[str]
+) -> int:
+    office = result.config.office_name
     errors = sum(i.severity == ERROR for i in issues)
     row = _section(
         ws,
@@ -251,7 +313,7 @@ def _problems(ws, fmt: Formats, u: UnitOutcome, issues: list[Issue], row: int) -
         ],
     )
     for n, i in enumerate(issues, start=1):
-        where = i.sheet + (f"\n(tệp {i.file})" if i.file and i.file != u.file else "")
+        where = i.sheet + (f"\n(tệp {PurePosixPath(i.file).name})" if i.file and i.file != u.file else "")
         tone = "bad" if i.severity == ERROR else "warn"
         row = _line(
             ws,
@@ -262,8 +324,8 @@ def _problems(ws, fmt: Formats, u: UnitOutcome, issues: list[Issue], row: int) -
                 (1, 1, i.cell, ("center", "bold")),
                 (2, 2, where, ("wrap", "small")),
                 (3, 3, SEVERITY_LABEL.get(i.severity, i.severity), ("center", tone)),
-                (4, 4, i.message, ("wrap",)),
-                (5, 5, i.fix, ("wrap",)),
+                (4, 4, without_folders(i.message, paths), ("wrap",)),
+                (5, 5, without_folders(commune_fix(i, office), paths), ("wrap",)),
             ],
         )
     return row

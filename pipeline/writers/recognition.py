@@ -178,11 +178,11 @@ def write_recognition(wb, _fmt: Formats, result: RunResult) -> None:
     row = rows.blank(_text(ws, fmt, rows, row, found.totals_line(), ("bold", "wrap"), bold=True))
     row = _signature(ws, fmt, rows, result, row)
     together.append((tail, row))
-    starts, manual = rows.breaks(row + 1, repeat, together)
-    if not starts:
+    starts, _moved = rows.breaks(row + 1, repeat, together)
+    if starts:  # every page end by hand, where the cautious count puts it (Excel fits a little more)
+        ws.set_h_pagebreaks(starts)
+    else:
         repeat = None  # one page: nothing to repeat
-    if manual:
-        ws.set_h_pagebreaks(manual)
     _print_setup(ws, repeat, bool(notice))
     ws.print_area(0, 0, row, LAST)
 
