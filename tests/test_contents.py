@@ -342,3 +342,8 @@ def test_rule_set_mistakes_in_contents_are_all_reported():
         rules.parse(bad)
     text = "\n".join(caught.value.lines)
     assert "'8'" in text and "lấy từ nguồn" in text
+
+
+def test_a_figure_typed_as_a_word_is_named_in_the_basis():
+    r = content(score({"2.3": IndicatorEntry("2.3", denominator=4, typed=(("numerator", "ba"),))}), "2.3")
+    assert r.passed is False and 'tử số nhập "ba" không phải là số' in r.basis

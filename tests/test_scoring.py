@@ -413,3 +413,13 @@ def test_deduction_limit_is_enforced():
     rs = rules.parse(DEDUCTION_SET)
     v = score_unit(rs, UnitEntries({"K1.1": IndicatorEntry("K1.1", points=-0.5)}, {}))
     assert next(r for r in v.indicators if r.code == "K1.1").points == 0
+
+
+def test_points_typed_as_a_word_say_so_and_count_zero():
+    from pipeline.steps.scoring import score_indicator
+
+    ind = QD25.indicator("1.2")
+    r = score_indicator(ind, IndicatorEntry("1.2", typed=(("points", "ba"),)), QD25.point_step)
+    assert r.points == 0 and r.basis == 'điểm nhập "ba" không phải là số: tính 0 điểm'
+    r = score_indicator(ind, IndicatorEntry("1.2"), QD25.point_step)
+    assert r.basis == "chưa có điểm tự chấm: tính 0 điểm"

@@ -191,3 +191,38 @@ def test_names_follow_layout():
     assert layout.content_name("diem", "2.1.1") == "dat_2_1_1"
     assert layout.option_name("2.5", 8) == "chon_2_5_8"
     assert layout.switch_name("TC1") == "khong_phat_sinh_tc1"
+
+
+def test_the_councils_appraisal_round_trip(tmp_path):
+    """The council sets Đạt / Không đạt per content, or a rate's figures; the run applies them."""
+    from pipeline.app.appraisal import write_appraisal_form
+    from pipeline.core.appraisal_layout import COL, SHEET
+
+    config = province(tmp_path)
+    content_form(config.inputs / "hac-thanh.xlsx")
+    book = write_appraisal_form(collect(config), tmp_path / "tham-dinh.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb[SHEET]
+    assert "Kết quả thẩm định" in [c.value for row in ws.iter_rows(max_row=6) for c in row]
+    rows = {r[COL["code"]].value: r[0].row for r in ws.iter_rows(min_row=6) if r[COL["code"]].value}
+    assert {"1.1", "2.1.1", "2.5", "3.4.4"} <= set(rows)
+    ws.cell(rows["2.1.1"], COL["appraised"] + 1).value = "Không đạt"
+    ws.cell(rows["2.1.1"], COL["note"] + 1).value = "Danh mục chưa được phê duyệt"
+    ws.cell(rows["3.2.1"], COL["appraised"] + 1).value = "8/10"  # the council's figures: 80% < 100%
+    ws.cell(rows["2.5"], COL["appraised"] + 1).value = "Đạt"
+    ws.cell(rows["1.1"], COL["appraised"] + 1).value = "gần đạt"  # refused, located
+    wb.save(book)
+    target = config.inputs.parent / "tham-dinh"
+    target.mkdir(exist_ok=True)
+    shutil.copy(book, target / "tham-dinh.xlsx")
+    shutil.copy(book, config.inputs / "tham-dinh.xlsx")  # wherever the office drops it
+    result = collect(config)
+    (unit,) = result.units
+    v = unit.verdict
+    assert content(v, "2.1.1").passed is False and content(v, "2.1.1").source == "tham_dinh"
+    assert "Danh mục chưa được phê duyệt" in content(v, "2.1.1").basis
+    r = content(v, "3.2.1")
+    assert (r.numerator, r.denominator, r.rate, r.passed) == (8, 10, 80, False)
+    assert content(v, "1.1").refused_cell and content(v, "1.1").passed is True  # kept: self-assessed
+    assert any(i.code == "APPRAISAL_PASS_FAIL_INVALID" for i in result.issues)
+    assert [c.met for c in v.criteria] == [True, False, False] and not v.recognised

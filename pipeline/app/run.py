@@ -259,6 +259,9 @@ _SCORED_COLUMNS = (
     "figures",
     "evidence",
     "note",
+    "points_raw",
+    "numerator_raw",
+    "denominator_raw",
 )
 
 
@@ -276,7 +279,18 @@ def _entry(row: dict, usable: bool) -> IndicatorEntry:
         passed=_bool(row["passed"]),
         usable=usable,
         ticked=tuple(int(n) for n in row["ticked"].split()) if row["ticked"] else (),
+        typed=_typed(row),
     )
+
+
+def _typed(row: dict) -> tuple[tuple[str, str], ...]:
+    """(field, text) of what was typed where a number was expected and could not be read."""
+    out = []
+    for field in ("points", "numerator", "denominator"):
+        raw = row[f"{field}_raw"]
+        if _num(row[field]) is None and isinstance(raw, str) and raw.strip():
+            out.append((field, raw.strip()))
+    return tuple(out)
 
 
 def _detail(row: dict) -> IndicatorDetail:

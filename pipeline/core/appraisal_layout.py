@@ -29,6 +29,21 @@ COLUMNS = (  # (key, heading, width)
     ("min", "Điểm tối thiểu", 6),  # hidden: the validation formula reads it
 )
 COL = {key: n for n, (key, _, _) in enumerate(COLUMNS)}
+# Headings of a pass/fail set with contents (QĐ 27/2025); the reader accepts both.
+CONTENT_HEADINGS = {
+    "code": "Mã nội dung",
+    "name": "Nội dung",
+    "max": "Mức đạt",
+    "self": "Tự đánh giá",
+    "appraised": "Kết quả thẩm định",
+}
+
+
+def heading(key: str, contents: bool) -> str:
+    default = next(h for k, h, _ in COLUMNS if k == key)
+    return CONTENT_HEADINGS.get(key, default) if contents else default
+
+
 NEEDED = ("unit", "code", "appraised")  # the columns without which the table cannot be read
 HEADER_ROW = 4  # 0-based: title, subtitle, instructions, banner / blank, then the headings
 NOTE_LIMIT = 500

@@ -30,6 +30,9 @@ COVER_FIELDS = (
     ("nguoi_phu_trach", "Người phụ trách (họ tên, chức vụ)", "text"),
     ("dien_thoai", "Điện thoại liên hệ", "text"),
 )
+# Other labels a reader accepts for a cover field; the first is written on the forms of sets
+# with contents (QĐ 27/2025: communes are xã, phường, đặc khu since 1/7/2025).
+COVER_LABEL_ALIASES = {"loai_don_vi": ("Loại đơn vị (xã / phường / đặc khu)", "Loại đơn vị")}
 COVER_LABEL_COL = "A"
 COVER_VALUE_COL = "B"
 COVER_FIRST_ROW = 4  # 1-based row of the first cover field

@@ -93,6 +93,7 @@ class AppraisalChange:
     self_passed: bool | None = None  # pass/fail rule sets
     appraised_passed: bool | None = None
     cell: str = ""  # where in the appraisal workbook (sheet!A1)
+    appraised_figures: tuple[float, float] | None = None  # a rate content: the council's figures
 
     @property
     def change(self) -> float:
@@ -131,11 +132,12 @@ class AppraisedValue:
     unit: str
     indicator: str
     points: float | None  # points rule sets
-    passed: bool | None  # pass/fail indicators
+    passed: bool | None  # pass/fail indicators and contents
     note: str
     written_self: Any  # the self-assessed value printed in the workbook (stale check)
     sheet: str
     cell: str  # the appraised cell
+    figures: tuple[float, float] | None = None  # a rate content: the council's numerator / denominator
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,12 @@ class IndicatorEntry:
     usable: bool = True  # False when validation rejected this row
     source: str = SELF_ASSESSED
     ticked: tuple[int, ...] = ()  # checklist contents: the option numbers ticked (1-based)
-    typed: str = ""  # what was typed where points were expected, when it was not a number
+    # (field, text) of what was typed where a number was expected but could not be read:
+    # field is points | numerator | denominator.
+    typed: tuple[tuple[str, str], ...] = ()
+
+    def typed_text(self, field: str) -> str:
+        return next((text for f, text in self.typed if f == field), "")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.appraisal_layout import COLUMNS, NEEDED, TEMPLATE_ID
+from pipeline.core.appraisal_layout import COLUMNS, CONTENT_HEADINGS, NEEDED, TEMPLATE_ID
 from pipeline.core.cells import a1
 from pipeline.core.model import AppraisalRead, AppraisalRow, Located
 from pipeline.readers.grids import Sheets
@@ -48,7 +48,8 @@ def read_table(sheets: Sheets, meta: dict[str, Located], rel: str) -> AppraisalR
     return AppraisalRead(rel, shown)
 
 
-_LABELS = {key: values.strip_accents(heading) for key, heading, _ in COLUMNS}
+_LABELS = [(key, values.strip_accents(heading)) for key, heading, _ in COLUMNS]
+_LABELS += [(key, values.strip_accents(heading)) for key, heading in CONTENT_HEADINGS.items()]
 
 
 def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
@@ -59,7 +60,7 @@ def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
             if not isinstance(value, str):
                 continue
             key = values.strip_accents(value).rstrip(" :*")
-            for field_, label in _LABELS.items():
+            for field_, label in _LABELS:
                 if field_ not in found and (key == label or key.startswith(label + " ")):
                     found[field_] = c
         if all(k in found for k in NEEDED):

@@ -316,6 +316,9 @@ def _read_contents(
 
 
 _COVER_LABELS = {_label_key(label): name for name, label, _ in layout.COVER_FIELDS}
+_COVER_LABELS.update(
+    {_label_key(label): name for name, labels in layout.COVER_LABEL_ALIASES.items() for label in labels}
+)
 _UNIT_LABEL = _label_key(layout.COVER_FIELDS[0][1])
 
 

@@ -113,18 +113,23 @@ def _values(read: AppraisalRead, rule_set: RuleSet, config: Config) -> tuple[App
             issues.append(problem)
             refused[key] = cell
             continue
-        points, passed = (None, value) if ind.kind == "pass_fail" else (value, None)
-        accepted[key] = AppraisedValue(unit, code, points, passed, note, row.written_self, sheet, cell)
+        figures = value if isinstance(value, tuple) else None
+        judged = ind.kind == "pass_fail" or ind.is_content
+        points, passed = (None, None if figures else value) if judged else (value, None)
+        accepted[key] = AppraisedValue(unit, code, points, passed, note, row.written_self, sheet, cell, figures)
     return AppraisalBook(rel, accepted, refused, year=str(config.year)), issues
 
 
 def _check(ind: Indicator, raw: Any, rule_set: RuleSet, where: dict) -> tuple[Any, Issue | None]:
     """The accepted value of one appraised cell, or the Issue that refuses it."""
-    if ind.kind == "pass_fail":
+    if ind.kind == "pass_fail" or ind.is_content:
         passed, ok = values.parse_pass_fail(raw)
-        return (
-            (passed, None) if ok else (None, issue("APPRAISAL_PASS_FAIL_INVALID", value=values.raw_text(raw), **where))
-        )
+        if ok:
+            return passed, None
+        figures, ok = values.parse_figures(raw) if ind.kind == "rate" else (None, False)
+        if ok and figures is not None and 0 <= figures[0] <= figures[1] and figures[1] > 0:
+            return figures, None  # the council's numerator / denominator: the engine computes the rate
+        return None, issue("APPRAISAL_PASS_FAIL_INVALID", value=values.raw_text(raw), **where)
     number, ok = values.parse_number(raw)
     if not ok or number is None:
         return None, issue("APPRAISAL_POINTS_NOT_NUMBER", value=values.raw_text(raw), **where)
@@ -222,13 +227,19 @@ def _appraise(
     banded = set()
     for code, v in given.items():
         ind = rule_set.indicator(code)
-        if ind.kind == "pass_fail":
+        if v.figures is not None:
+            entries[code] = IndicatorEntry(code, numerator=v.figures[0], denominator=v.figures[1], source=APPRAISED)
+        elif ind.kind == "pass_fail" or ind.is_content:
             entries[code] = IndicatorEntry(code, passed=v.passed, source=APPRAISED)
         else:
             entries[code] = IndicatorEntry(code, points=v.points, source=APPRAISED)
             banded |= {code} if ind.kind == "rate_bands" else set()
     verdict = (
-        score_unit(_banded_as_points(rule_set, banded), UnitEntries(entries, u.entries.declarations)) if given else own
+        score_unit(
+            _banded_as_points(rule_set, banded), UnitEntries(entries, u.entries.declarations, u.entries.switches)
+        )
+        if given
+        else own
     )
     changes, issues, indicators = [], [], []
     for r in verdict.indicators:
@@ -243,9 +254,10 @@ def _appraise(
                 self_passed=mine.passed,
                 appraised_passed=r.passed,
                 cell=f"{v.sheet}!{v.cell}",
+                appraised_figures=v.figures,
             )
             changes.append(change)
-            r = replace(r, basis=_appraised_basis(change, mine, rule_set.indicator(r.code)))
+            r = replace(r, basis=_appraised_basis(change, mine, rule_set.indicator(r.code), r))
             stale = _stale(v, mine, rule_set.indicator(r.code))
             if stale is not None:
                 issues.append(
@@ -281,8 +293,10 @@ def _banded_as_points(rule_set: RuleSet, codes: set[str]) -> RuleSet:
     return rs
 
 
-def _appraised_basis(change: AppraisalChange, own, ind: Indicator) -> str:
-    if ind.kind == "pass_fail":
+def _appraised_basis(change: AppraisalChange, own, ind: Indicator, new=None) -> str:
+    if ind.is_content and new is not None and new.rate is not None and new.source == APPRAISED:
+        text = f"thẩm định theo số liệu của Hội đồng: {new.basis} (tự đánh giá {pass_text(change.self_passed)})"
+    elif ind.kind == "pass_fail" or ind.is_content:
         text = f"thẩm định: {pass_text(change.appraised_passed)} (tự đánh giá {pass_text(change.self_passed)})"
     elif change.change == 0:
         text = "điểm thẩm định, bằng điểm tự chấm"
@@ -301,7 +315,7 @@ def _stale(v: AppraisedValue, own, ind: Indicator) -> str | None:
     """The self-assessed value the workbook was made with, when it is no longer the current one."""
     if v.written_self is None:
         return None
-    if ind.kind == "pass_fail":
+    if ind.kind == "pass_fail" or ind.is_content:
         passed, ok = values.parse_pass_fail(v.written_self)
         return None if not ok or passed == own.passed else pass_text(passed)
     written, ok = values.parse_number(v.written_self)
@@ -311,7 +325,7 @@ def _stale(v: AppraisedValue, own, ind: Indicator) -> str | None:
 
 
 def _shown(own, ind: Indicator) -> str:
-    return pass_text(own.passed) if ind.kind == "pass_fail" else display(float(own.points))
+    return pass_text(own.passed) if ind.kind == "pass_fail" or ind.is_content else display(float(own.points))
 
 
 def unapplied(book: AppraisalBook, units: tuple[UnitOutcome, ...] | list[UnitOutcome]) -> list[tuple[str, str]]:
@@ -323,7 +337,10 @@ def unapplied(book: AppraisalBook, units: tuple[UnitOutcome, ...] | list[UnitOut
         done = applied.get(key)
         if done is None:
             return True
-        same = v.passed == done.appraised_passed if v.points is None else v.points == done.appraised_points
+        if v.figures is not None:
+            same = v.figures == done.appraised_figures
+        else:
+            same = v.passed == done.appraised_passed if v.points is None else v.points == done.appraised_points
         return not same or v.note != done.note
 
     return [k for k, v in book.values.items() if pending(k, v)] + [k for k in book.refused if k not in applied]

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.core.rules import FigureSource, Indicator
 from pipeline.core.text import number_text
-from pipeline.core.verdict import SOURCE_LABEL, IndicatorEntry, IndicatorResult
+from pipeline.core.verdict import APPRAISED, SOURCE_LABEL, IndicatorEntry, IndicatorResult
 
 
 def judge_content(
@@ -32,6 +32,9 @@ def judge_content(
             counted_as_zero=True,
         )
     src = entry.source
+    if src == APPRAISED and entry.passed is not None and content.kind != "requirement":
+        # The council's Đạt / Không đạt counts, whatever the commune's figures gave.
+        return IndicatorResult(**base, basis="Đạt" if entry.passed else "Không đạt", source=src, passed=entry.passed)
     if entry.not_applicable and not content.not_applicable_full:
         return IndicatorResult(
             **base,
@@ -68,8 +71,8 @@ def figure(
     """(value, source) of a rate's numerator or denominator: entered on its row, or taken from
     the content the rule set names (its entry may be missing: then None)."""
     source = content.derived(name)
-    if source is None:
-        return getattr(entry, name), None
+    if source is None or (entry.source == APPRAISED and getattr(entry, name) is not None):
+        return getattr(entry, name), None  # the council's own figures replace a derived one
     other = entries.get(source.content)
     if other is None or not other.usable:
         return None, source
@@ -105,12 +108,17 @@ def _rate(
         )
 
     if num is None or den is None:
+        unread = [
+            f'{"tử số" if name == "numerator" else "mẫu số"} nhập "{entry.typed_text(name)}" không phải là số'
+            for name, value, source in (("numerator", num, num_from), ("denominator", den, den_from))
+            if value is None and source is None and entry.typed_text(name)
+        ]
         missing = [
             (("tử số" if name == "numerator" else "mẫu số") + (f" ({source.describe()})" if source else ""))
             for name, value, source in (("numerator", num, num_from), ("denominator", den, den_from))
-            if value is None
+            if value is None and not (source is None and entry.typed_text(name))
         ]
-        return fail(f"thiếu {' và '.join(missing)}")
+        return fail("; ".join(unread + ([f"thiếu {' và '.join(missing)}"] if missing else [])))
     if num < 0 or den < 0:
         return fail("số liệu âm")
     if den == 0:

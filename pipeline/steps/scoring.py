@@ -74,10 +74,12 @@ def score_indicator(indicator: Indicator, entry: IndicatorEntry | None, point_st
     if indicator.kind == "rate_bands":
         return _score_rate(indicator, entry, base)
     if entry.points is None:
+        typed = entry.typed_text("points")
+        why = f'điểm nhập "{typed}" không phải là số' if typed else f"chưa có điểm {SOURCE_LABEL[src]}"
         return IndicatorResult(
             **base,
             points=0.0,
-            basis=f"chưa có điểm {SOURCE_LABEL[src]}: tính 0 điểm",
+            basis=f"{why}: tính 0 điểm",
             source=src,
             passed=False,
             counted_as_zero=True,

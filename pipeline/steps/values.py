@@ -250,6 +250,18 @@ def parse_pass_fail(value: Any) -> tuple[bool | None, bool]:
     return None, False
 
 
+def parse_figures(value: Any) -> tuple[tuple[float, float] | None, bool]:
+    """A rate's figures typed as one text, "9/10" (also "9 / 10"): (numerator, denominator)."""
+    if not isinstance(value, str) or value.count("/") != 1:
+        return None, False
+    left, right = value.split("/")
+    num, ok_num = parse_number(left.strip())
+    den, ok_den = parse_number(right.strip())
+    if not (ok_num and ok_den) or num is None or den is None:
+        return None, False
+    return (num, den), True
+
+
 _TICKS = {"x", "v", "✓", "✔", "☑", "co", "dat", "1", "da thuc hien"}
 
 

@@ -24,6 +24,7 @@ from pipeline.core.appraisal_layout import (
     SHEET,
     TEMPLATE_ID,
     TEMPLATE_VERSION,
+    heading,
 )
 from pipeline.core.cells import a1
 from pipeline.core.model import SUBMITTED, RunResult, UnitOutcome
@@ -130,7 +131,8 @@ class _Writer:
 
     def heading(self, ws, last: int) -> None:
         f, cfg = self.fmt, self.result.config
-        put_merged(ws, 0, 0, last, f"PHIẾU THẨM ĐỊNH ĐIỂM CHUẨN TIẾP CẬN PHÁP LUẬT NĂM {cfg.year}", f("title"))
+        what = "KẾT QUẢ" if self.rs.has_contents else "ĐIỂM"
+        put_merged(ws, 0, 0, last, f"PHIẾU THẨM ĐỊNH {what} CHUẨN TIẾP CẬN PHÁP LUẬT NĂM {cfg.year}", f("title"))
         ws.set_row(0, 24)
         put_merged(
             ws,
@@ -154,12 +156,13 @@ class _Writer:
 
     def table(self, ws) -> int:
         f = self.fmt
-        for n, (_, heading, _) in enumerate(COLUMNS):
-            put(ws, HEADER_ROW, n, heading, f("head"))
+        for n, (key, _, _) in enumerate(COLUMNS):
+            put(ws, HEADER_ROW, n, heading(key, self.rs.has_contents), f("head"))
         ws.set_row(HEADER_ROW, row_height(2))
         row, stt = HEADER_ROW, 0
         numeric: list[tuple[int, int]] = []  # (row, col) of the numeric inputs, for one validation
         choice: list[tuple[int, int]] = []
+        figures: list[tuple[int, int]] = []  # rate contents: Đạt / Không đạt or "tử số/mẫu số"
         widths = {key: w for key, _, w in COLUMNS}
         for u in self.units:
             own = u.self_assessed or u.verdict
@@ -179,20 +182,16 @@ class _Writer:
                 put(ws, row, COL["unit_name"], u.unit.name, f("cell", "small"))
                 put(ws, row, COL["code"], r.code, f("cell", g))
                 put(ws, row, COL["name"], ind.name, f("cell", "wrap"))
-                put(ws, row, COL["max"], None if ind.kind == "pass_fail" else ind.max, f("cell", "pts"))
+                judged = ind.kind == "pass_fail" or ind.is_content
+                put(ws, row, COL["max"], None if judged else ind.max, f("cell", "pts"))
                 put(ws, row, COL["basis"], basis, f("cell", "wrap", "small"))
                 put(ws, row, COL["min"], ind.min_points, f("cell"))
                 change = given.get(r.code)
-                if ind.kind == "pass_fail":
+                if judged:
                     put(ws, row, COL["self"], pass_text(r.passed), f("cell", g))
-                    put(
-                        ws,
-                        row,
-                        COL["appraised"],
-                        pass_text(change.appraised_passed) if change else None,
-                        self.inputs["text"],
-                    )
-                    choice.append((row, COL["appraised"]))
+                    put(ws, row, COL["appraised"], _appraised_text(change), self.inputs["text"])
+                    # A rate content also takes the council's figures ("9/10"): no list there.
+                    (figures if ind.kind == "rate" else choice).append((row, COL["appraised"]))
                 else:
                     put(ws, row, COL["self"], r.points, f("cell", "pts"))
                     put(ws, row, COL["appraised"], change.appraised_points if change else None, self.inputs["points"])
@@ -204,7 +203,7 @@ class _Writer:
                     lines_needed(change.note, widths["note"], 9) * 9 / 11 if change and change.note else 1,
                 )
                 ws.set_row(row, row_height(int(lines + 0.99)))
-        self.validations(ws, numeric, choice)
+        self.validations(ws, numeric, choice, figures)
         return row
 
     def unit_row(self, ws, row: int, u: UnitOutcome, own, given: dict, first: int, last: int) -> None:
@@ -236,8 +235,28 @@ class _Writer:
             cached,
         )
 
-    def validations(self, ws, numeric: list[tuple[int, int]], choice: list[tuple[int, int]]) -> None:
+    def validations(
+        self, ws, numeric: list[tuple[int, int]], choice: list[tuple[int, int]], figures: list | None = None
+    ) -> None:
         step = self.rs.point_step
+        if figures:
+            first, *others = _ranges(figures)
+            ws.data_validation(
+                *first,
+                {
+                    "validate": "length",
+                    "criteria": "<=",
+                    "value": 30,
+                    "other_cells": others,
+                    "input_title": "Kết quả thẩm định",
+                    "input_message": (
+                        'Gõ Đạt hoặc Không đạt; hoặc số liệu Hội đồng xác định dạng "tử số/mẫu số" (ví dụ 9/10): '
+                        "tỷ lệ được tính lại. Để trống: giữ kết quả tự đánh giá."
+                    ),
+                    "error_title": "Giá trị không hợp lệ",
+                    "error_message": 'Gõ Đạt, Không đạt hoặc "tử số/mẫu số" (ví dụ 9/10).',
+                },
+            )
         if numeric:
             r0, c0 = numeric[0]
             cell = a1(r0, c0)
@@ -277,7 +296,7 @@ class _Writer:
                     "error_message": "Chỉ chọn Đạt hoặc Không đạt.",
                 },
             )
-        notes = [(r, COL["note"]) for r, _ in numeric + choice]
+        notes = [(r, COL["note"]) for r, _ in numeric + choice + (figures or [])]
         if notes:
             first, *others = _ranges(sorted(notes))
             ws.data_validation(
@@ -329,6 +348,13 @@ def instructions(rule_set: RuleSet) -> str:
         "thẩm định; ô để trống thì chỉ tiêu giữ điểm tự chấm (kết quả của đơn vị còn là tạm tính). Ghi lý do thay "
         'đổi ở cột "Ghi chú của Hội đồng".',
     ]
+    if rule_set.has_contents:
+        parts[0] = (
+            'Cách điền: ở cột "Điểm thẩm định" (ô nền vàng) của từng nội dung đã thẩm định, chọn Đạt hoặc Không '
+            'đạt; nội dung tính theo tỷ lệ có thể ghi số liệu Hội đồng xác định dạng "tử số/mẫu số" (ví dụ 9/10), '
+            "tỷ lệ được tính lại. Ô để trống thì nội dung giữ kết quả tự đánh giá (kết quả của đơn vị còn là tạm "
+            'tính). Ghi lý do ở cột "Ghi chú của Hội đồng".'
+        )
     if banded:
         parts.append(
             "Chỉ tiêu tính theo tỷ lệ " + "; ".join(banded) + ": nhập đúng một mức điểm; điểm thẩm định "
@@ -340,6 +366,16 @@ def instructions(rule_set: RuleSet) -> str:
         "báo ở trang Lỗi dữ liệu và chưa được tính."
     )
     return " ".join(parts)
+
+
+def _appraised_text(change) -> str | None:
+    """What the council set last time: its figures for a rate content, else Đạt / Không đạt."""
+    if change is None:
+        return None
+    if change.appraised_figures is not None:
+        num, den = change.appraised_figures
+        return f"{_n(num)}/{_n(den)}"
+    return pass_text(change.appraised_passed)
 
 
 def _basis_text(u: UnitOutcome, r) -> str:

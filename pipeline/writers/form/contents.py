@@ -33,7 +33,7 @@ def short_requirement(content: Indicator) -> str:
     if content.kind == "rate" and content.threshold is not None:
         return f"≥ {number_text(content.threshold)}%"
     if content.kind == "checklist":
-        return f"≥ {content.min_ticked}/{len(content.options)} hoạt động"
+        return f"≥ {content.min_ticked}/{len(content.options)} hoạt động"  # fits the widened column (3)
     return "Đạt yêu cầu"
 
 
@@ -92,7 +92,7 @@ class ContentScoreSheet:
         f = self.f
         for field, _letter in layout.SCORE_COLUMNS.items():
             ws.set_column(
-                score_col(field), score_col(field), SCORE_WIDTHS[field] + (4 if field == "diem_toi_da" else 0)
+                score_col(field), score_col(field), SCORE_WIDTHS[field] + (7 if field == "diem_toi_da" else 0)
             )
         rows = content_rows(self.rs)
         self.verdict = score_unit(self.rs, entries_from_values(self.rs, self.values))

@@ -80,8 +80,8 @@ def validation_for(cell: InputCell, rule_set: RuleSet, year: int) -> dict[str, A
         return dv_list(
             UNIT_KINDS,
             "Loại đơn vị",
-            "Chọn xã, phường hoặc thị trấn trong danh sách.",
-            "Chỉ chọn một trong: xã, phường, thị trấn.",
+            "Chọn loại đơn vị trong danh sách.",
+            "Chỉ chọn một trong: " + ", ".join(UNIT_KINDS) + ".",
         )
     if kind == "year":
         return dv_options(

@@ -180,12 +180,16 @@ class _Form(ScoreSheet, ContentScoreSheet, HelpSheet):
         for col, text in enumerate(("Thông tin", "Nội dung điền", "Hướng dẫn")):
             ws.write_string(layout.COVER_FIRST_ROW - 2, col, text, f.col_head)
         labels = {name: label for name, label, _k in layout.COVER_FIELDS}
+        if self.rs.has_contents:
+            labels.update({name: aliases[0] for name, aliases in layout.COVER_LABEL_ALIASES.items()})
         labels.update({d.key: d.label for d in self.rs.conditions.declarations})
         last = 0
         for cell in cover_cells(self.rs):
             ws.write_string(cell.row, 0, labels[cell.name], f.label)
             self.write_input(ws, cell)
             hint = COVER_HINTS.get(cell.name, "Chọn Có hoặc Không trong danh sách.")
+            if cell.name == "loai_don_vi" and self.rs.has_contents:
+                hint = "Chọn trong danh sách: xã, phường hoặc đặc khu."
             hint = hint.format(next_year=self.year + 1)
             ws.write_string(cell.row, 2, hint, f.hint)
             value = self.values.get(cell.name)
