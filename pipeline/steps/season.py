@@ -39,18 +39,25 @@ def deadline_message(result: RunResult, today: dt.date) -> str:
     c = result.counts
     left = days_left(deadline, today)
     waiting = f"{c['submitted']}/{c['expected']} đơn vị đã nộp, {c['not_submitted']} chưa nộp"
+    # The day counted to, said as the sheets say theirs (the sheets count to the newest file's date).
+    basis = (
+        f" Tính đến hôm nay {_date(today)}; trang Đôn đốc tính đến {_date(result.generated_at.date())} ({AS_OF_BASIS})."
+    )
     if left > 0:
-        return f"Còn {left} ngày đến hạn nộp phiếu ({_date(deadline)}): {waiting}."
+        return f"Còn {left} ngày đến hạn nộp phiếu ({_date(deadline)}): {waiting}.{basis}"
     if left == 0:
-        return f"Hôm nay là hạn nộp phiếu ({_date(deadline)}): {waiting}."
-    return f"Đã quá hạn nộp phiếu ({_date(deadline)}) {-left} ngày: {waiting}, {c['late']} nộp muộn."
+        return f"Hôm nay là hạn nộp phiếu ({_date(deadline)}): {waiting}.{basis}"
+    return f"Đã quá hạn nộp phiếu ({_date(deadline)}) {-left} ngày: {waiting}, {c['late']} nộp muộn.{basis}"
+
+
+AS_OF_BASIS = "ngày của tệp mới nhất nhận được"  # what the workbook's day counts are counted to
 
 
 def as_of_text(result: RunResult) -> str:
     """The deadline seen from the run's own date (the newest input file), for the workbook."""
     deadline, as_of = result.config.deadline, result.generated_at.date()
     left = days_left(deadline, as_of)
-    head = f"Hạn nộp phiếu {_date(deadline)}; số liệu tính đến {_date(as_of)}"
+    head = f"Hạn nộp phiếu {_date(deadline)}; số ngày tính đến {_date(as_of)} ({AS_OF_BASIS})"
     if left > 0:
         return f"{head}: còn {left} ngày đến hạn."
     if left == 0:
@@ -94,8 +101,8 @@ class ChaseRow:
     days_late: int | None  # late submission, or days past the deadline without one
     contact_name: str
     contact_phone: str
-    contact_file: str  # the file the contact comes from ('' when none)
-    todo: str  # what is missing or wrong, in a sentence
+    contact_file: str  # the file the contact comes from ('config.toml' for the configured one, '' when none)
+    todo: str  # what the office does next, as actions ("Gọi …", "Đề nghị nộp lại bản …")
 
 
 def newest_file(files: list[FileRecord]) -> FileRecord | None:
@@ -118,7 +125,7 @@ def files_by_unit(result: RunResult) -> dict[str, list[FileRecord]]:
 def chase_list(result: RunResult) -> list[ChaseRow]:
     """Units the office must chase, in config order: not submitted, unusable, late, or whose file
     has errors. Contact details come from the used file, else the unit's newest file of any
-    status (a rejected draft still says who to call)."""
+    status (a rejected draft still says who to call), else the unit's contact in config.toml."""
     deadline = result.config.deadline
     overdue = result.generated_at.date() - deadline
     files = files_by_unit(result)
@@ -130,26 +137,42 @@ def chase_list(result: RunResult) -> list[ChaseRow]:
         name = u.contact_name or (contact.contact_name if contact else "")
         phone = u.contact_phone or (contact.contact_phone if contact else "")
         source = contact.path if contact and (contact.contact_name or contact.contact_phone) else ""
-        statuses, todo, days = _what_to_chase(u, mine, deadline, overdue.days)
+        if not (name or phone) and (u.unit.contact or u.unit.phone):  # nothing sent says who to call
+            name, phone, source = u.unit.contact, u.unit.phone, "config.toml"
+        statuses, todo, days = _what_to_chase(u, mine, deadline, overdue.days, _who(u, name, phone))
         if statuses:
             rows.append(ChaseRow(u.unit, "; ".join(statuses), days, name, phone, source, " ".join(todo)))
     return rows
 
 
+def _who(u: UnitOutcome, name: str, phone: str) -> str:
+    """Whom to call: 'Nguyễn Văn A (0912 345 678)', else the unit's People's Committee."""
+    if name and phone:
+        return f"{name} ({phone})"
+    if name or phone:
+        return f"{name or 'số'} {phone}".strip() if phone else name
+    full = u.unit.full_name
+    return f"Ủy ban nhân dân {full[:1].lower()}{full[1:]}"
+
+
 def _what_to_chase(
-    u: UnitOutcome, files: list[FileRecord], deadline: dt.date, overdue: int
+    u: UnitOutcome, files: list[FileRecord], deadline: dt.date, overdue: int, who: str
 ) -> tuple[list[str], list[str], int | None]:
     if u.status == NOT_SUBMITTED:
         if overdue > 0:
-            return [CHASE_NOT_SUBMITTED], [f"Chưa gửi phiếu tự đánh giá; đã quá hạn {overdue} ngày."], overdue
-        return [CHASE_NOT_SUBMITTED], [f"Chưa gửi phiếu tự đánh giá (hạn {_date(deadline)})."], None
+            return (
+                [CHASE_NOT_SUBMITTED],
+                [f"Gọi {who} đề nghị gửi ngay phiếu tự đánh giá (đã quá hạn {overdue} ngày)."],
+                overdue,
+            )
+        return [CHASE_NOT_SUBMITTED], [f"Nhắc {who} gửi phiếu tự đánh giá trước hạn {_date(deadline)}."], None
     if u.status == UNUSABLE:
         reasons = [
             f"{f.path}: {f.note}" if f.note else f.path
             for f in sorted(files, key=lambda f: f.path)
             if f.status == REJECTED
         ]
-        again = "Gửi lại phiếu đúng mẫu, đúng năm; phiếu đã gửi bị loại" + (
+        again = f"Gọi {who} đề nghị nộp lại bản đúng mẫu, đúng năm; bản đã gửi bị loại" + (
             ": " + "; ".join(reasons) if reasons else ""
         )
         return [CHASE_UNUSABLE], [again + "."], u.days_late if u.days_late and u.days_late > 0 else None
@@ -157,12 +180,12 @@ def _what_to_chase(
     todo: list[str] = []
     if u.days_late and u.days_late > 0 and u.report_date is not None:  # a lateness comes from a report date
         statuses.append(CHASE_LATE)
-        todo.append(f"Nộp muộn {u.days_late} ngày (ngày báo cáo {_date(u.report_date)}).")
+        todo.append(f"Ghi nhận nộp muộn {u.days_late} ngày (ngày báo cáo {_date(u.report_date)}).")
     errors = [i for i in u.issues if i.severity == ERROR and (not i.file or i.file == u.file)]
     if errors:
         statuses.append(CHASE_ERRORS)
         where = "; ".join(_issue_place(i) for i in errors[:5]) + ("; …" if len(errors) > 5 else "")
-        todo.append(f"Sửa {len(errors)} lỗi ({where}) và gửi lại phiếu.")
+        todo.append(f"Gửi phiếu phản hồi, đề nghị sửa {len(errors)} lỗi ({where}) rồi nộp lại bản đã sửa.")
     return statuses, todo, u.days_late if statuses and u.days_late and u.days_late > 0 else None
 
 
