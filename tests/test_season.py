@@ -33,11 +33,15 @@ def run():
     ],
 )
 def test_deadline_message(run, today, expected):
-    assert season.deadline_message(run, today) == expected
+    # and the day it counts to, beside the day the workbook counts to (the newest file's)
+    basis = f" Tính đến hôm nay {today:%d/%m/%Y}; trang Đôn đốc tính đến 15/01/2024 (ngày của tệp mới nhất nhận được)."
+    assert season.deadline_message(run, today) == expected + basis
 
 
 def test_workbook_uses_the_runs_date_not_the_clock(run):
-    assert season.as_of_text(run) == "Hạn nộp phiếu 10/01/2024; số liệu tính đến 15/01/2024: đã quá hạn 5 ngày."
+    assert season.as_of_text(run) == (
+        "Hạn nộp phiếu 10/01/2024; số ngày tính đến 15/01/2024 (ngày của tệp mới nhất nhận được): đã quá hạn 5 ngày."
+    )
     early = replace(run, generated_at=dt.datetime(2024, 1, 8, 9, 0))
     assert season.deadline_state(early) == "còn 2 ngày, tính đến 08/01/2024"
 
@@ -50,7 +54,9 @@ def test_chase_list(run):
     # recognised (14809), disqualified (14818) and appraised (14824) need no chasing
     assert set(rows) == {"14812", "14815", "14821", "14823"}
     assert rows["14821"].status == "Chưa nộp" and rows["14821"].days_late == 5
-    assert rows["14821"].todo == "Chưa gửi phiếu tự đánh giá; đã quá hạn 5 ngày."
+    assert rows["14821"].todo == (
+        "Gọi Ủy ban nhân dân phường Đông Sơn đề nghị gửi ngay phiếu tự đánh giá (đã quá hạn 5 ngày)."
+    )
     assert rows["14812"].status == "Nộp muộn" and rows["14812"].days_late == 3
     assert rows["14812"].contact_phone == "0912 345 678"
     assert rows["14815"].status == "Phiếu có lỗi" and "ô H17: chỉ tiêu 3.2" in rows["14815"].todo
@@ -74,9 +80,7 @@ def test_chase_sheet(run, tmp_path):
     assert list(rows) == ["14812", "14815", "14821", "14823"]  # config order
     assert rows["14821"]["Tình trạng"] == "Chưa nộp" and rows["14821"]["Số ngày muộn"] == 5
     assert rows["14812"]["Người phụ trách"].startswith("Nguyễn Thị Hương")
-    assert any(
-        t.startswith("Hạn nộp phiếu 10/01/2024; số liệu tính đến 15/01/2024: đã quá hạn 5 ngày.") for t in texts(ws)
-    )
+    assert any(t.startswith(season.as_of_text(run)) for t in texts(ws))
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
 
 

@@ -93,7 +93,8 @@ def write_chase(wb, fmt: Formats, result: RunResult) -> None:
         f"DANH SÁCH ĐƠN VỊ CẦN ĐÔN ĐỐC — NĂM {result.config.year}",
         [
             f"{as_of_text(result)} {summary}",
-            "Điện thoại, người phụ trách: lấy từ phiếu mới nhất của đơn vị (kể cả phiếu bị loại hoặc bị thay thế).",
+            "Điện thoại, người phụ trách: lấy từ phiếu mới nhất của đơn vị (kể cả phiếu bị loại hoặc bị thay thế); "
+            "đơn vị chưa gửi gì: người liên hệ ghi cho đơn vị trong config.toml (contact, phone), nếu có.",
         ],
     )
     last = write_table(ws, fmt, TOP, cols, table, col_fmt={3: tone})
