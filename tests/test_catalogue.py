@@ -263,6 +263,19 @@ def unit_identity(root):
 
 
 @scenario(
+    ("", "", "", "UNIT_NOT_SUBMITTED"),
+    ("lam-son.xlsx", "", "", "FILE_NAME_MISMATCH"),
+    ("lam-son.xlsx", COVER, "B4", "UNIT_CLAIMED_BY_OTHER"),
+)
+def unit_claimed_by_another(root):
+    """Lam Sơn's newer form carries Bắc Sơn's code: Bắc Sơn's own form still counts."""
+    config = town(root, "14809", "14815")
+    form(config, "bac-son.xlsx", ngay_bao_cao=dt.date(2024, 1, 3))
+    form(config, "lam-son.xlsx", ngay_bao_cao=dt.date(2024, 1, 9))
+    return collect(config)
+
+
+@scenario(
     ("ba-dinh-sua.xlsx", COVER, "B7", "WRONG_YEAR"),
     ("ba-dinh.xlsx", "", "", "NEWER_FILE_REJECTED"),
     ("bac-son-cu.xlsx", "", "", "SUPERSEDED"),

@@ -93,3 +93,56 @@ def test_human_size_uses_decimal_comma():
     assert human_size(20 * 1024 * 1024) == "20,0 MB"
     assert human_size(1536) == "1,5 KB"
     assert human_size(12) == "12 byte"
+
+
+def test_names_that_display_alike_stay_two_records(tmp_path):
+    """A name with bytes that are not UTF-8 (shown as \\xff) beside one really written with a
+    backslash: two files, two records, never merged."""
+    raw = os.fsencode(tmp_path) + b"/a\xff.xlsx"
+    with open(raw, "wb") as fh:
+        fh.write(b"PK\x03\x04 one")
+    (tmp_path / "a\\xff.xlsx").write_bytes(b"PK\x03\x04 two")
+    candidates, _records, _issues = discover(tmp_path, max_file_bytes=1000)
+    shown = sorted(c.rel for c in candidates)
+    assert len(shown) == 2 and len(set(shown)) == 2
+    assert "a\\xff.xlsx" in shown and "a\\xff (2).xlsx" in shown
+    assert len({c.path for c in candidates}) == 2
+
+
+def test_symlinked_outputs_and_deep_folders_are_listed_not_read(tmp_path, monkeypatch):
+    inputs = tmp_path / "inputs"
+    (inputs / "ket-qua").mkdir(parents=True)
+    (inputs / "ket-qua" / "x.xlsx").write_bytes(b"PK\x03\x04 output")
+    (tmp_path / "khac").mkdir()
+    (tmp_path / "khac" / "y.xlsx").write_bytes(b"PK\x03\x04 elsewhere")
+    (inputs / "loi-tat").symlink_to(tmp_path / "khac", target_is_directory=True)
+    deep = inputs / "sau"
+    for n in range(6):
+        deep = deep / str(n)
+    deep.mkdir(parents=True)
+    (deep / "z.xlsx").write_bytes(b"PK\x03\x04 deep")
+    import pipeline.readers.discover as discover_mod
+
+    monkeypatch.setattr(discover_mod, "MAX_DEPTH", 4)
+    candidates, records, issues = discover(inputs, max_file_bytes=1000, skip=(inputs / "ket-qua",))
+    assert candidates == []
+    assert [(r.path, r.status) for r in records] == [
+        ("ket-qua/", IGNORED),
+        ("loi-tat/", IGNORED),
+        ("sau/0/1/2/3/", IGNORED),
+    ]
+    assert [(i.file, i.code) for i in issues] == [(r.path, "FOLDER_SKIPPED") for r in records]
+    assert "liên kết" in records[1].note and "sâu" in records[2].note and "kết quả" in records[0].note
+
+
+def test_a_tree_thousands_of_folders_deep_is_no_crash(tmp_path):
+    deep = tmp_path
+    for _ in range(300):  # deeper than the limit; an os.walk recursion would still cope, the limit says why
+        deep = deep / "d"
+    try:
+        deep.mkdir(parents=True)
+    except OSError:  # the file system refuses names this long: nothing to test here
+        return
+    (deep / "x.xlsx").write_bytes(b"PK\x03\x04 deep")
+    candidates, _records, issues = discover(tmp_path, max_file_bytes=1000)
+    assert candidates == [] and [i.code for i in issues] == ["FOLDER_SKIPPED"]

@@ -207,6 +207,12 @@ CATALOGUE: dict[str, Spec] = {
         "Tên tệp gợi ý đơn vị {value} nhưng phiếu ghi mã của {expected}.",
         "Kiểm tra xem xã có gửi nhầm phiếu của đơn vị khác không.",
     ),
+    "UNIT_CLAIMED_BY_OTHER": _s(
+        ERROR,
+        "identity",
+        "Phiếu ghi mã {unit_code} ({expected}) nhưng {value} lại chỉ {other}; phiếu không được dùng, kết quả của {expected} tính theo {used}.",
+        "Hỏi lại {other} và {expected} xem phiếu này của ai: nếu của {expected}, sửa tên tệp, thư mục hoặc tên đơn vị cho khớp rồi gửi lại; nếu của {other}, sửa mã đơn vị trong phiếu.",
+    ),
     "SUPERSEDED": _s(
         WARNING,
         "identity",

@@ -60,12 +60,13 @@ def discover(
     records: list[FileRecord] = []
     issues: list[Issue] = []
     found, skipped = _walk(inputs_dir, skip)
+    unique = _Unique()
     for folder, reason in skipped:
-        rel = displayable(folder.relative_to(inputs_dir).as_posix()) + "/"
+        rel = unique(displayable(folder.relative_to(inputs_dir).as_posix()) + "/")
         records.append(FileRecord(rel, 0, "", _NO_TIME, IGNORED, note=reason))
         issues.append(issue("FOLDER_SKIPPED", file=rel, value=reason))
     for path, entry in found:
-        rel = displayable(path.relative_to(inputs_dir).as_posix())
+        rel = unique(displayable(path.relative_to(inputs_dir).as_posix()))
         try:
             stat = entry.stat() if entry is not None else path.stat()
             size = stat.st_size
@@ -98,6 +99,25 @@ def discover(
 
 
 _NO_TIME = dt.datetime.fromtimestamp(0)
+
+
+class _Unique:
+    """A file's name in the outputs is also its key in the run (issues, frames, the register):
+    two files whose names display alike (bytes that are not UTF-8 shown as \\xNN beside a
+    name really written with a backslash) get distinct names, the later one ' (2)' before
+    its extension, so they are never merged into one record."""
+
+    def __init__(self):
+        self._seen: set[str] = set()
+
+    def __call__(self, rel: str) -> str:
+        shown, n = rel, 1
+        while shown.casefold() in self._seen:
+            n += 1
+            stem, dot, suffix = rel.rpartition(".") if "." in rel.rsplit("/", 1)[-1] else (rel, "", "")
+            shown = f"{stem} ({n}){dot}{suffix}"
+        self._seen.add(shown.casefold())
+        return shown
 
 
 def too_large(rel: str, size: int, limit: int) -> Issue:

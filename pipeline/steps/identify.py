@@ -2,7 +2,10 @@
 
 Pure: takes the cover and indicator frames, the configured units and what validation already
 rejected; returns the file used per unit, the superseded files and the problems found.
-The unit is identified by the code written in the workbook, never by the file name.
+The unit is identified by the code written in the workbook, never by the file name; but a
+file whose cover name, file name or folder points to another configured unit never replaces a
+file of its code's unit that agrees with itself: that one counts, and the other is an error
+naming both units (UNIT_CLAIMED_BY_OTHER), for the office to settle.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from pipeline.core.config import Config
+from pipeline.core.config import Config, Unit
 from pipeline.core.problems import Issue, issue
 from pipeline.core.text import value_text
 from pipeline.steps.normalise import frame_records
@@ -34,7 +37,9 @@ COMPARED_FIELDS = (
 class Identification:
     used: dict[str, str]  # unit code -> file used
     superseded: dict[str, str]  # file -> file used instead
-    rejected: frozenset[str]  # files naming a unit not in the config (their UNIT_UNKNOWN issue says so)
+    rejected: frozenset[
+        str
+    ]  # files naming a unit not in the config (UNIT_UNKNOWN), or claiming one (UNIT_CLAIMED_BY_OTHER)
     issues: tuple[Issue, ...]
 
 
@@ -51,6 +56,7 @@ def identify(
     by_unit: dict[str, list[dict]] = {}
     rejected_rows: dict[str, list[dict]] = {}  # unit code -> its readable but rejected files
     mentions = _Mentions(config.units)
+    claims: dict[str, tuple[str, Unit]] = {}  # file -> (what points elsewhere, the other unit)
     for row in frame_records(cover):
         file = row["file"]
         if file in already_rejected:
@@ -67,14 +73,19 @@ def identify(
             continue
         if unit is None:
             continue  # no code at all: validation has reported and rejected it
-        issues.extend(_name_checks(row, unit.name, mentions))
+        found, elsewhere = _name_checks(row, unit.name, mentions)
+        issues.extend(found)
+        if elsewhere:
+            claims[file] = elsewhere
         by_unit.setdefault(code, []).append(row)
 
     used: dict[str, str] = {}
     superseded: dict[str, str] = {}
     rows_of = _RowsByFile(indicators)
     for code, rows in by_unit.items():
-        ordered = sorted(rows, key=lambda r: _recency(r, modified), reverse=True)
+        # A file that agrees with itself (its name, folder and cover name point to no other
+        # unit) comes before one that points elsewhere, whatever their dates.
+        ordered = sorted(rows, key=lambda r: (r["file"] not in claims, _recency(r, modified)), reverse=True)
         winner = ordered[0]["file"]
         used[code] = winner
         newest = _recency(ordered[0], modified)
@@ -84,6 +95,26 @@ def identify(
                 issues.append(issue("NEWER_FILE_REJECTED", file=winner, value=row["file"], unit=code))
         for row in ordered[1:]:
             loser = row["file"]
+            same_bytes = bool(sha256.get(loser)) and sha256.get(loser) == sha256.get(winner)
+            if winner not in claims and loser in claims and not same_bytes:
+                # It names this unit's code but points to another unit: never this unit's form.
+                where, other = claims[loser]
+                issues.append(
+                    issue(
+                        "UNIT_CLAIMED_BY_OTHER",
+                        file=loser,
+                        sheet=row["sheet"],
+                        cell=row["unit_code_cell"],
+                        value=where,
+                        unit=code,
+                        unit_code=code,
+                        expected=_name_of(config, code),
+                        other=f"{other.name} ({other.code})",
+                        used=winner,
+                    )
+                )
+                rejected.add(loser)
+                continue
             superseded[loser] = winner
             issues.append(issue("SUPERSEDED", file=loser, value=winner, unit=code))
             if sha256.get(loser) and sha256.get(loser) == sha256.get(winner):
@@ -91,6 +122,11 @@ def identify(
             else:
                 issues.extend(_differences(rows_of, loser, winner, code))
     return Identification(used, superseded, frozenset(rejected), tuple(issues))
+
+
+def _name_of(config: Config, code: str) -> str:
+    unit = config.unit(code)
+    return unit.name if unit else code
 
 
 def _recency(row: dict, modified: dict[str, dt.datetime]) -> tuple:
@@ -126,11 +162,14 @@ class _Mentions:
         return [self._units[n] for n in sorted(found)]
 
 
-def _name_checks(row: dict, expected: str, mentions: _Mentions) -> list[Issue]:
+def _name_checks(row: dict, expected: str, mentions: _Mentions) -> tuple[list[Issue], tuple[str, Unit] | None]:
+    """The warnings on a file's names, and what points to another configured unit than its code
+    (the cover's unit name, the file name, a folder), if anything: (where, that unit)."""
     out = []
     file, code = row["file"], row["unit_code"]
     written = strip_accents(row["unit_name"])
     wanted = strip_accents(expected)
+    elsewhere: tuple[str, Unit] | None = None
     if written and wanted not in written:
         out.append(
             issue(
@@ -144,13 +183,27 @@ def _name_checks(row: dict, expected: str, mentions: _Mentions) -> list[Issue]:
                 expected=expected,
             )
         )
-    stem = strip_accents(PurePosixPath(file).stem).replace("-", " ").replace("_", " ")
+        other = next((u for u in mentions.units_in(written) if u.code != code), None)
+        if other is not None:
+            elsewhere = (f"tên đơn vị ghi trong phiếu ({row['unit_name']})", other)
+    path = PurePosixPath(file)
+    stem = _words(path.stem)
     if wanted not in stem and code not in stem:
-        for other in mentions.units_in(stem):
-            if other.code != code:
-                out.append(issue("FILE_NAME_MISMATCH", file=file, value=other.name, unit=code, expected=expected))
-                break
-    return out
+        other = next((u for u in mentions.units_in(stem) if u.code != code), None)
+        if other is not None:
+            out.append(issue("FILE_NAME_MISMATCH", file=file, value=other.name, unit=code, expected=expected))
+            elsewhere = elsewhere or (f"tên tệp ({path.name})", other)
+    for folder in path.parent.parts:
+        words = _words(folder)
+        if elsewhere is None and wanted not in words and code not in words:
+            other = next((u for u in mentions.units_in(words) if u.code != code), None)
+            if other is not None:
+                elsewhere = (f"thư mục ({folder})", other)
+    return out, elsewhere
+
+
+def _words(name: str) -> str:
+    return strip_accents(name).replace("-", " ").replace("_", " ")
 
 
 class _RowsByFile:

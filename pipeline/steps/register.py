@@ -17,7 +17,8 @@ from pipeline.steps.normalise import frame_records
 
 # Problems that make their whole file unusable: the reader's (the file cannot be read as a
 # form), the structure checks' errors (another rule set or year), a form without a unit code
-# (expectations/cover.json, effect reject_file), an unknown unit (identify), and an appraisal
+# (expectations/cover.json, effect reject_file), an unknown unit or a file pointing to another
+# unit than its code beside a consistent one (identify), and an appraisal
 # workbook for another year or rule set, or without its table.
 REJECTS_FILE = frozenset(
     {
@@ -30,6 +31,7 @@ REJECTS_FILE = frozenset(
         "WRONG_YEAR",
         "UNIT_CODE_MISSING",
         "UNIT_UNKNOWN",
+        "UNIT_CLAIMED_BY_OTHER",
         "APPRAISAL_WRONG_YEAR",
         "APPRAISAL_WRONG_RULE_SET",
         "APPRAISAL_NO_TABLE",
@@ -39,6 +41,7 @@ REJECTS_FILE = frozenset(
 # Where the register says it shorter than the message.
 _SHORT = {
     "UNIT_UNKNOWN": "mã đơn vị {value} không thuộc danh sách",
+    "UNIT_CLAIMED_BY_OTHER": "ghi mã đơn vị khác với {value}",
     "APPRAISAL_WRONG_YEAR": "phiếu thẩm định năm {value}",
     "APPRAISAL_WRONG_RULE_SET": "phiếu thẩm định theo bộ {value}",
     "APPRAISAL_NO_TABLE": "không thấy bảng điểm thẩm định",

@@ -186,6 +186,10 @@ def _what_to_chase(
         statuses.append(CHASE_ERRORS)
         where = "; ".join(_issue_place(i) for i in errors[:5]) + ("; …" if len(errors) > 5 else "")
         todo.append(f"Gửi phiếu phản hồi, đề nghị sửa {len(errors)} lỗi ({where}) rồi nộp lại bản đã sửa.")
+    for claim in (i for i in u.issues if i.code == "UNIT_CLAIMED_BY_OTHER"):  # another file says it is ours
+        if CHASE_ERRORS not in statuses:
+            statuses.append(CHASE_ERRORS)
+        todo.append(f"Làm rõ tệp {claim.file}: {claim.fix}")
     return statuses, todo, u.days_late if statuses and u.days_late and u.days_late > 0 else None
 
 
