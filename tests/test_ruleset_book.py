@@ -243,3 +243,55 @@ def test_the_cli_lists_every_problem_and_exits_1(tmp_path):
         f"  - trang '{L.SHEET_TREE}', ô D{row}: điểm tối đa của 2.1: \"sáu\" không phải là số\n"
     )
     assert not (tmp_path / "rulesets").exists()
+
+
+# ---------------------------------------------------------------- a pass/fail set with contents
+
+
+def test_the_2026_figures_are_confirmed_through_the_workbook(tmp_path):
+    """The office confirms QĐ 27's figures: a threshold changed and confirmed, an option's text,
+    the switch confirmed; the imported set judges with them and no longer calls them provisional."""
+    book = exported(tmp_path, "qd27-2025")
+
+    def edit(wb):
+        ws = wb[L.SHEET_TREE]
+        tree_cell(ws, "3.2.2", "threshold").value = 75
+        tree_cell(ws, "3.2.2", "status").value = "đã đối chiếu"
+        tree_cell(ws, "3.2.2", "source").value = "TT 15/2025/TT-BTP Phụ lục I, mục 3.2.2"
+        switch = next(r[0].row for r in ws.iter_rows(min_row=L.HEADER_ROW + 2) if r[0].value == L.LEVEL_SWITCH)
+        ws.cell(switch, L.TREE_COL["status"] + 1).value = "đã đối chiếu"
+        ws.cell(switch, L.TREE_COL["source"] + 1).value = "TT 15/2025/TT-BTP Điều 5"
+        options = wb[L.SHEET_OPTIONS]
+        options.cell(row_of(options, "3.3", 1), L.OPTION_COL["text"] + 1).value = "Huy động luật sư làm hòa giải viên"
+
+    edit_with_openpyxl(book, edit)
+    confirmed = read_ruleset_book(book)
+    content = confirmed.indicator("3.2.2")
+    assert content.threshold == 75 and not content.provenance.provisional
+    assert content.denominator_from == rules.FigureSource("3.2.1", "numerator")  # structure kept
+    assert confirmed.indicator("3.3").options[0] == "Huy động luật sư làm hòa giải viên"
+    assert not confirmed.criterion("TC1").switch.provenance.provisional
+    keys = {f.key for f in confirmed.figures if f.provenance.provisional}
+    assert "indicator:3.2.2" not in keys and "switch:TC1" not in keys and "indicator:3.2.1" in keys
+    # 76% now passes 3.2.2 under the confirmed set, not under the shipped one.
+    entries = {
+        "3.2.1": IndicatorEntry("3.2.1", numerator=25, denominator=25),
+        "3.2.2": IndicatorEntry("3.2.2", numerator=19),
+    }
+    for rule_set, passed in ((confirmed, True), (rules.load("qd27-2025"), False)):
+        v = score_unit(rule_set, UnitEntries(entries, {}, {}))
+        assert next(r for r in v.indicators if r.code == "3.2.2").passed is passed
+
+
+def test_a_deleted_option_row_and_a_bad_threshold_are_located(tmp_path):
+    book = exported(tmp_path, "qd27-2025")
+
+    def edit(wb):
+        tree_cell(wb[L.SHEET_TREE], "2.3", "threshold").value = "một trăm"
+        options = wb[L.SHEET_OPTIONS]
+        options.delete_rows(row_of(options, "2.5", 1))
+
+    edit_with_openpyxl(book, edit)
+    found = problems(book)
+    assert any(sheet == L.SHEET_TREE and "không phải là số" in m and "2.3" in m for sheet, _, m in found)
+    assert any(sheet == L.SHEET_OPTIONS and "2.5 có 7 hoạt động" in m for sheet, _, m in found)

@@ -25,10 +25,20 @@ SHEETS = (SHEET_HELP, SHEET_IDENTITY, SHEET_TREE, SHEET_BANDS, SHEET_CONDITIONS,
 STATUS_WORDS = {"provisional": "tạm tính", "verified": "đã đối chiếu", "derived": "suy ra"}
 STATUS_OF_WORD = {word: status for status, word in STATUS_WORDS.items()}
 
-KIND_WORDS = {"points": "chấm điểm", "rate_bands": "theo tỷ lệ (mức)", "pass_fail": "đạt / không đạt"}
+KIND_WORDS = {
+    "points": "chấm điểm",
+    "rate_bands": "theo tỷ lệ (mức)",
+    "pass_fail": "đạt / không đạt",
+    "requirement": "yêu cầu (đạt / không đạt)",
+    "rate": "tỷ lệ (đạt từ mức %)",
+    "checklist": "danh sách hoạt động",
+}
+GROUP_KIND = "gồm các nội dung"  # the kind cell of an indicator made of several contents
 SCORING_WORDS = {"points": "tính điểm", "pass_fail": "đạt / không đạt"}
 LEVEL_CRITERION = "Tiêu chí"
 LEVEL_INDICATOR = "Chỉ tiêu"
+LEVEL_CONTENT = "Nội dung"  # pass/fail sets with contents (QĐ 27/2025)
+LEVEL_SWITCH = "Trường hợp"  # a criterion's switch ("not assigned this year" -> Đạt), its own row
 YES, NO = "Có", "Không"
 PASS_ALL = "tất cả"  # pass rule "all"; otherwise a whole number n ("đạt ít nhất n")
 
@@ -63,8 +73,24 @@ TREE_COLUMNS = (  # (key, heading, width, editable)
     ("pass_rule", "Số chỉ tiêu phải đạt (đạt / không đạt)", 12, True),
     ("status", "Trạng thái", 13, True),
     ("source", "Căn cứ", 40, True),
+    # Contents of pass/fail sets (after the columns above, so a points book keeps its layout):
+    ("threshold", "Mức đạt (%) của tỷ lệ", 10, True),
+    ("derived", "Số liệu lấy từ nội dung khác (không sửa)", 22, False),
+    ("min_ticked", "Số hoạt động tối thiểu", 10, True),
+    ("requirement", "Yêu cầu thêm (in trên phiếu)", 24, True),
 )
 TREE_COL = {key: n for n, (key, _, _, _) in enumerate(TREE_COLUMNS)}
+CONTENT_ONLY = ("threshold", "derived", "min_ticked", "requirement")  # hidden in a points book
+FIGURE_WORDS = {"numerator": "tử số", "denominator": "mẫu số"}
+
+# Checklist options: one row per option of a checklist content.
+SHEET_OPTIONS = "Hoạt động"
+OPTION_COLUMNS = (  # (key, heading, width, editable)
+    ("content", "Nội dung", 9, False),
+    ("number", "Số thứ tự", 8, False),
+    ("text", "Hoạt động", 90, True),
+)
+OPTION_COL = {key: n for n, (key, _, _, _) in enumerate(OPTION_COLUMNS)}
 
 BAND_COLUMNS = (  # (key, heading, width, editable)
     ("indicator", "Chỉ tiêu", 9, False),
@@ -109,4 +135,8 @@ META_KEYS = (
     "bands",
     "declarations",
     "generated_by",
+    "groups",  # 2.1=2.1.1,2.1.2 ...: indicators made of several contents
+    "derived",  # 1.2:denominator=1.1.denominator ...: figures taken from another content
+    "options",  # 2.5:8 3.3:4: checklist contents and how many options
+    "switches",  # TC1: criteria with a switch
 )

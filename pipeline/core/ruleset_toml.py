@@ -12,7 +12,17 @@ import datetime as dt
 import math
 from typing import Any
 
-from pipeline.core.rules import Band, Conditions, Criterion, Declaration, Indicator, PassRule, Provenance, RuleSet
+from pipeline.core.rules import (
+    Band,
+    Conditions,
+    Criterion,
+    Declaration,
+    Indicator,
+    IndicatorGroup,
+    PassRule,
+    Provenance,
+    RuleSet,
+)
 
 
 def to_data(rs: RuleSet) -> dict[str, Any]:
@@ -27,7 +37,8 @@ def to_data(rs: RuleSet) -> dict[str, Any]:
         head["last_year"] = rs.last_year
     head["scoring"] = rs.scoring
     head["total_max"] = _number(rs.total_max)
-    head["point_step"] = _number(rs.point_step)
+    if rs.scoring == "points" or rs.point_step != 0.25:  # 0.25 is the default a pass/fail set never uses
+        head["point_step"] = _number(rs.point_step)
     if rs.point_step_provenance is not None:
         head["point_step_provenance"] = _provenance(rs.point_step_provenance)
     head["provenance"] = _provenance(rs.provenance)
@@ -88,7 +99,46 @@ def _criterion(c: Criterion, scoring: str) -> dict[str, Any]:
     }
     if scoring == "pass_fail":
         out["pass_rule"] = _pass_rule(c.pass_rule)
-    out["indicators"] = [_indicator(i) for i in c.indicators]
+        del out["max"]  # a pass/fail criterion has no points
+    if c.switch is not None:
+        out["switch"] = {"label": c.switch.label, "provenance": _provenance(c.switch.provenance)}
+    if c.groups:
+        leaves = {i.code: i for i in c.indicators}
+        out["indicators"] = [_group(g, leaves) for g in c.groups]
+    else:
+        out["indicators"] = [_indicator(i) for i in c.indicators]
+    return out
+
+
+def _group(g: IndicatorGroup, leaves: dict[str, Indicator]) -> dict[str, Any]:
+    """An indicator of contents; one whose only content has its code is written as that content."""
+    if len(g.contents) == 1 and g.contents[0] == g.code:
+        return _content(leaves[g.code])
+    return {
+        "code": g.code,
+        "name": g.name,
+        "provenance": _provenance(g.provenance),
+        "contents": [_content(leaves[code]) for code in g.contents],
+    }
+
+
+def _content(i: Indicator) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": i.code, "name": i.name, "kind": i.kind}
+    if i.not_applicable_full:
+        out["not_applicable_full"] = True
+    if i.requirement:
+        out["requirement"] = i.requirement
+    if i.kind == "rate":
+        out["threshold"] = _number(i.threshold or 0)
+        out["numerator_label"] = i.numerator_label
+        out["denominator_label"] = i.denominator_label
+        for name, source in (("numerator_from", i.numerator_from), ("denominator_from", i.denominator_from)):
+            if source is not None:
+                out[name] = {"content": source.content, "figure": source.figure}
+    if i.kind == "checklist":
+        out["min_ticked"] = i.min_ticked
+        out["options"] = list(i.options)
+    out["provenance"] = _provenance(i.provenance)
     return out
 
 
@@ -160,7 +210,8 @@ def _table(lines: list[str], path: list[str], table: dict[str, Any]) -> None:
 def _inline(table: dict[str, Any]) -> bool:
     """Provenance, pass rules and bands are written inline; everything else as a table."""
     return all(not isinstance(v, (dict, list)) or (isinstance(v, dict) and _inline(v)) for v in table.values()) and (
-        set(table) <= {"status", "source", "mode", "n", "from", "to", "points", "provenance"}
+        set(table)
+        <= {"status", "source", "mode", "n", "from", "to", "points", "provenance", "content", "figure", "label"}
     )
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core import ruleset_layout as L
-from pipeline.core.rules import RuleSet, RuleSetError, parse
+
+from pipeline.core.rules import CONTENT_KINDS, RuleSet, RuleSetError, parse
 from pipeline.readers.opening import Opened, guarded, open_workbook
 from pipeline.readers.ruleset_cells import BookProblem, CellReader, RuleSetBookError
 from pipeline.steps.values import is_blank, strip_accents, text
@@ -77,6 +78,7 @@ class _Book(CellReader):
         scoring = head.get("scoring", meta.get("scoring", "points"))
         criteria = self.tree(meta, scoring)
         self.bands(meta, criteria)
+        self.options(meta, criteria)
         conditions = self.conditions(meta, scoring, len(criteria))
         return {"rule_set": head, "conditions": conditions, "criteria": criteria}
 
@@ -146,17 +148,60 @@ class _Book(CellReader):
         col = L.TREE_COL
         kinds = {strip_accents(w): k for k, w in L.KIND_WORDS.items()}
         criteria: list[dict[str, Any]] = []
-        seen: dict[str, int] = {}
+        seen: dict[tuple[bool, str], int] = {}
+        derived = _derived(meta)
         for r in range(L.HEADER_ROW + 1, len(rows)):
             level = strip_accents(self.get(rows, r, col["level"]))
             code = text(self.get(rows, r, col["code"]))
             if not level and not code:
                 continue
-            if code in seen:
-                self.problem(sheet, r, col["code"], f"mã {code} trùng với dòng {seen[code] + 1}")
+            switch_row = level == strip_accents(L.LEVEL_SWITCH)  # carries its criterion's code
+            if (switch_row, code) in seen:
+                self.problem(sheet, r, col["code"], f"mã {code} trùng với dòng {seen[switch_row, code] + 1}")
                 self.taint("criteria")
                 continue
-            seen[code] = r
+            seen[switch_row, code] = r
+            kind_word = strip_accents(self.get(rows, r, col["kind"]))
+            if switch_row and criteria:
+                key = f"criteria[{len(criteria) - 1}].switch"
+                criteria[-1]["switch"] = {
+                    "label": self.string(sheet, rows, r, col["name"], f"{key}.label"),
+                    "provenance": self.provenance(sheet, rows, r, col["status"], f"{key}.provenance"),
+                }
+                continue
+            if level == strip_accents(L.LEVEL_INDICATOR) and kind_word == strip_accents(L.GROUP_KIND) and criteria:
+                c = criteria[-1]
+                key = f"criteria[{len(criteria) - 1}].indicators[{len(c['indicators'])}]"
+                self.remember(f"{key}.code", sheet, r, col["code"])
+                c["indicators"].append(
+                    {
+                        "code": code,
+                        "name": self.string(sheet, rows, r, col["name"], f"{key}.name"),
+                        "provenance": self.provenance(sheet, rows, r, col["status"], f"{key}.provenance"),
+                        "contents": [],
+                    }
+                )
+                self.remember(f"{key}.contents", sheet, r, col["code"])
+                continue
+            content_kind = kinds.get(kind_word) in CONTENT_KINDS
+            if (
+                content_kind
+                and criteria
+                and level in (strip_accents(L.LEVEL_INDICATOR), strip_accents(L.LEVEL_CONTENT))
+            ):
+                c = criteria[-1]
+                key = f"criteria[{len(criteria) - 1}].indicators[{len(c['indicators'])}]"
+                if level == strip_accents(L.LEVEL_CONTENT):
+                    group = c["indicators"][-1] if c["indicators"] else None
+                    if group is None or "contents" not in group:
+                        self.problem(sheet, r, col["level"], "nội dung đứng ngoài mọi chỉ tiêu gồm nhiều nội dung")
+                        continue
+                    key = f"criteria[{len(criteria) - 1}].indicators[{len(c['indicators']) - 1}]"
+                    key += f".contents[{len(group['contents'])}]"
+                    group["contents"].append(self.content(sheet, rows, r, key, code, kinds, derived))
+                else:
+                    c["indicators"].append(self.content(sheet, rows, r, key, code, kinds, derived))
+                continue
             if level == strip_accents(L.LEVEL_CRITERION):
                 n = len(criteria)
                 key = f"criteria[{n}]"
@@ -225,10 +270,74 @@ class _Book(CellReader):
                     sheet, rows, r, col["pass_rule"], f"criteria[{criteria.index(c)}].pass_rule", len(c["indicators"])
                 )
         self.missing(sheet, "tiêu chí", meta.get("criteria", ""), [c["code"] for c in criteria])
-        self.missing(
-            sheet, "chỉ tiêu", meta.get("indicators", ""), [i["code"] for c in criteria for i in c["indicators"]]
-        )
+        self.missing(sheet, "chỉ tiêu", meta.get("indicators", ""), _leaf_codes(criteria))
+        self.missing(sheet, "chỉ tiêu", meta.get("groups", "").replace("=", " ").replace(",", " "), _codes(criteria))
+        for code in meta.get("switches", "").split():
+            if not any(c["code"] == code and "switch" in c for c in criteria):
+                self.problem(
+                    sheet, None, None, f"thiếu dòng {L.LEVEL_SWITCH} của {code} (đã xóa?): xuất lại sổ nếu cần"
+                )
         return criteria
+
+    def content(self, sheet: str, rows, r: int, key: str, code: str, kinds: dict, derived: dict) -> dict[str, Any]:
+        """A content's row (pass/fail sets with contents) as the loader's dictionary."""
+        col = L.TREE_COL
+        kind = kinds[strip_accents(self.get(rows, r, col["kind"]))]
+        self.remember(f"{key}.code", sheet, r, col["code"])
+        self.remember(f"{key}.kind", sheet, r, col["kind"])
+        out: dict[str, Any] = {
+            "code": code,
+            "name": self.string(sheet, rows, r, col["name"], f"{key}.name"),
+            "kind": kind,
+        }
+        if self.yes_no(sheet, rows, r, col["not_applicable_full"], f"{key}.not_applicable_full", "không phát sinh"):
+            out["not_applicable_full"] = True
+        requirement = text(self.get(rows, r, col["requirement"]))
+        if requirement:
+            out["requirement"] = requirement
+        if kind == "rate":
+            value = self.number(sheet, rows, r, col["threshold"], f"{key}.threshold", f"mức đạt (%) của {code}")
+            out["threshold"] = value if value is not None else 0
+            for label_key in ("numerator_label", "denominator_label"):
+                out[label_key] = self.string(sheet, rows, r, col[label_key], f"{key}.{label_key}")
+            for figure, source in derived.get(code, {}).items():
+                out[f"{figure}_from"] = source
+        if kind == "checklist":
+            value = self.number(
+                sheet, rows, r, col["min_ticked"], f"{key}.min_ticked", f"số hoạt động tối thiểu của {code}", whole=True
+            )
+            out["min_ticked"] = int(value) if value is not None else 1
+            out["options"] = []
+            self.remember(f"{key}.options", sheet, r, col["code"])
+        out["provenance"] = self.provenance(sheet, rows, r, col["status"], f"{key}.provenance")
+        return out
+
+    def options(self, meta: dict[str, str], criteria: list[dict[str, Any]]) -> None:
+        expected = dict(item.split(":") for item in meta.get("options", "").split() if ":" in item)
+        if not expected:
+            return
+        sheet = L.SHEET_OPTIONS
+        rows = self.rows(sheet)
+        if rows is None:
+            return
+        leaves = {leaf["code"]: (leaf, key) for leaf, key in _leaves(criteria)}
+        col = L.OPTION_COL
+        for r in range(L.HEADER_ROW + 1, len(rows)):
+            code = text(self.get(rows, r, col["content"]))
+            if not code:
+                continue
+            found = leaves.get(code)
+            if found is None or "options" not in found[0]:
+                self.problem(sheet, r, col["content"], f"nội dung {code} không phải dạng danh sách (hoặc mã đã bị sửa)")
+                continue
+            leaf, key = found
+            leaf["options"].append(self.string(sheet, rows, r, col["text"], f"{key}.options"))
+        for code, count in expected.items():
+            have = len(leaves[code][0].get("options", [])) if code in leaves else 0
+            if count.isdigit() and have != int(count):
+                self.problem(
+                    sheet, None, None, f"nội dung {code} có {have} hoạt động, sổ xuất ra có {count} (đã xóa dòng?)"
+                )
 
     def missing(self, sheet: str, what: str, expected: str, found: list[str]) -> None:
         for code in expected.split():
@@ -325,3 +434,34 @@ class _Book(CellReader):
         if declarations:
             out["declarations"] = declarations
         return out
+
+
+def _derived(meta: dict[str, str]) -> dict[str, dict[str, dict[str, str]]]:
+    """content -> {figure: {content, figure}} from the metadata ("1.2:denominator=1.1.denominator")."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for item in meta.get("derived", "").split():
+        code, _, rest = item.partition(":")
+        figure, _, source = rest.partition("=")
+        content, _, of = source.rpartition(".")
+        if code and figure and content and of:
+            out.setdefault(code, {})[figure] = {"content": content, "figure": of}
+    return out
+
+
+def _leaves(criteria: list[dict[str, Any]]):
+    """(leaf dictionary, its loader key) of every indicator or content, in order."""
+    for n, c in enumerate(criteria):
+        for m, i in enumerate(c["indicators"]):
+            if "contents" in i:
+                for k, leaf in enumerate(i["contents"]):
+                    yield leaf, f"criteria[{n}].indicators[{m}].contents[{k}]"
+            else:
+                yield i, f"criteria[{n}].indicators[{m}]"
+
+
+def _leaf_codes(criteria: list[dict[str, Any]]) -> list[str]:
+    return [leaf["code"] for leaf, _ in _leaves(criteria)]
+
+
+def _codes(criteria: list[dict[str, Any]]) -> list[str]:
+    return [i["code"] for c in criteria for i in c["indicators"]] + _leaf_codes(criteria)

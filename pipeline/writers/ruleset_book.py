@@ -47,6 +47,8 @@ class _Book(BookCells):
         self.identity()
         self.tree()
         self.bands()
+        if any(i.options for i in self.rs.indicators):
+            self.options()
         self.conditions()
         self.meta()
 
@@ -132,8 +134,11 @@ class _Book(BookCells):
         self._title(
             ws,
             len(L.TREE_COLUMNS) - 1,
-            "TIÊU CHÍ, CHỈ TIÊU VÀ ĐIỂM TỐI ĐA",
-            "Mỗi dòng là một tiêu chí hoặc chỉ tiêu. Sửa tên, điểm, trạng thái và căn cứ ở ô màu vàng; "
+            "TIÊU CHÍ, CHỈ TIÊU, NỘI DUNG VÀ MỨC ĐẠT" if self.rs.has_contents else "TIÊU CHÍ, CHỈ TIÊU VÀ ĐIỂM TỐI ĐA",
+            "Mỗi dòng là một tiêu chí, chỉ tiêu hoặc nội dung. Sửa tên, mức đạt, trạng thái và căn cứ ở ô màu vàng; "
+            'cột "Không phát sinh" ở đây nghĩa là nội dung được tính Đạt khi không phát sinh.'
+            if self.rs.has_contents
+            else "Mỗi dòng là một tiêu chí hoặc chỉ tiêu. Sửa tên, điểm, trạng thái và căn cứ ở ô màu vàng; "
             "tổng điểm các chỉ tiêu phải bằng điểm tối đa của tiêu chí.",
             sum(w for _, _, w, _ in L.TREE_COLUMNS),
         )
@@ -141,9 +146,12 @@ class _Book(BookCells):
         col = L.TREE_COL
         # Columns a rule set of this kind does not use are hidden, not removed: the layout stays
         # one contract for the reader.
-        unused = (
-            ("pass_rule",) if self.rs.scoring == "points" else ("deduction_max", "numerator_label", "denominator_label")
-        )
+        if self.rs.scoring == "points":
+            unused: tuple[str, ...] = ("pass_rule", *L.CONTENT_ONLY)
+        elif self.rs.has_contents:
+            unused = ("max", "deduction_max")
+        else:
+            unused = ("deduction_max", "numerator_label", "denominator_label", *L.CONTENT_ONLY)
         for key in unused:
             ws.set_column(col[key], col[key], L.TREE_COLUMNS[col[key]][2], None, {"hidden": True})
         row = L.HEADER_ROW + 1
@@ -160,6 +168,9 @@ class _Book(BookCells):
             self._status_cells(ws, row, col["status"], c.provenance)
             ws.set_row(row, row_height(lines_needed(c.name, 58, bold=True)))
             row += 1
+            if c.groups or c.switch:
+                row = self.content_rows(ws, row, c)
+                continue
             for i in c.indicators:
                 for key in col:
                     ws.write_blank(row, col[key], None, self.locked)
@@ -193,6 +204,90 @@ class _Book(BookCells):
                 row += 1
         self._mark_provisional(ws, L.HEADER_ROW + 1, row - 1, col["status"])
         self._finish(ws, landscape=True)
+
+    def content_rows(self, ws, row: int, c) -> int:
+        """A criterion's switch, its indicators and their contents (pass/fail sets with contents)."""
+        col = L.TREE_COL
+        if c.switch is not None:
+            self._blank_row(ws, row)
+            ws.write_string(row, col["level"], L.LEVEL_SWITCH, self.locked)
+            ws.write_string(row, col["code"], c.code, self.locked)
+            self._text(ws, row, col["name"], c.switch.label, "Trường hợp được tính Đạt")
+            self._status_cells(ws, row, col["status"], c.switch.provenance)
+            ws.set_row(row, row_height(lines_needed(c.switch.label, 58)))
+            row += 1
+        leaves = {i.code: i for i in c.indicators}
+        for g in c.groups:
+            if len(g.contents) > 1:
+                self._blank_row(ws, row)
+                ws.write_string(row, col["level"], L.LEVEL_INDICATOR, self.locked)
+                ws.write_string(row, col["code"], g.code, self.locked)
+                self._text(ws, row, col["name"], g.name, "Tên chỉ tiêu")
+                ws.write_string(row, col["kind"], L.GROUP_KIND, self.locked)
+                self._status_cells(ws, row, col["status"], g.provenance)
+                ws.set_row(row, row_height(lines_needed(g.name, 58)))
+                row += 1
+            for code in g.contents:
+                level = L.LEVEL_CONTENT if len(g.contents) > 1 else L.LEVEL_INDICATOR
+                self.content_row(ws, row, leaves[code], level)
+                row += 1
+        return row
+
+    def content_row(self, ws, row: int, i, level: str) -> None:
+        col = L.TREE_COL
+        self._blank_row(ws, row)
+        ws.write_string(row, col["level"], level, self.locked)
+        ws.write_string(row, col["code"], i.code, self.locked)
+        self._text(ws, row, col["name"], i.name, "Tên nội dung")
+        ws.write_string(row, col["kind"], L.KIND_WORDS[i.kind], self.locked)
+        self._yes_no(ws, row, col["not_applicable_full"], i.not_applicable_full, "Không phát sinh")
+        self._text(ws, row, col["requirement"], i.requirement, "Yêu cầu thêm")
+        if i.kind == "rate":
+            self._input_number(ws, row, col["threshold"], i.threshold, "Mức đạt (%)", "Tỷ lệ tối thiểu để Đạt, %.")
+            for key, value in (("numerator_label", i.numerator_label), ("denominator_label", i.denominator_label)):
+                self._text(ws, row, col[key], value, "Tên")
+            derived = [
+                f"{L.FIGURE_WORDS[figure]} = {s.describe()}"
+                for figure in ("numerator", "denominator")
+                if (s := i.derived(figure)) is not None
+            ]
+            if derived:
+                ws.write_string(row, col["derived"], "; ".join(derived), self.locked)
+        if i.kind == "checklist":
+            self._input_number(
+                ws, row, col["min_ticked"], i.min_ticked, "Số hoạt động", "Số hoạt động tối thiểu để Đạt."
+            )
+        self._status_cells(ws, row, col["status"], i.provenance)
+        ws.set_row(row, row_height(max(lines_needed(i.name, 58), lines_needed(i.provenance.source, 40))))
+
+    def _blank_row(self, ws, row: int) -> None:
+        for n in L.TREE_COL.values():
+            ws.write_blank(row, n, None, self.locked)
+
+    def _text(self, ws, row: int, col: int, value: str, title: str) -> None:
+        ws.write_string(row, col, value, self.input)
+        ws.data_validation(row, col, row, col, text_validation(title, "Văn bản."))
+
+    def options(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEET_OPTIONS)
+        self._title(
+            ws,
+            len(L.OPTION_COLUMNS) - 1,
+            "HOẠT ĐỘNG CỦA CÁC NỘI DUNG DẠNG DANH SÁCH",
+            "Mỗi dòng là một hoạt động xã đánh dấu trên phiếu. Sửa tên hoạt động ở ô màu vàng; số hoạt động "
+            'tối thiểu để Đạt ở trang "Tiêu chí, chỉ tiêu". Không thêm, xóa dòng.',
+            sum(w for _, _, w, _ in L.OPTION_COLUMNS),
+        )
+        self._table_head(ws, L.OPTION_COLUMNS)
+        col, row = L.OPTION_COL, L.HEADER_ROW + 1
+        for i in self.rs.indicators:
+            for n, option in enumerate(i.options, start=1):
+                ws.write_string(row, col["content"], i.code, self.locked)
+                ws.write_number(row, col["number"], n, self.locked)
+                self._text(ws, row, col["text"], option, "Hoạt động")
+                ws.set_row(row, row_height(lines_needed(option, 90)))
+                row += 1
+        self._finish(ws, landscape=False)
 
     def bands(self) -> None:
         ws = self.wb.add_worksheet(L.SHEET_BANDS)
@@ -299,6 +394,15 @@ class _Book(BookCells):
             "bands": " ".join(f"{i.code}:{len(i.bands)}" for i in rs.indicators if i.bands),
             "declarations": " ".join(d.key for d in rs.conditions.declarations),
             "generated_by": f"tcpl {__version__}",
+            "groups": " ".join(f"{g.code}={','.join(g.contents)}" for g in rs.groups if len(g.contents) > 1),
+            "derived": " ".join(
+                f"{i.code}:{figure}={s.content}.{s.figure}"
+                for i in rs.indicators
+                for figure in ("numerator", "denominator")
+                if (s := i.derived(figure)) is not None
+            ),
+            "options": " ".join(f"{i.code}:{len(i.options)}" for i in rs.indicators if i.options),
+            "switches": " ".join(c.code for c in rs.criteria if c.switch),
         }
         for n, key in enumerate(L.META_KEYS):
             ws.write_string(n, 0, key)
