@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core import ruleset_layout as L
-
 from pipeline.core.rules import CONTENT_KINDS, RuleSet, RuleSetError, parse
 from pipeline.readers.opening import Opened, guarded, open_workbook
 from pipeline.readers.ruleset_cells import BookProblem, CellReader, RuleSetBookError
