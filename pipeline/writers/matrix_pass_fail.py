@@ -47,7 +47,12 @@ def write_pass_fail_matrix(wb, fmt: Formats, result: RunResult) -> None:
         0,
         total_col,
         f"Mỗi ô: {PASS} (xanh) hoặc {FAIL} = không đạt (đỏ). Cột in đậm: kết quả của chỉ tiêu có nhiều nội dung và "
-        "của tiêu chí. Ô trống: đơn vị chưa nộp phiếu hoặc phiếu không dùng được. Rê chuột lên mã để xem nội dung.",
+        "của tiêu chí. Ô trống: đơn vị chưa nộp phiếu hoặc phiếu không dùng được. Rê chuột lên mã để xem nội dung."
+        + (
+            " KẾT QUẢ TẠM TÍNH: mức đạt của bộ tiêu chí chưa đối chiếu văn bản gốc (xem trang Tổng hợp)."
+            if result.used_provisional_figures()
+            else ""
+        ),
         fmt("subtitle", "small"),
     )
     ws.set_row(1, row_height(2, 9))
