@@ -40,7 +40,7 @@ def test_every_unit_gets_the_verdict_its_profile_was_made_for(province_run):
     config, outputs = province_run
     result = outputs.result
     units = list(config.units)
-    missing = set(u.code for u in units[-3:])
+    missing = {u.code for u in units[-3:]}
     broken = units[9].code
     by_code = {u.unit.code: u for u in result.units}
     submitted = [u for u in units if u.code not in missing]
