@@ -72,7 +72,9 @@ def write_summary(wb, fmt: Formats, result: RunResult, sheet_names: dict[str, st
     ws.set_row(top, row_height(2))
     ws.autofilter(top, 0, last, last_col)
     ws.freeze_panes(top + 1, 2)
-    if result.units:
+    if result.units and result.rule_set.scoring == "pass_fail":
+        _criteria_chart(wb, ws, fmt, result, last, last_col)
+    elif result.units:
         _chart(wb, ws, fmt, result, top, last, last_col, column_index(cols, total_header(result.rule_set.scoring)))
     print_setup(ws, landscape=True, repeat=(top, top), header=result.config.office_name)
 
@@ -270,6 +272,46 @@ def _link_names(ws, fmt: Formats, result: RunResult, top: int, sheet_names: dict
                 string=u.unit.name,
                 tip="Xem phiếu chi tiết của đơn vị",
             )
+
+
+def _criteria_chart(wb, ws, fmt: Formats, result: RunResult, last: int, last_col: int) -> None:
+    """Pass/fail sets: how many units reached each number of criteria Đạt (n/n first), one bar
+    each, so the chart fits one page whether the office has 8 units or 166."""
+    n = len(result.rule_set.criteria)
+    scored = [u.verdict for u in result.units if u.status == SUBMITTED and u.verdict is not None]
+    counts = [(k, sum(1 for v in scored if v.criteria_passed == k)) for k in range(n, -1, -1)]
+    helper_col = last_col + 1  # the chart's data: hidden cells right of the table
+    first = last + 2
+    for r, (k, count) in enumerate(counts, start=first):
+        put(ws, r, helper_col, f"{k}/{n} tiêu chí đạt")
+        put(ws, r, helper_col + 1, count)
+    ws.set_column(helper_col, helper_col + 1, 12, None, {"hidden": True})
+    bars = wb.add_chart({"type": "column"})
+    rule = result.rule_set.conditions.criteria_pass_rule
+    need = n if rule is None or rule.mode == "all" else rule.n
+    bars.add_series(
+        {
+            "name": "Số đơn vị",
+            "categories": [ws.name, first, helper_col, first + n, helper_col],
+            "values": [ws.name, first, helper_col + 1, first + n, helper_col + 1],
+            "points": [{"fill": {"color": "#70AD47" if k >= need else "#E15759"}} for k, _ in counts],
+            "gap": 80,
+            "data_labels": {"value": True, "font": {"size": 10}},
+        }
+    )
+    bars.set_title(
+        {
+            "name": f"Số đơn vị theo số tiêu chí đạt ({len(scored)} đơn vị có phiếu dùng được; xanh: đạt chuẩn)",
+            "name_font": {"size": 12, "name": "Times New Roman"},
+        }
+    )
+    bars.set_y_axis({"min": 0, "major_gridlines": {"visible": True}, "num_font": {"name": "Times New Roman"}})
+    bars.set_x_axis({"num_font": {"name": "Times New Roman"}})
+    bars.set_legend({"none": True})
+    bars.show_hidden_data()
+    bars.set_size({"width": 620, "height": 300})
+    ws.insert_chart(first, 0, bars, {"x_offset": 4, "y_offset": 4, "object_position": 3})
+    ws.set_h_pagebreaks([last + 1])  # the chart prints whole on its own page, never cut across two
 
 
 def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_col: int, total_col: int) -> None:
