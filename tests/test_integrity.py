@@ -111,25 +111,32 @@ def test_writer_failing_midway_keeps_the_previous_outputs(config, monkeypatch):
 
 
 def test_output_open_in_excel_is_a_clear_error(config, monkeypatch):
-    from pipeline.writers import atomic
+    """Windows refuses to move a file open in Excel: nothing of the new set replaces anything,
+    and the message names the open file."""
+    from pipeline.writers import output_set
 
     run.consolidate(config)
     before = outputs_of(config.outputs)
     real_replace = os.replace
+    open_one = config.outputs / "ket-qua.csv"
 
-    def excel_has_it(src, dst):
-        if str(dst).endswith(".xlsx"):
-            raise PermissionError(13, "The process cannot access the file", str(dst))
-        real_replace(src, dst)
+    class Windows:
+        def __getattr__(self, name):
+            return getattr(os, name)
 
-    monkeypatch.setattr(atomic.os, "replace", excel_has_it)
+        @staticmethod
+        def replace(src, dst):
+            if Path(src) == open_one:
+                raise PermissionError(13, "The process cannot access the file", str(src))
+            real_replace(src, dst)
+
+    monkeypatch.setattr(output_set, "os", Windows())
+    form(config.inputs / "ngoc-trao.xlsx", "14818", "Ngọc Trạo")  # so the new outputs would differ
     with pytest.raises(OutputInUse) as caught:
         run.consolidate(config)
     assert isinstance(caught.value, RunLocked)  # the CLI shows it as one line, exit 1
-    assert str(caught.value).startswith(
-        f"Không ghi được {config.outputs / 'bim-son-2023-tong-hop.xlsx'}: tệp đang được mở (Excel?)."
-    )
-    assert outputs_of(config.outputs) == before
+    assert str(caught.value).startswith(f"Không thay được {open_one}: tệp đang được mở (Excel?).")
+    assert outputs_of(config.outputs) == before  # byte for byte: no hidden folder, no journal
 
 
 # ----------------------------------------------------------------------------- one run at a time

@@ -50,6 +50,7 @@ from pipeline.steps.identify import identify
 from pipeline.steps.normalise import frame_records, normalise, parsed_only
 from pipeline.steps.register import register
 from pipeline.steps.scoring import score_unit
+from pipeline.writers.output_set import recover
 
 Progress = Callable[[int, int], None]
 
@@ -69,6 +70,7 @@ def consolidate(config: Config, progress: Progress | None = None) -> RunOutputs:
     """Run the whole pipeline on config.inputs and write every output to config.outputs.
     Holds the outputs folder's lock for the whole run, so two runs never interleave."""
     with run_lock(config.outputs):
+        recover(config.outputs)  # a set a killed run left half switched: finished or undone
         result = collect(config, progress)
         return write_outputs(config, result)
 
@@ -392,11 +394,46 @@ def output_paths(config: Config) -> dict[str, Path]:
 
 @without_collector
 def write_outputs(config: Config, result: RunResult) -> RunOutputs:
+    """Every output, written into a fresh hidden folder and switched in as one set
+    (writers/output_set.py): a run that dies leaves the previous set, never a mix."""
+    from pipeline.writers.output_set import new_set, switch_in
+
+    with new_set(config.outputs) as staging:
+        written = _write_set(config, result, staging)
+        names = sorted({*_set_names(config, result), *os.listdir(staging)})  # all the writers put there
+        switch_in(config.outputs, staging, names)
+
+    def final(path: Path | None) -> Path | None:
+        return None if path is None else config.outputs / path.relative_to(staging)
+
+    return RunOutputs(
+        result,
+        final(written["workbook"]),
+        final(written["csv"]),
+        final(written["manifest"]),
+        final(written["units"]),
+        [final(p) for p in written["feedback"]] if written["feedback"] is not None else None,
+        [final(p) for p in written["documents"]],
+    )
+
+
+def _set_names(config: Config, result: RunResult) -> list[str]:
+    """The items of outputs/ a run replaces (or removes, when the new set has no such item)."""
+    from pipeline.writers.docs_recognition import document_paths
+
+    paths = output_paths(config)
+    return [
+        *(p.name for p in paths.values()),
+        *(p.name for p in document_paths(result, config.outputs).values()),
+    ]
+
+
+def _write_set(config: Config, result: RunResult, folder: Path) -> dict:
+    """Every output of the run, written into `folder` (the staging folder of the new set)."""
     from pipeline.writers.exports import write_manifest, write_results_csv
     from pipeline.writers.workbook import write_unit_workbooks, write_workbook
 
-    paths = output_paths(config)
-    config.outputs.mkdir(parents=True, exist_ok=True)
+    paths = output_paths(replace(config, outputs=folder))
     per_unit_sheets = len(result.units) <= config.per_unit_sheets_max
     unit_folder = None
     if not per_unit_sheets:
@@ -405,7 +442,7 @@ def write_outputs(config: Config, result: RunResult) -> RunOutputs:
     write_workbook(result, paths["workbook"], per_unit_sheets=per_unit_sheets)
     from pipeline.writers.docs_recognition import write_recognition_documents
 
-    documents = write_recognition_documents(result, config.outputs)  # beside the workbook
+    documents = write_recognition_documents(result, folder)  # beside the workbook
     write_results_csv(result, paths["csv"])
     write_manifest(
         result, paths["manifest"], sha256_file(config.source_file), sha256_file(Path(result.rule_set.source_file))
@@ -413,4 +450,11 @@ def write_outputs(config: Config, result: RunResult) -> RunOutputs:
     from pipeline.writers.feedback import write_feedback_workbooks
 
     feedback = write_feedback_workbooks(result, paths["feedback"])
-    return RunOutputs(result, paths["workbook"], paths["csv"], paths["manifest"], unit_folder, feedback, documents)
+    return {
+        "workbook": paths["workbook"],
+        "csv": paths["csv"],
+        "manifest": paths["manifest"],
+        "units": unit_folder,
+        "feedback": feedback,
+        "documents": documents,
+    }
