@@ -238,7 +238,7 @@ def test_validation_rules_follow_the_rule_set(blank):
     assert (rate.operator, rate.formula1) == ("greaterThanOrEqual", "0")
     assert RS.indicator("2.5").numerator_label in rate.prompt
     cover = wb[layout.SHEET_COVER]
-    assert validation_for(cover, "B6").formula1 == '"xã,phường,thị trấn"'
+    assert validation_for(cover, "B6").formula1 == '"xã,phường,thị trấn,đặc khu"'  # config.UNIT_KINDS
     assert validation_for(cover, target(wb, "ky_luat_nguoi_dung_dau")[1]).formula1 == '"Có,Không"'
     date = validation_for(cover, target(wb, "ngay_bao_cao")[1])
     assert date.operator in (None, "between")  # between is the default, left out of the file
