@@ -9,10 +9,14 @@ once by the reader its kind needs, readers/inputs.py) and writers/ (outputs).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import functools
+import gc
 import hashlib
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +26,7 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.core.appraisal_layout import TEMPLATE_VERSION as APPRAISAL_VERSION
 from pipeline.core.config import Config
-from pipeline.core.errors import NothingToDo
+from pipeline.core.errors import NothingToDo, TcplError
 from pipeline.core.model import (
     NOT_SUBMITTED,
     SUBMITTED,
@@ -69,10 +73,39 @@ class RunOutputs:
 def consolidate(config: Config, progress: Progress | None = None) -> RunOutputs:
     """Run the whole pipeline on config.inputs and write every output to config.outputs.
     Holds the outputs folder's lock for the whole run, so two runs never interleave."""
-    with run_lock(config.outputs):
-        recover(config.outputs)  # a set a killed run left half switched: finished or undone
-        result = collect(config, progress)
-        return write_outputs(config, result)
+    try:
+        with run_lock(config.outputs):
+            recover(config.outputs)  # a set a killed run left half switched: finished or undone
+            result = collect(config, progress)
+            return write_outputs(config, result)
+    except OSError as exc:
+        known = known_disk_error(exc, config.outputs)
+        if known is None:
+            raise
+        raise known from exc
+
+
+class OutputsNotWritable(TcplError):
+    """The outputs cannot be written: a read-only folder, a full disk, a name too long."""
+
+
+def known_disk_error(exc: OSError, outputs: Path) -> OutputsNotWritable | None:
+    """The one-line message for what the office can fix about the disk, or None."""
+    where = exc.filename or outputs
+    kept = "các kết quả cũ vẫn còn nguyên."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputsNotWritable(
+            f"Không ghi được vào {where}: không có quyền ghi (thư mục chỉ đọc?). Cấp quyền ghi hoặc "
+            f"chọn thư mục kết quả khác (--outputs) rồi chạy lại; {kept}"
+        )
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return OutputsNotWritable(f"Đĩa đầy, không ghi được {where}. Giải phóng chỗ trống rồi chạy lại; {kept}")
+    if exc.errno == errno.ENAMETOOLONG:
+        return OutputsNotWritable(
+            f"Tên tệp hoặc đường dẫn quá dài cho ổ đĩa: {where}. Đặt thư mục kết quả ở đường dẫn ngắn "
+            f"hơn (gần gốc ổ đĩa) rồi chạy lại; {kept}"
+        )
+    return None
 
 
 @without_collector  # a run's objects live until its end and make no cycles (collector.py)
@@ -84,7 +117,9 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
             "(hoặc chạy 'make demo' để thử với dữ liệu mẫu)."
         )
     rule_set = config.load_rule_set()
-    candidates, records, issues = discover(config.inputs, config.max_file_bytes, skip=_not_inputs(config))
+    candidates, records, issues = discover(
+        config.inputs, config.max_file_bytes, skip=_not_inputs(config), zone=config.zone
+    )
     if not candidates and not records:
         raise NothingToDo(
             f"Thư mục {config.inputs} chưa có phiếu nào (.xlsx, .xls, .ods). "
@@ -398,7 +433,7 @@ def write_outputs(config: Config, result: RunResult) -> RunOutputs:
     (writers/output_set.py): a run that dies leaves the previous set, never a mix."""
     from pipeline.writers.output_set import new_set, switch_in
 
-    with new_set(config.outputs) as staging:
+    with _quiet_unraisable(), new_set(config.outputs) as staging:
         written = _write_set(config, result, staging)
         names = sorted({*_set_names(config, result), *os.listdir(staging)})  # all the writers put there
         switch_in(config.outputs, staging, names)
@@ -415,6 +450,22 @@ def write_outputs(config: Config, result: RunResult) -> RunOutputs:
         [final(p) for p in written["feedback"]] if written["feedback"] is not None else None,
         [final(p) for p in written["documents"]],
     )
+
+
+@contextlib.contextmanager
+def _quiet_unraisable():
+    """A write that fails (a full disk) leaves objects whose clean-up fails again later
+    (ZipFile.__del__): Python would print that traceback on the terminal. The error itself
+    is reported once, as the run's message."""
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        yield
+    except BaseException:
+        gc.collect()  # the failed writer's objects are collected while the hook is quiet
+        raise
+    finally:
+        sys.unraisablehook = previous
 
 
 def _set_names(config: Config, result: RunResult) -> list[str]:

@@ -49,12 +49,14 @@ class Candidate:
 
 
 def discover(
-    inputs_dir: Path, max_file_bytes: int, skip: tuple[Path, ...] = ()
+    inputs_dir: Path, max_file_bytes: int, skip: tuple[Path, ...] = (), zone: dt.tzinfo | None = None
 ) -> tuple[list[Candidate], list[FileRecord], list[Issue]]:
     """Every file under inputs_dir: spreadsheets as Candidates (hashed when they are read, from
     the very bytes that are parsed), the rest as records with the reason. `skip`: folders never
     read (the outputs folder, when it lies inside inputs/); they, symlinked folders and folders
-    nested too deep are listed as ignored, with the reason."""
+    nested too deep are listed as ignored, with the reason. File times are wall-clock times in
+    `zone` (the office's time zone), not the machine's, so outputs do not depend on where they
+    are made."""
     inputs_dir = Path(inputs_dir)
     candidates: list[Candidate] = []
     records: list[FileRecord] = []
@@ -70,7 +72,7 @@ def discover(
         try:
             stat = entry.stat() if entry is not None else path.stat()
             size = stat.st_size
-            modified = dt.datetime.fromtimestamp(stat.st_mtime)
+            modified = _wall_time(stat.st_mtime, zone)
             if not _stat.S_ISREG(stat.st_mode):  # a pipe, a socket, a device: opening one may hang
                 records.append(FileRecord(rel, 0, "", modified, IGNORED, note="không phải tệp thường"))
                 issues.append(issue("FILE_NOT_REGULAR", file=rel))
@@ -98,7 +100,13 @@ def discover(
     return candidates, records, issues
 
 
-_NO_TIME = dt.datetime.fromtimestamp(0)
+_NO_TIME = dt.datetime(1970, 1, 1)
+
+
+def _wall_time(timestamp: float, zone: dt.tzinfo | None) -> dt.datetime:
+    if zone is None:
+        return dt.datetime.fromtimestamp(timestamp)
+    return dt.datetime.fromtimestamp(timestamp, zone).replace(tzinfo=None)
 
 
 class _Unique:

@@ -9,6 +9,7 @@ import unicodedata
 from pipeline.core.model import RunResult, UnitOutcome
 
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+FILE_NAME_CHARS = 60  # of a unit's name in its file names: file systems stop at 255 bytes, Windows paths at 260
 
 
 def sheet_names(result: RunResult, taken: set[str]) -> dict[str, str]:
@@ -32,5 +33,5 @@ def file_stem(outcome: UnitOutcome) -> str:
     """ASCII file name for a unit's own workbook: '14809-bac-son'."""
     plain = unicodedata.normalize("NFKD", outcome.unit.name.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:FILE_NAME_CHARS].rstrip("-")  # the full name is inside
     return f"{outcome.unit.code}-{slug}" if slug else outcome.unit.code
