@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 from pipeline import __version__
 from pipeline.core import layout, rules
 from pipeline.core.config import Config, Unit
+from pipeline.core.text import number_text
 from pipeline.writers import form
 
 # xlsxwriter drops a validation whose prompt is too long with only a warning: make it fail.
@@ -209,7 +210,7 @@ EXPECTED_TYPE = {
     "year": "whole",
     "date": "date",
     "yes_no": "list",
-    "points": "decimal",
+    "points": "custom",  # range and step in one rule: 2,3 is refused, not only 11
     "pass_fail": "list",
     "count": "whole",
     "flag": "list",
@@ -230,9 +231,10 @@ def test_every_input_has_a_validation_with_vietnamese_messages(blank):
 def test_validation_rules_follow_the_rule_set(blank):
     wb = openpyxl.load_workbook(blank)
     ws = wb[layout.SHEET_SCORES]
-    dv = validation_for(ws, target(wb, "diem_3_1")[1])
-    assert (float(dv.formula1), float(dv.formula2)) == (0, 10)
-    assert "0,25" in dv.prompt
+    ref = target(wb, "diem_3_1")[1]
+    dv = validation_for(ws, ref)
+    assert dv.formula1 == f"AND(ISNUMBER({ref}),{ref}>=0,{ref}<=10,MOD(ROUND({ref}/0.25,6),1)=0)"
+    assert "0,25" in dv.prompt and "0,25" in dv.error
     assert validation_for(ws, target(wb, "khong_phat_sinh_1_1")[1]).formula1 == '"Có"'
     rate = validation_for(ws, target(wb, "tu_so_2_5")[1])
     assert (rate.operator, rate.formula1) == ("greaterThanOrEqual", "0")
@@ -331,7 +333,11 @@ def test_formulas_carry_cached_results(filled):
     assert by_code["TC4"][diem] == 0
     assert by_code["2.5"][rate] == pytest.approx(90)
     assert by_code["1.1"][rate] == ""
-    assert rows[2][0] == "Đơn vị: Phường Ngọc Trạo"
+    assert rows[1][0] == "PHƯỜNG NGỌC TRẠO"  # the issuing body, under ỦY BAN NHÂN DÂN
+    assert rows[0][0] == "ỦY BAN NHÂN DÂN" and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in rows[0]
+    assert "Mẫu 02" in rows[0] and rows[2][0].startswith("BẢN TỔNG HỢP ĐIỂM SỐ CỦA CÁC TIÊU CHÍ, CHỈ TIÊU")
+    live = [v for v in rows[3] if isinstance(v, str) and v.startswith("Tổng điểm tự chấm")]
+    assert live == [f"Tổng điểm tự chấm: {number_text(sum(points))}/100"]  # in sight while filling
 
 
 def test_blank_form_totals_are_zero_and_rate_empty(blank):

@@ -56,6 +56,7 @@ SCORE_COLUMNS = {
     "khong_phat_sinh": "I",  # "Có" / blank (flagged indicators)   input
     "tai_lieu": "J",  # evidence reference                         input
     "ghi_chu": "K",  # note                                        input
+    "chu_ky": "L",  # the responsible official signs here (Mẫu 02); not read
 }
 SCORE_HEADERS = {
     "ma": "Mã",
@@ -69,6 +70,7 @@ SCORE_HEADERS = {
     "khong_phat_sinh": "Không phát sinh",
     "tai_lieu": "Tài liệu kiểm chứng",
     "ghi_chu": "Ghi chú",
+    "chu_ky": "Chữ ký của người phụ trách",
 }
 # Indicator input fields and the prefix of their defined name (<prefix>_<code with _>).
 INDICATOR_FIELDS = ("diem", "khong_phat_sinh", "tu_so", "mau_so", "so_lieu", "tai_lieu", "ghi_chu")

@@ -157,7 +157,9 @@ class ContentScoreSheet:
     def blank_row(self, ws: Any, row: int, fmt: Any, keep: set[str]) -> None:
         for field in layout.SCORE_COLUMNS:
             if field not in keep:
-                ws.write_blank(row, score_col(field), None, fmt)
+                # The signature column is for signing, not greyed out like the unused inputs.
+                look = self.f.name if field == "chu_ky" and fmt is self.f.na else fmt
+                ws.write_blank(row, score_col(field), None, look)
 
     def content_criterion_row(self, ws: Any, r: ContentRow, rows: list[ContentRow]) -> str:
         f, c = self.f, r.criterion

@@ -34,6 +34,7 @@ SCORE_WIDTHS = {
     "khong_phat_sinh": 10,
     "tai_lieu": 22,
     "ghi_chu": 16,
+    "chu_ky": 12,
 }
 COVER_WIDTHS = (42, 30, 32)  # label, input, hint
 HELP_WIDTHS = (7, 66, 10, 42)  # no. / code, text, max points, how scored
@@ -67,6 +68,18 @@ class FormFormats:
         self.para = fmt(text_wrap=True, valign="top")
         self.para_bold = fmt(text_wrap=True, valign="top", bold=True)
         self.note = fmt(italic=True, font_size=11, text_wrap=True, valign="top")
+        # The NĐ 30 heading block of the score sheet: issuing body left, quốc hiệu right.
+        self.body = fmt(bold=True, align="center", valign="vcenter", font_size=12)
+        self.body_line = fmt(bold=True, align="center", valign="top", font_size=12, underline=1)
+        self.nation = fmt(bold=True, align="center", valign="vcenter", font_size=12)
+        self.motto = fmt(bold=True, align="center", valign="top", font_size=13, underline=1)
+        self.form_mark = fmt(bold=True, italic=True, align="right", valign="vcenter", font_size=11)
+        self.title_block = fmt(bold=True, font_size=14, align="center", valign="vcenter", text_wrap=True)
+        self.title_part = fmt(bold=True, font_size=14)  # rich-string pieces carry their own font
+        self.subtitle_part = fmt(italic=True, bold=False, font_size=12)
+        self.name_part = fmt(font_size=11)
+        self.live = fmt(bold=True, align="right", valign="top", font_size=12, text_wrap=True)
+        self.method = fmt(italic=True, font_size=10, font_color="#404040")
         self.plain = fmt()
         # cover
         self.col_head = fmt(**box, bold=True, align="center", bg_color=HEADER_FILL)

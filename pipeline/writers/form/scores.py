@@ -13,7 +13,8 @@ from pipeline.core.text import band_text, number_text
 from pipeline.writers.form.look import SCORE_WIDTHS, FormFormats, fit_row
 from pipeline.writers.form.plan import LAST_SCORE_COL, InputCell, absolute, indicator_fields, score_col, score_rows
 
-TITLE = "PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHUẨN TIẾP CẬN PHÁP LUẬT"
+TITLE = "PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHUẨN TIẾP CẬN PHÁP LUẬT"  # the workbook's (cover sheet) title
+MAU_02_TITLE = "BẢN TỔNG HỢP ĐIỂM SỐ CỦA CÁC TIÊU CHÍ, CHỈ TIÊU"  # TT 09/2021 Mẫu 02
 
 
 class ScoreSheet:
@@ -62,38 +63,50 @@ class ScoreSheet:
         self.print_setup(ws, landscape=True, header=self.header_text())
         self.protect(ws)
 
-    def score_titles(self, ws: Any, title: str = TITLE) -> None:
+    def score_titles(self, ws: Any, title: str = MAU_02_TITLE) -> None:
+        """Rows 1-4, the NĐ 30 heading of the sheet (so the printed page is the document): the
+        issuing body (ỦY BAN NHÂN DÂN / the unit, from the cover) left, the quốc hiệu and tiêu
+        ngữ right, the form mark; the title and the year; the colour note and, on the right, the
+        result so far (rows 1-6 stay frozen: the total is in sight while filling any row)."""
         f = self.f
-        ws.set_row(0, 24)
-        ws.merge_range(0, 0, 0, LAST_SCORE_COL, title, f.title)
-        ws.set_row(1, 20)
-        decision = "; ".join(x for x in (self.rs.decision, self.rs.guidance) if x)
-        ws.merge_range(
-            1, 0, 1, LAST_SCORE_COL, f"Năm đánh giá {self.year} - theo {decision or self.rs.name}", f.subtitle
-        )
+        left, right = (0, 2), (score_col("ty_le"), LAST_SCORE_COL - 1)
+        ws.set_row(0, 20)
+        ws.merge_range(0, left[0], 0, left[1], "ỦY BAN NHÂN DÂN", f.body)
+        ws.merge_range(0, right[0], 0, right[1], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f.nation)
+        if not self.rs.has_contents:  # TT 15/2025's form numbers were not found: no mark there
+            ws.write_string(0, LAST_SCORE_COL, "Mẫu 02", f.form_mark)
+        ws.set_row(1, 22)
         # The unit, from the cover sheet, so a printed score sheet says whose it is.
-        formula = (
-            '=IF(ten_don_vi="","Đơn vị: ' + "." * 60 + '",'
-            '"Đơn vị: "&UPPER(LEFT(loai_don_vi,1))&MID(loai_don_vi,2,20)&" "&ten_don_vi)'
-        )
-        ws.set_row(2, 20)
-        ws.merge_range(2, 0, 2, LAST_SCORE_COL, "", f.subtitle)
-        ws.write_formula(2, 0, formula, f.subtitle, self.unit_line())
-        if self.rs.has_contents:  # the right part of the row shows the result (contents.py)
-            note, last = "Ô nền vàng: ô cần điền. Ô nền xám: không điền. Kết quả tự tính.", score_col("mau_so")
+        formula = '=IF(ten_don_vi="","' + "." * 30 + '",UPPER(loai_don_vi&" "&ten_don_vi))'
+        ws.merge_range(1, left[0], 1, left[1], "", f.body_line)
+        ws.write_formula(1, 0, formula, f.body_line, self.unit_line())
+        ws.merge_range(1, right[0], 1, right[1], "Độc lập - Tự do - Hạnh phúc", f.motto)
+        decision = "; ".join(x for x in (self.rs.decision, self.rs.guidance) if x)
+        subtitle = f"Năm đánh giá {self.year} - theo {decision or self.rs.name}"
+        ws.set_row(2, 48)
+        ws.merge_range(2, 0, 2, LAST_SCORE_COL, "", f.title_block)
+        ws.write_rich_string(2, 0, f.title_part, title, f.subtitle_part, "\n" + subtitle, f.title_block)
+        live = score_col("ty_le")
+        if self.rs.has_contents:
+            note = "Ô nền vàng: ô cần điền. Ô nền xám: không điền. Kết quả tự tính."
         else:
-            note, last = (
-                "Ô nền vàng: ô cần điền. Ô nền xám: không điền. Điểm tiêu chí và tổng điểm tự tính.",
-                LAST_SCORE_COL,
-            )
-        ws.merge_range(3, 0, 3, last, note, f.note)
+            note = "Ô nền vàng: ô cần điền. Ô nền xám: không điền. Điểm tiêu chí và tổng điểm tự tính."
+        ws.set_row(3, 20)
+        ws.merge_range(3, 0, 3, live - 1, note, f.note)
+
+    def live_total(self, ws: Any, total_cell: str, cached: float) -> None:
+        """Row 4, right: the total so far, from the total row's formula."""
+        live = score_col("ty_le")
+        text = f"Tổng điểm tự chấm: {number_text(cached)}/{number_text(self.rs.total_max)}"
+        ws.merge_range(3, live, 3, LAST_SCORE_COL, "", self.f.live)
+        formula = f'="Tổng điểm tự chấm: "&TEXT({total_cell},"0.##")&"/{number_text(self.rs.total_max)}"'
+        ws.write_formula(3, live, formula, self.f.live, text)
 
     def unit_line(self) -> str:
         name, kind = self.values.get("ten_don_vi"), self.values.get("loai_don_vi")
         if name in (None, ""):
-            return "Đơn vị: " + "." * 60
-        kind = "" if kind is None else str(kind)
-        return f"Đơn vị: {kind[:1].upper()}{kind[1:]} {name}"
+            return "." * 30
+        return f"{'' if kind is None else kind} {name}".strip().upper()
 
     def criterion_row(self, ws: Any, row: int, criterion: Criterion) -> str:
         f = self.f
@@ -132,14 +145,16 @@ class ScoreSheet:
             if field not in inputs:
                 ws.write_blank(row, score_col(field), None, f.na)
         ws.write_string(row, score_col("ma"), ind.code, f.code)
-        ws.write_string(row, score_col("noi_dung"), ind.name, f.name)
+        method = "Cách chấm: " + self.how_scored(ind)  # type: ignore[attr-defined]  # help.HelpSheet
+        ws.write_rich_string(row, score_col("noi_dung"), f.name_part, ind.name + "\n", f.method, method, f.name)
+        ws.write_blank(row, score_col("chu_ky"), None, f.name)
         if ind.kind == "pass_fail":
             ws.write_blank(row, score_col("diem_toi_da"), None, f.na)
         else:
             ws.write_number(row, score_col("diem_toi_da"), ind.max, f.max)
         if ind.kind == "rate_bands":
             self.rate_formula(ws, row, ind)
-        texts = [(ind.name, SCORE_WIDTHS["noi_dung"])]
+        texts = [(f"{ind.name}\n{method}", SCORE_WIDTHS["noi_dung"])]
         for field in indicator_fields(ind):
             name = layout.indicator_name(field, ind.code)
             self.write_input(ws, self.cells[name])
@@ -177,6 +192,8 @@ class ScoreSheet:
             cached = sum(p for p in points if p is not None)
         ws.write_formula(row, diem, f"=SUM({','.join(subtotal_cells)})", f.t_num, cached)
         self.wb.define_name(layout.TOTAL_NAME, f"='{layout.SHEET_SCORES}'!{absolute(row, diem)}")
+        if not self.pass_fail:
+            self.live_total(ws, a1(row, diem), cached)
 
     def footnote_lines(self) -> list[str]:
         # The office's doubts about unconfirmed figures are its own (shown on its outputs until

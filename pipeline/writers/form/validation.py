@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from pipeline.core import layout
+from pipeline.core.cells import a1
 from pipeline.core.config import UNIT_KINDS
 from pipeline.core.rules import Indicator, RuleSet
 from pipeline.core.text import band_text, number_text
@@ -159,16 +160,19 @@ def _indicator_validation(cell: InputCell, ind: Indicator | None, rule_set: Rule
             else "",
             f"Điểm theo tỷ lệ: {band_text(ind)}." if ind.kind == "rate_bands" else "",
         )
-        return dv_options(
-            "decimal",
-            "between",
-            ind.min_points,
-            ind.max,
-            "Điểm tự chấm",
-            message,
-            f"Điểm phải là số từ {low} đến {high}, theo bậc {step}. Chỉ gõ số, không gõ chữ; "
-            "số thập phân dùng dấu phẩy hoặc dấu chấm tùy cài đặt của máy.",
-        )
+        # A custom rule, so an off-step score (2,3) is refused as the message says, not only
+        # one out of range: the cell's own address, the bounds and the step as constants.
+        me = a1(cell.row, cell.col)
+        lo, hi, st = (str(x + 0.0).removesuffix(".0") for x in (ind.min_points, ind.max, rule_set.point_step))
+        return {
+            "validate": "custom",
+            "value": f"=AND(ISNUMBER({me}),{me}>={lo},{me}<={hi},MOD(ROUND({me}/{st},6),1)=0)",
+            "input_title": "Điểm tự chấm",
+            "input_message": message,
+            "error_title": "Giá trị không hợp lệ",
+            "error_message": f"Điểm phải là số từ {low} đến {high}, theo bậc {step} (0; 0,25; 0,5; ...). Chỉ gõ số, "
+            "không gõ chữ; số thập phân dùng dấu phẩy hoặc dấu chấm tùy cài đặt của máy.",
+        }
     if cell.kind == "count":
         label = ind.numerator_label if field == "tu_so" else ind.denominator_label
         title = "Tử số" if field == "tu_so" else "Mẫu số"
