@@ -60,6 +60,22 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Reports:
+    """The communes' periodic reports ([reports] in config.toml, all optional): where they are
+    dropped, the day each period's report is due, and who signs the office's report upward."""
+
+    inputs: Path | None = None  # the reports' folder (default: bao-cao/ beside config.toml)
+    half_year_deadline: dt.date | None = None  # "6 tháng đầu năm": reports due before this day
+    year_deadline: dt.date | None = None  # "năm": the annual report
+    signer_title: str = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    signer_name: str = ""
+
+    def deadline(self, period: str) -> dt.date | None:
+        """The due day of a period ('6-thang' or 'nam'), None when config.toml sets none."""
+        return self.half_year_deadline if period == "6-thang" else self.year_deadline
+
+
+@dataclass(frozen=True)
 class Config:
     office_name: str
     area: str
@@ -81,11 +97,13 @@ class Config:
     signature: Signature = Signature()
     previous_results: Path | None = None  # last year's outputs folder or its ket-qua.csv ([previous] results)
     previous_year: int | None = None
+    reports: Reports = Reports()  # [reports]: the periodic reports (tcpl reports)
     # The rule set as load() checked it: a run uses that one instead of reading the file again,
     # as long as it is still the one named (a Config copied with another rule_set_name loads anew).
     loaded_rule_set: rules.RuleSet | None = field(default=None, compare=False, repr=False)
     loaded_rule_set_for: str = field(default="", compare=False, repr=False)
     timezone: str = "Asia/Ho_Chi_Minh"  # [office] timezone: file times in every output are shown in it
+    appraisal_folder: Path | None = None  # [paths] appraisal, when set (see `appraisal`)
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -116,21 +134,30 @@ class Config:
     def with_paths(self, inputs: Path | None = None, outputs: Path | None = None) -> Config:
         return replace(self, inputs=inputs or self.inputs, outputs=outputs or self.outputs)
 
+    @property
+    def appraisal(self) -> Path:
+        """Where the council's appraisal workbooks are read from ([paths] appraisal; by default
+        tham-dinh/ beside the inputs folder, whichever inputs folder the run reads): only
+        there, never from inputs/, so no commune's file can speak for the council."""
+        return self.appraisal_folder or Path(self.inputs).parent / APPRAISAL_FOLDER
+
 
 _SECTIONS = {
     "office": ({"name", "area", "area_code", "province", "province_code", "slug"}, {"timezone"}),
     "assessment": ({"year", "rule_set", "deadline"}, set()),
-    "paths": ({"inputs", "outputs"}, {"demo"}),
+    "paths": ({"inputs", "outputs"}, {"demo", "appraisal"}),
     "limits": (set(), {"max_file_mb", "per_unit_sheets_max"}),
     "signature": (
         set(),
         {"authority", "signer_title", "signer_name", "place", "decision", "decision_number", "decision_date"},
     ),
     "previous": (set(), {"results", "year"}),
+    "reports": (set(), {"inputs", "half_year_deadline", "year_deadline", "signer_title", "signer_name"}),
 }
 
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+APPRAISAL_FOLDER = "tham-dinh"
 
 
 def zone(name: str) -> dt.tzinfo | None:
@@ -220,6 +247,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         except rules.RuleSetError as exc:
             problems += [f"[assessment] rule_set: {line}" for line in exc.lines]
 
+    appraisal = text("paths", "appraisal", "") if get("paths", "appraisal") is not None else ""
     timezone = text("office", "timezone", DEFAULT_TIMEZONE)
     if timezone and zone(timezone) is None:
         problems.append(f'[office] timezone: không biết múi giờ {timezone!r}; ở Việt Nam ghi "{DEFAULT_TIMEZONE}"')
@@ -260,6 +288,8 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     if previous_year is not None:
         previous_year = whole("previous", "year", 0, 2000, 2100) or None
 
+    reports = _reports(data.get("reports"), base, year, problems)
+
     if problems:
         raise ConfigError(str(path), problems)
     return Config(
@@ -283,9 +313,11 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         signature=signature,
         previous_results=(base / previous) if previous else None,
         previous_year=previous_year or (year - 1 if previous and year else None),
+        reports=reports,
         loaded_rule_set=rs,
         loaded_rule_set_for=rule_set_name if rs is not None else "",
         timezone=timezone or DEFAULT_TIMEZONE,
+        appraisal_folder=(base / appraisal) if appraisal else None,
     )
 
 
@@ -302,6 +334,49 @@ def _decision_date(value: Any, year: int, problems: list[str]) -> dt.date | None
         problems.append(f"[signature] decision_date: {value.isoformat()} không thuộc năm {year} hoặc {year + 1}")
         return None
     return value
+
+
+def _reports(table: Any, base: Path, year: int, problems: list[str]) -> Reports:
+    """[reports]: both deadlines dates of the year (the annual one may fall in January of the
+    next), the six-monthly one first; the folder and the signer as text."""
+    if not isinstance(table, dict):
+        return Reports(inputs=base / "bao-cao")  # a non-table [reports] is reported with the sections
+    days: dict[str, dt.date | None] = {}
+    for key, what in (("half_year_deadline", "báo cáo 6 tháng"), ("year_deadline", "báo cáo năm")):
+        value = table.get(key)
+        days[key] = None
+        if value is None:
+            continue
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            problems.append(
+                f"[reports] {key}: hạn nộp {what} phải là ngày dạng YYYY-MM-DD (không có ngoặc kép), gặp {value!r}"
+            )
+        elif year and not year <= value.year <= year + 1:
+            problems.append(f"[reports] {key}: {value.isoformat()} không thuộc năm {year} hoặc {year + 1}")
+        else:
+            days[key] = value
+    half, whole_year = days["half_year_deadline"], days["year_deadline"]
+    if half and whole_year and half >= whole_year:
+        problems.append(
+            f"[reports] half_year_deadline: hạn báo cáo 6 tháng ({half.isoformat()}) phải trước hạn báo cáo năm "
+            f"({whole_year.isoformat()})"
+        )
+    texts: dict[str, str] = {}
+    for key in ("inputs", "signer_title", "signer_name"):
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or (key != "signer_name" and not value.strip()):
+            problems.append(f"[reports] {key}: phải là chữ trong ngoặc kép, không để trống, gặp {value!r}")
+            continue
+        texts[key] = nfc(value)
+    return Reports(
+        inputs=base / texts.get("inputs", "bao-cao"),
+        half_year_deadline=half,
+        year_deadline=whole_year,
+        signer_title=texts.get("signer_title", Reports.signer_title),
+        signer_name=texts.get("signer_name", ""),
+    )
 
 
 def _units(raw: Any, problems: list[str]) -> tuple[Unit, ...]:
