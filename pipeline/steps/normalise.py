@@ -251,9 +251,7 @@ def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dic
                 )
             )
         record.update({column: number, f"{column}_raw": values.raw_text(loc.value), f"{column}_cell": loc.cell})
-    for field, column in (("so_lieu", "figures"), ("tai_lieu", "evidence"), ("ghi_chu", "note")):
-        loc = get(field)
-        record.update({column: values.text(loc.value), f"{column}_cell": loc.cell})
+    record.update(_texts(get))
     return record, issues
 
 
@@ -322,10 +320,17 @@ def content_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dict[
             )
         raw = values.raw_text(loc.value) if entered else ""
         record.update({column: number, f"{column}_raw": raw, f"{column}_cell": loc.cell})
+    record.update(_texts(get))
+    return record, issues
+
+
+def _texts(get) -> dict[str, Any]:
+    """The row's free text (figures used, evidence, note) and their cells."""
+    out: dict[str, Any] = {}
     for field, column in (("so_lieu", "figures"), ("tai_lieu", "evidence"), ("ghi_chu", "note")):
         loc = get(field)
-        record.update({column: values.text(loc.value), f"{column}_cell": loc.cell})
-    return record, issues
+        out.update({column: values.text(loc.value), f"{column}_cell": loc.cell})
+    return out
 
 
 def _cell_number(value: Any) -> tuple[float | None, bool]:

@@ -86,7 +86,7 @@ class ContentScoreSheet:
     def protect(self, ws: Any) -> None: ...
     def conditions_text(self) -> str: ...
     def footnotes_from(self, ws: Any, row: int, lines: list[str]) -> int: ...
-    def signatures(self, ws: Any, row: int) -> None: ...
+    def finish_score_sheet(self, ws: Any, head: int, end: int) -> None: ...
 
     def content_scores(self, ws: Any) -> None:
         f = self.f
@@ -127,14 +127,7 @@ class ContentScoreSheet:
             else:
                 self.option_row(ws, r)
         self.result_total_row(ws, total_row, criterion_cells)
-        end = self.footnotes_from(ws, total_row + 2, self.content_footnotes())
-        self.signatures(ws, end + 1)
-        self.flush_validations(ws)
-        ws.freeze_panes(layout.SCORE_FIRST_ROW - 1, 0)
-        ws.repeat_rows(head, head + 1)
-        ws.print_area(0, 0, end + 6, LAST_SCORE_COL)
-        self.print_setup(ws, landscape=True, header=self.header_text())
-        self.protect(ws)
+        self.finish_score_sheet(ws, head, self.footnotes_from(ws, total_row + 2, self.content_footnotes()))
 
     # -- what the commune sees computed
 

@@ -54,7 +54,11 @@ class ScoreSheet:
                 self.indicator_row(ws, row, indicator)
         total_row = rows[-1][0] + 1
         self.total_row(ws, total_row, subtotal_cells)
-        end = self.footnotes(ws, total_row + 2)
+        self.finish_score_sheet(ws, head, self.footnotes(ws, total_row + 2))
+
+    def finish_score_sheet(self, ws: Any, head: int, end: int) -> None:
+        """Signatures under the last footnote (row `end`), validations, frozen heading rows,
+        print setup and protection: the same for both score sheets."""
         self.signatures(ws, end + 1)
         self.flush_validations(ws)
         ws.freeze_panes(layout.SCORE_FIRST_ROW - 1, 0)
