@@ -225,6 +225,7 @@ def cli() -> None:
       tcpl appraisal-form  lập phiếu thẩm định cho Hội đồng từ lần tổng hợp mới nhất
       tcpl demo          chạy thử với dữ liệu mẫu
       tcpl rules export / import  đối chiếu, xác nhận bộ tiêu chí bằng sổ Excel
+      tcpl reports --period 6-thang  tổng hợp báo cáo định kỳ của các xã (6-thang hoặc nam)
     """
 
 
@@ -331,6 +332,75 @@ def demo(config_path: str, inputs: str | None, outputs: str | None) -> None:
         "(tcpl appraisal-form --demo; trên Windows 4-thu-demo.bat lập luôn); "
         "tổng hợp lại bằng make consolidate ARGS=--demo."
     )
+
+
+HELP_PERIOD = "Kỳ báo cáo: 6-thang (6 tháng đầu năm) hoặc nam (cả năm)."
+
+
+@cli.command()
+@click.option("--period", "period", required=True, type=click.Choice(["6-thang", "nam"]), help=HELP_PERIOD)
+@click.option("--template", "template_", is_flag=True, help="Lập mẫu báo cáo gửi các xã (vào outputs/mau-bao-cao/).")
+@click.option(
+    "--demo",
+    "demo",
+    is_flag=True,
+    help="Tạo báo cáo mẫu của các đơn vị (dữ liệu giả) rồi tổng hợp vào outputs/demo/bao-cao/ để thử.",
+)
+@click.option(
+    "--config", "config_path", default="config.toml", type=click.Path(dir_okay=False), metavar=FILE, help=HELP_CONFIG
+)
+@click.option(
+    "--inputs",
+    "inputs",
+    type=click.Path(file_okay=False),
+    metavar=FOLDER,
+    help="Thư mục chứa báo cáo của các xã (ghi đè [reports] inputs).",
+)
+@click.option("--outputs", "outputs", type=click.Path(file_okay=False), metavar=FOLDER, help=HELP_OUTPUTS)
+def reports(
+    period: str, template_: bool, demo: bool, config_path: str, inputs: str | None, outputs: str | None
+) -> None:
+    """Tổng hợp báo cáo định kỳ (6 tháng, năm) của các xã, phường và lập dự thảo báo cáo gửi Sở Tư pháp."""
+    from pipeline.app import reports as app
+    from pipeline.core.report_layout import period_words
+
+    if template_ and demo:
+        raise click.UsageError("Dùng --template hoặc --demo, không dùng cùng lúc.")
+    cfg = _load_config(config_path, None, outputs)
+    words = period_words(period, cfg.year)
+    if template_:
+        paths = app.write_forms(cfg, period)
+        click.echo(f"Đã tạo {len(paths)} mẫu báo cáo {words} trong {paths[0].parent}:")
+        for p in paths:
+            click.echo(f"  {p.name}")
+        return
+    folder = Path(inputs) if inputs else None
+    out = None
+    if demo:
+        if inputs:
+            raise click.UsageError("Dùng --demo hoặc --inputs, không dùng cùng lúc.")
+        folder = app.make_report_demo(cfg, period, cfg.demo / f"bao-cao-{period}")
+        out = (Path(outputs) if outputs else cfg.outputs / "demo") / "bao-cao"
+        click.echo(f"Đã tạo báo cáo mẫu trong {folder}", err=True)
+    done = app.run_reports(cfg, period, folder, out)
+    r = done.result
+    files = r.files
+    click.echo(
+        f"Đã đọc {len(files)} tệp: {sum(f.status == 'used' for f in files)} được dùng, "
+        f"{sum(f.status == 'rejected' for f in files)} bị loại, "
+        f"{sum(f.status == 'superseded' for f in files)} bị thay thế, "
+        f"{sum(f.status == 'ignored' for f in files)} bỏ qua."
+    )
+    line = f"Báo cáo {words} (hạn {r.deadline:%d/%m/%Y}): {len(r.reports)}/{len(cfg.units)} đơn vị đã gửi"
+    if r.late:
+        line += f", {len(r.late)} nộp muộn (" + ", ".join(x.unit.full_name for x in r.late) + ")"
+    if r.missing:
+        line += f"; {len(r.missing)} chưa gửi (" + ", ".join(u.full_name for u in r.missing) + ")"
+    click.echo(line + ".")
+    errors = sum(1 for i in r.issues if i.severity == "error")
+    click.echo(f"Vấn đề dữ liệu: {errors} lỗi, {len(r.issues) - errors} cảnh báo (xem trang Lỗi dữ liệu).")
+    click.echo(f"Sổ tổng hợp báo cáo: {done.workbook}")
+    click.echo(f"Dự thảo báo cáo gửi Sở Tư pháp (Word): {done.document}")
 
 
 @cli.group()

@@ -460,6 +460,74 @@ def pass_fail(root):
     return collect(config)
 
 
+# ============================================================================= periodic reports (tcpl reports)
+
+
+def report(config: Config, folder: Path, name: str, code: str | None = "14809", **overrides) -> Path:
+    """A clean six-monthly report of unit `code` (None: the blank workbook) in `folder`,
+    `overrides` by defined name (None leaves a cell blank; period="nam" for the annual one)."""
+    from pipeline.core.report_layout import FIGURE_NAMES
+    from pipeline.writers.report_form import write_report_form
+
+    values: dict[str, object] = dict.fromkeys(FIGURE_NAMES, 3)
+    values |= {"ngay_bao_cao": dt.date(2023, 5, 5), "nguoi_bao_cao": "Nguyễn Văn A", "ket_qua": "Đã triển khai."}
+    period = str(overrides.pop("period", "6-thang"))
+    values |= overrides
+    unit = config.unit(code) if code else None
+    filled = {k: v for k, v in values.items() if v is not None}
+    return write_report_form(folder / name, config, period, unit, filled)
+
+
+@scenario(
+    ("ba-dinh.xlsx", "Báo cáo định kỳ", "C15", "REPORT_FIGURE_NOT_NUMBER"),
+    ("ba-dinh.xlsx", "Báo cáo định kỳ", "C16", "REPORT_FIGURE_NOT_WHOLE"),
+    ("ba-dinh.xlsx", "Báo cáo định kỳ", "C17", "REPORT_FIGURE_MISSING"),
+    ("ba-dinh.xlsx", "Báo cáo định kỳ", "C22", "REPORT_MEDIATION_EXCEEDS"),
+    ("ba-dinh.xlsx", "Báo cáo định kỳ", "C10", "REPORT_LATE"),
+    ("bac-son-nhap.xlsx", "", "", "REPORT_SUPERSEDED"),
+    ("ca-nam.xlsx", META, "", "REPORT_OTHER_PERIOD"),
+    ("danh-ba.xlsx", "", "", "REPORT_NOT_OURS"),
+    ("khong-ma.xlsx", "Báo cáo định kỳ", "C5", "REPORT_UNIT_MISSING"),
+    ("ma-la.xlsx", "Báo cáo định kỳ", "C5", "REPORT_UNIT_UNKNOWN"),
+    ("nam-cu.xlsx", META, "", "REPORT_WRONG_YEAR"),
+    ("phieu.xlsx", "", "", "REPORT_IS_FORM"),
+    ("", "", "", "REPORT_NOT_SUBMITTED"),
+)
+def periodic_reports(root):
+    """The six-monthly reports of three units: Bắc Sơn's clean one and its earlier draft, Ba
+    Đình's with a word, a fraction, a blank and too many mediated cases, sent late; Lam Sơn
+    sends nothing. Beside them: an annual report, last year's, the blank workbook without a
+    code or with a stranger's, a commune form and someone else's workbook."""
+    from pipeline.app.reports import collect_reports
+
+    config = town(root, "14809", "14812", "14815")
+    folder = root / "bao-cao"
+    folder.mkdir()
+    report(config, folder, "bac-son.xlsx")
+    report(config, folder, "bac-son-nhap.xlsx", ngay_bao_cao=dt.date(2023, 5, 2))
+    report(
+        config,
+        folder,
+        "ba-dinh.xlsx",
+        "14812",
+        so_cuoc_pbgdpl="mười",
+        so_luot_nguoi_pbgdpl=2.5,
+        so_tu_sach=None,
+        so_vu_hoa_giai=3,
+        so_vu_hoa_giai_thanh=9,
+        ngay_bao_cao=dt.date(2023, 5, 12),
+    )
+    report(config, folder, "ca-nam.xlsx", "14815", period="nam")
+    builders.set_meta(report(config, folder, "nam-cu.xlsx", "14815"), "year", "2022")
+    report(config, folder, "khong-ma.xlsx", None)
+    report(config, folder, "ma-la.xlsx", None, ma_don_vi="99999")
+    form(config, "../bao-cao/phieu.xlsx")
+    contacts = openpyxl.Workbook()
+    contacts.active.append(["Họ và tên", "Điện thoại"])
+    contacts.save(folder / "danh-ba.xlsx")
+    return list(collect_reports(config, "6-thang", folder).issues)
+
+
 # ============================================================================= the tests (every scenario registered)
 
 

@@ -492,6 +492,85 @@ CATALOGUE: dict[str, Spec] = {
         "Không đọc được kết quả năm trước ({value}); không so sánh được với năm trước.",
         "Dùng đúng tệp ket-qua.csv do tcpl lập năm trước (không sửa, không lưu lại bằng Excel).",
     ),
+    # ---- periodic reports (báo cáo định kỳ: tcpl reports, steps/reports.py)
+    "REPORT_NOT_OURS": _s(
+        ERROR,
+        "reports",
+        "Tệp không phải báo cáo định kỳ theo mẫu (không thấy thông tin ẩn của mẫu báo cáo); không được tổng hợp.",
+        "Xin xã điền báo cáo trên mẫu do phòng Tư pháp gửi (lập bằng lệnh tcpl reports --template) và gửi lại.",
+    ),
+    "REPORT_IS_FORM": _s(
+        WARNING,
+        "reports",
+        "Tệp là phiếu tự đánh giá chuẩn tiếp cận pháp luật, không phải báo cáo định kỳ; không tổng hợp ở đây.",
+        "Chép phiếu tự đánh giá vào thư mục inputs/ của bước tổng hợp phiếu; thư mục này chỉ để báo cáo định kỳ.",
+    ),
+    "REPORT_WRONG_YEAR": _s(
+        ERROR,
+        "reports",
+        "Báo cáo lập cho năm {value}, đợt này tổng hợp báo cáo năm {expected}; tệp không được dùng.",
+        "Xin xã điền lại trên mẫu báo cáo của năm {expected}.",
+    ),
+    "REPORT_OTHER_PERIOD": _s(
+        WARNING,
+        "reports",
+        "Đây là báo cáo {value}; đợt này tổng hợp báo cáo {expected}, nên tệp không được dùng lần này.",
+        "Không cần làm gì: tệp được dùng khi tổng hợp báo cáo {value}.",
+    ),
+    "REPORT_UNIT_MISSING": _s(
+        ERROR,
+        "reports",
+        "Báo cáo không ghi mã đơn vị; không biết của xã, phường nào nên không được dùng.",
+        "Xin xã dùng mẫu báo cáo riêng của đơn vị (đã điền sẵn mã) hoặc nhập mã đơn vị hành chính, rồi gửi lại.",
+    ),
+    "REPORT_UNIT_UNKNOWN": _s(
+        ERROR,
+        "reports",
+        "Mã đơn vị {value} không thuộc danh sách đơn vị trong config.toml; báo cáo không được dùng.",
+        "Kiểm tra mã đơn vị trong báo cáo, hoặc bổ sung đơn vị vào config.toml.",
+    ),
+    "REPORT_FIGURE_MISSING": _s(
+        WARNING,
+        "reports",
+        "{field}: chưa nhập số liệu; không được cộng vào tổng (không coi là 0).",
+        "Xin xã nhập số liệu (không có thì ghi 0) rồi gửi lại.",
+    ),
+    "REPORT_FIGURE_NOT_NUMBER": _s(
+        ERROR,
+        "reports",
+        '{field}: "{value}" không phải là số; số liệu này chưa được cộng vào tổng.',
+        "Xin xã nhập số nguyên, ví dụ 12 (không ghi chữ), rồi gửi lại.",
+    ),
+    "REPORT_FIGURE_NOT_WHOLE": _s(
+        ERROR,
+        "reports",
+        "{field}: {value} không phải số nguyên từ 0 đến {max}; số liệu này chưa được cộng vào tổng.",
+        "Xin xã nhập số nguyên từ 0 trở lên (không có số thập phân, không số âm) rồi gửi lại.",
+    ),
+    "REPORT_MEDIATION_EXCEEDS": _s(
+        ERROR,
+        "reports",
+        "Số vụ, việc hòa giải thành ({value}) lớn hơn số vụ, việc đã tiếp nhận ({received}); số hòa giải thành chưa được cộng vào tổng.",
+        "Xin xã kiểm tra lại hai số liệu hòa giải rồi gửi lại.",
+    ),
+    "REPORT_SUPERSEDED": _s(
+        WARNING,
+        "reports",
+        "Đơn vị đã gửi nhiều báo cáo kỳ này; báo cáo này được thay bằng báo cáo mới hơn ({value}).",
+        "Không cần làm gì nếu báo cáo mới hơn là bản đúng; nếu không, bỏ tệp mới hơn khỏi thư mục báo cáo.",
+    ),
+    "REPORT_LATE": _s(
+        WARNING,
+        "reports",
+        "Báo cáo đề ngày {value}, sau hạn {deadline} ({days} ngày).",
+        "Ghi nhận nộp muộn; nhắc đơn vị gửi đúng hạn ở kỳ sau.",
+    ),
+    "REPORT_NOT_SUBMITTED": _s(
+        WARNING,
+        "reports",
+        "{unit_name} chưa gửi báo cáo {period}.",
+        "Đôn đốc đơn vị gửi báo cáo (hạn {deadline}); số liệu tổng hợp chưa gồm đơn vị này.",
+    ),
 }
 
 

@@ -188,7 +188,13 @@ class _Writer:
             ws.write_string(row, L.COL_LABEL, fld.label, self.f["label"])
             self.input(ws, row, fld)
             ws.write_string(row, L.COL_HINT, hints[fld.name], self.f["hint"])
-            self.fit(ws, row, [(fld.label, L.WIDTHS[1], SIZE), (hints[fld.name], L.WIDTHS[3], 11)])
+            value = self.values.get(fld.name)
+            shown = value if isinstance(value, str) else ""
+            self.fit(
+                ws,
+                row,
+                [(fld.label, L.WIDTHS[1], SIZE), (hints[fld.name], L.WIDTHS[3], 11), (shown, L.WIDTHS[2], SIZE)],
+            )
 
     def figures(self, ws) -> None:
         top = L.FIGURE_ROW - 2
@@ -268,7 +274,7 @@ class _Writer:
         self.wb.define_name(name, f"='{L.SHEET}'!$C${row + 1}")
 
     def fit(self, ws, row: int, cells: list[tuple[str, float, int]]) -> None:
-        lines = max(FORM.lines(text, width, size) for text, width, size in cells)
+        lines = max(FORM.lines(text, width, size) for text, width, size in cells if text)
         ws.set_row(row, FORM.row_height(lines, SIZE))
 
     def example_day(self) -> str:
