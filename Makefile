@@ -5,6 +5,7 @@
 #   make template      write the blank form and one pre-filled form per unit to outputs/
 #   make consolidate   consolidate the forms in inputs/ into outputs/
 #   make appraisal-form  write the council's appraisal workbook to outputs/tham-dinh/
+#   make reports       consolidate the communes' periodic reports  (ARGS="--period 6-thang" or --period nam)
 #   make bench         measure speed and memory against a baseline (bench/, see README)
 #   make bundle        the folder to copy by USB to a Windows PC (dist/tcpl-windows/, see README)
 # Options: CONFIG=other.toml (default config.toml) and ARGS="..." passed on to the command, e.g.
@@ -39,10 +40,10 @@ PYTHON_INSTALLER ?=
 export GX_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo test lint template consolidate appraisal-form bench bundle clean lock docs
+.PHONY: help demo test lint template consolidate appraisal-form reports bench bundle clean lock docs
 
 help:
-	@sed -n '2,14p' Makefile
+	@sed -n '2,15p' Makefile
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +63,11 @@ consolidate: $(STAMP)
 
 appraisal-form: $(STAMP)
 	@$(PY) -m pipeline appraisal-form --config $(CONFIG) $(ARGS)
+
+# The period is required: ARGS="--period 6-thang" (or nam); add --template for the report
+# workbooks to send, --demo for a sample period.
+reports: $(STAMP)
+	@$(PY) -m pipeline reports --config $(CONFIG) $(ARGS)
 
 test: $(STAMP)
 	@$(PY) -m pytest $(ARGS)
