@@ -22,7 +22,7 @@ from pipeline.writers.exports import write_manifest, write_results_csv
 from pipeline.writers.workbook import write_unit_workbooks, write_workbook
 
 FIXED = ["Tổng hợp", "Chỉ tiêu", "Lỗi dữ liệu", "Hồ sơ"]
-SEASON = ["Đôn đốc", "Danh sách công nhận"]  # before the unit sheets; "Thẩm định" once appraised
+SEASON = ["Đôn đốc", "Danh sách công nhận", "Báo cáo"]  # before the unit sheets; "Thẩm định" once appraised
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,8 @@ def header_map(ws, header_row: int) -> dict[str, int]:
 
 def test_sheet_order_and_names(book, run):
     names = book.sheetnames
-    assert names[:2] == FIXED[:2] and names[-2:] == FIXED[2:] and names[2:4] == SEASON
-    assert names[4:-2] == [
+    assert names[:2] == FIXED[:2] and names[-2:] == FIXED[2:] and names[2:5] == SEASON
+    assert names[5:-2] == [
         "14809 Bắc Sơn",
         "14812 Ba Đình",
         "14815 Lam Sơn",

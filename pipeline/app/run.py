@@ -28,7 +28,9 @@ from pipeline.core.appraisal_layout import TEMPLATE_VERSION as APPRAISAL_VERSION
 from pipeline.core.config import Config
 from pipeline.core.errors import NothingToDo, TcplError
 from pipeline.core.model import (
+    IGNORED,
     NOT_SUBMITTED,
+    REJECTED,
     SUBMITTED,
     UNUSABLE,
     AppraisalRead,
@@ -67,7 +69,7 @@ class RunOutputs:
     manifest: Path
     unit_folder: Path | None
     feedback: list[Path] | None = None  # one workbook per unit that sent something (outputs/phan-hoi/)
-    documents: list[Path] | None = None  # the recognition list and draft decision (.docx)
+    documents: list[Path] | None = None  # the recognition list, draft decision and report upward (.docx)
 
 
 def consolidate(config: Config, progress: Progress | None = None) -> RunOutputs:
@@ -128,11 +130,18 @@ def collect(config: Config, progress: Progress | None = None) -> RunResult:
 
     submissions, forms, appraisal_books = [], [], []
     rejected: set[str] = set()  # files that cannot be used; why is in their issues
+    from_inputs = len(candidates)
+    council, council_records, council_issues = _council_files(
+        config, {c.rel for c in candidates} | {r.path for r in records}
+    )
+    candidates += council
+    records += council_records
+    issues += council_issues
     read = read_candidates(candidates, rule_set, config.max_file_bytes)
     for n, (got, found) in enumerate(read, start=1):
         cand = candidates[n - 1]  # as read: its size and hash are the parsed bytes'
-        if isinstance(got, AppraisalRead):  # the council's workbook, recognised when it was opened
-            appraisal_books.append((*check_appraisal(got, rule_set, config), cand.modified))
+        if n > from_inputs or isinstance(got, AppraisalRead):
+            _council_file(config, rule_set, cand, got, n > from_inputs, appraisal_books, records, issues)
         else:
             forms.append(cand)
             issues.extend(found)
@@ -229,9 +238,37 @@ def _read_failed(path, rel: str, code: str, detail: str) -> tuple:
     return None, [issue(code, file=rel, value=detail)], printed
 
 
-def _not_inputs(config: Config) -> tuple[Path, ...]:
-    """Folders under inputs/ that are never read as submissions: the outputs folder."""
-    return (config.outputs,)
+def _not_inputs(config: Config) -> dict[Path, str]:
+    """Folders under inputs/ that are never read as submissions, and why."""
+    return {
+        config.outputs: "thư mục kết quả của chương trình, không đọc lại",
+        config.appraisal: "thư mục phiếu thẩm định của Hội đồng, đọc riêng",
+    }
+
+
+def _council_files(config: Config, taken: set[str]) -> tuple[list, list, list[Issue]]:
+    """The files of the appraisal folder ([paths] appraisal): the only place the council's
+    appraisal workbook is read from. Their names in the outputs are relative to that folder
+    (distinct from every name in inputs/)."""
+    folder = config.appraisal
+    if not folder.is_dir():
+        return [], [], []
+    return discover(
+        folder, config.max_file_bytes, skip={config.outputs: "thư mục kết quả"}, zone=config.zone, taken=taken
+    )
+
+
+def _council_file(config, rule_set, cand, got, in_council_folder, books, records, issues) -> None:
+    """A file of the appraisal folder, or an appraisal workbook found in inputs/: only the
+    former is the council's word; the latter is listed and never applied."""
+    if isinstance(got, AppraisalRead) and in_council_folder:
+        books.append((*check_appraisal(got, rule_set, config), cand.modified))
+    elif isinstance(got, AppraisalRead):  # in inputs/: any commune could have made it
+        issues.append(issue("APPRAISAL_IN_INPUTS", file=cand.rel, value=str(config.appraisal)))
+        records.append(cand.record(IGNORED, note="phiếu thẩm định để trong thư mục hồ sơ: không áp dụng"))
+    else:  # not an appraisal workbook, in the appraisal folder
+        issues.append(issue("APPRAISAL_NO_TABLE", file=cand.rel))
+        records.append(cand.record(REJECTED, note="không phải phiếu thẩm định"))
 
 
 # ------------------------------------------------------------------ per unit
@@ -471,11 +508,13 @@ def _quiet_unraisable():
 def _set_names(config: Config, result: RunResult) -> list[str]:
     """The items of outputs/ a run replaces (or removes, when the new set has no such item)."""
     from pipeline.writers.docs_recognition import document_paths
+    from pipeline.writers.upward_report import upward_path
 
     paths = output_paths(config)
     return [
         *(p.name for p in paths.values()),
         *(p.name for p in document_paths(result, config.outputs).values()),
+        upward_path(result, config.outputs).name,
     ]
 
 
@@ -492,8 +531,10 @@ def _write_set(config: Config, result: RunResult, folder: Path) -> dict:
         unit_folder = paths["units"]
     write_workbook(result, paths["workbook"], per_unit_sheets=per_unit_sheets)
     from pipeline.writers.docs_recognition import write_recognition_documents
+    from pipeline.writers.upward_report import upward_path, write_upward_report
 
     documents = write_recognition_documents(result, folder)  # beside the workbook
+    documents.append(write_upward_report(result, upward_path(result, folder)))  # the report upward
     write_results_csv(result, paths["csv"])
     write_manifest(
         result, paths["manifest"], sha256_file(config.source_file), sha256_file(Path(result.rule_set.source_file))

@@ -32,6 +32,8 @@ from pipeline.writers.season_sheets import APPRAISAL_SHEET, CHASE_SHEET, write_a
 from pipeline.writers.summary import SHEET as SUMMARY_SHEET
 from pipeline.writers.summary import write_summary
 from pipeline.writers.unit import render_unit
+from pipeline.writers.upward_report import SHEET as UPWARD_SHEET
+from pipeline.writers.upward_report import write_upward_sheet
 from pipeline.writers.xlsx import Formats, add_sheet, gc_paused, workbook_options
 
 __all__ = ["Formats", "render_unit", "sheet_names", "write_unit_workbooks", "write_workbook"]
@@ -39,7 +41,7 @@ __all__ = ["Formats", "render_unit", "sheet_names", "write_unit_workbooks", "wri
 FIXED_SHEETS = (SUMMARY_SHEET, MATRIX_SHEET, ISSUES_SHEET, FILES_SHEET)
 UNIT_WORKBOOKS_PARALLEL_MIN = 32  # below this, starting workers costs more than it saves
 # The season's sheets, between 'Chỉ tiêu' and the unit sheets ('Thẩm định' only once appraised).
-SEASON_SHEETS = (CHASE_SHEET, APPRAISAL_SHEET, RECOGNITION_SHEET)
+SEASON_SHEETS = (CHASE_SHEET, APPRAISAL_SHEET, RECOGNITION_SHEET, UPWARD_SHEET)
 
 
 @gc_paused  # hundreds of thousands of stored cells, no reference cycles among them (style.gc_paused)
@@ -59,6 +61,7 @@ def write_workbook(result: RunResult, path: Path, per_unit_sheets: bool = True) 
         if result.appraisal_file:
             write_appraisal_differences(wb, fmt, result)
         write_recognition(wb, fmt, result)
+        write_upward_sheet(wb, fmt, result)
         if names:
             files = files_by_unit(result)
             for outcome in result.units:
