@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import builders
+import corpus
 import openpyxl
 import pytest
 from docx import Document
@@ -279,6 +280,42 @@ def test_a_report_whose_names_were_lost_is_read_by_its_labels(tmp_path):
     assert [r.unit.code for r in result.reports] == ["14809"]
     assert result.totals["so_cuoc_pbgdpl"] == 5 and result.reports[0].texts["ket_qua"].count("\n") == 1
     assert [i.code for i in result.issues] == ["REPORT_NOT_SUBMITTED"] * 7  # the other units only
+
+
+def test_hostile_and_broken_files_among_the_reports_are_listed_and_the_run_goes_on(tmp_path):
+    """The same hardened opening as the forms: nothing is parsed before the safety checks, a
+    damaged file is one located problem, every file is in the register, none is modified."""
+    config = office(tmp_path)
+    folder = tmp_path / "bao-cao"
+    folder.mkdir()
+    good = send(config, folder, 0)
+    spare = send(config, tmp_path, 1)
+    corpus.truncated(folder / "cat-ngan.xlsx", spare)
+    corpus.not_a_spreadsheet(folder / "cong-van.xlsx")
+    corpus.billion_laughs(folder / "thuc-the.xlsx", spare)
+    corpus.zip_bomb(folder / "bom.xlsx", spare, megabytes=120)
+    (folder / "ghi-chu.txt").write_text("Danh sách", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    result = collect_reports(config, "6-thang", folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [r.unit.code for r in result.reports] == ["14809"]
+    fates = {f.file: f.status for f in result.files}
+    assert fates == {
+        good.name: "used",
+        "bom.xlsx": "rejected",
+        "cat-ngan.xlsx": "rejected",
+        "cong-van.xlsx": "rejected",
+        "thuc-the.xlsx": "rejected",
+        "ghi-chu.txt": "ignored",
+    }
+    codes = {(i.file, i.code) for i in result.issues if i.file}
+    assert codes == {
+        ("bom.xlsx", "FILE_UNSAFE"),
+        ("cat-ngan.xlsx", "FILE_CORRUPT"),
+        ("cong-van.xlsx", "FILE_NOT_SPREADSHEET"),
+        ("thuc-the.xlsx", "FILE_UNSAFE"),
+        ("ghi-chu.txt", "FILE_IGNORED"),
+    }
 
 
 @pytest.mark.libreoffice

@@ -241,7 +241,7 @@ def _problems(ws, fmt, result: PeriodResult) -> None:
         level = "bad" if i.severity == "error" else "warn"
         cells = (n, i.file, i.sheet, i.cell, names.get(i.unit, i.unit), SEVERITY_LABEL[i.severity], i.message, i.fix)
         for c, value in enumerate(cells):
-            put(ws, row, c, value, fmt("cell", "wrap", level if c == 5 else ""))
+            put(ws, row, c, value, fmt("cell", "wrap", level if c == 5 else "", "center" if c in (0, 3) else ""))
         ws.set_row(row, row_height(max(lines_needed(i.message, 55), lines_needed(i.fix, 45), lines_needed(i.file, 30))))
     ws.freeze_panes(head + 1, 0)
     if count:
@@ -286,7 +286,7 @@ def _files(ws, fmt, result: PeriodResult) -> None:
             f.note,
         )
         for c, value in enumerate(cells):
-            put(ws, row, c, value, fmt("cell", "wrap"))
+            put(ws, row, c, value, fmt("cell", "wrap", "center" if c == 0 else ""))
         ws.set_row(row, row_height(max(lines_needed(f.note, 50), lines_needed(f.file, 38))))
     ws.freeze_panes(head + 1, 0)
     print_setup(ws, landscape=True, repeat=(head, head), header=f"{result.config.office_name} — {FILES.lower()}")
