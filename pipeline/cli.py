@@ -310,7 +310,7 @@ def appraisal_form(config_path: str, inputs: str | None, outputs: str | None, de
     again = "make consolidate ARGS=--demo" if demo else "make consolidate, trên Windows 3-tong-hop.bat"
     click.echo(
         'Hội đồng nhập cột "Điểm thẩm định" (để trống: giữ điểm tự chấm) và "Ghi chú của Hội đồng"; '
-        f"chép tệp đã điền vào {cfg.inputs} rồi chạy lại tổng hợp ({again})."
+        f"chép tệp đã điền vào {cfg.appraisal} rồi chạy lại tổng hợp ({again})."
     )
 
 

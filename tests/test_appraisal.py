@@ -1,5 +1,5 @@
 """The council's appraisal round trip, through the CLI as the office runs it: consolidate, write
-the appraisal workbook, fill it (openpyxl, like a secretary in Excel), drop it into inputs/,
+the appraisal workbook, fill it (openpyxl, like a secretary in Excel), drop it into tham-dinh/,
 consolidate again, read every output back."""
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ LOWERED = {
 }
 # Ba Đình: values the engine must refuse, each located.
 REFUSED = {"3.1": "mười", "1.1": 3.5, "4.1": 2.3, "2.5": 1.5}
+
+
+def _council(root):
+    """The council's folder ([paths] appraisal, by default tham-dinh/ beside inputs/)."""
+    folder = root / "tham-dinh"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def fill(path, values: dict[tuple[str, str], tuple]) -> None:
@@ -67,7 +74,7 @@ def season(tmp_path_factory):
     own = load(root / "outputs" / "bim-son-2023-tong-hop.xlsx")["14815 Lam Sơn"]
     values |= {("14815", r["Mã"]): (r["Điểm"], "") for r in table(own, "Nguồn điểm", "Mã") if "." in str(r["Mã"])}
     fill(form, values)
-    shutil.copy(form, root / "inputs" / "tham-dinh-hoi-dong.xlsx")
+    shutil.copy(form, _council(root) / "tham-dinh-hoi-dong.xlsx")
     second = run_cli("consolidate", "--config", str(cfg), "--today", "2024-01-20")
     assert second.exit_code == 0, second.output
     return root, cfg, first, made, second, pristine
@@ -282,8 +289,8 @@ def test_appraisal_workbook_for_another_year_is_rejected(tmp_path):
     form = tmp_path / "outputs" / FORM
     wb = openpyxl.load_workbook(form)
     wb["_meta"]["B4"] = "2022"
-    wb.save(tmp_path / "inputs" / "tham-dinh-cu.xlsx")
-    shutil.copy(form, tmp_path / "inputs" / "tham-dinh-moi.xlsx")
+    wb.save(_council(tmp_path) / "tham-dinh-cu.xlsx")
+    shutil.copy(form, _council(tmp_path) / "tham-dinh-moi.xlsx")
     out = run_cli("consolidate", "--config", str(cfg), "--today", "2024-01-20")
     assert out.exit_code == 0, out.output
     wb = load(tmp_path / "outputs" / "bim-son-2023-tong-hop.xlsx")

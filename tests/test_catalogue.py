@@ -353,13 +353,14 @@ def fill(book: Path, dst: Path, cells: dict[tuple[str, str], dict[str, object]])
 )
 def appraisal(root):
     """The workbook made from Bắc Sơn's and Ba Đình's forms; Ba Đình's is withdrawn before the
-    filled workbook comes back. Older and unusable copies lie beside it in the inputs."""
+    filled workbook comes back. Older and unusable copies lie beside it in the council's folder."""
     config = town(root, "14809", "14812")
     form(config, "bac-son.xlsx")
     ba_dinh = form(config, "ba-dinh.xlsx", "14812")
     book = appraisal_workbook(config, root / "tham-dinh.xlsx")
     ba_dinh.unlink()
-    inputs = config.inputs
+    inputs = config.appraisal  # the council's folder, beside the inputs
+    inputs.mkdir()
     for name, key, value in (("nam-cu.xlsx", "year", "2022"), ("bo-khac.xlsx", "rule_set", "qd619-2017")):
         builders.set_meta(shutil.copy(book, inputs / name), key, value)
     builders.edit_with_openpyxl(
@@ -456,7 +457,19 @@ def pass_fail(root):
     )
     pass_fail_form(config, "bac-son.xlsx", diem_1_1="Chưa rõ", diem_1_3="Không đạt")
     book = appraisal_workbook(config, root / "tham-dinh.xlsx")
-    fill(book, config.inputs / "tham-dinh.xlsx", {("14809", "1.3"): {"appraised": "Gần đạt"}})
+    config.appraisal.mkdir()
+    fill(book, config.appraisal / "tham-dinh.xlsx", {("14809", "1.3"): {"appraised": "Gần đạt"}})
+    return collect(config)
+
+
+@scenario(("tu-cham.xlsx", "", "", "APPRAISAL_IN_INPUTS"))
+def appraisal_in_inputs(root):
+    """A workbook carrying the appraisal workbook's hidden mark, in the communes' inputs/
+    (any commune could have made it): listed, never applied."""
+    config = town(root)
+    form(config, "bac-son.xlsx")
+    book = appraisal_workbook(config, root / "tham-dinh.xlsx")
+    fill(book, config.inputs / "tu-cham.xlsx", {("14809", "1.2"): {"appraised": 7}})
     return collect(config)
 
 

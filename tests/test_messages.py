@@ -233,10 +233,10 @@ def test_today_is_read_day_first_or_year_first(demo_office):
 def test_the_demo_says_how_to_go_on_and_that_works(demo_office):
     out = builders.run_cli("appraisal-form", "--config", str(demo_office), "--demo")
     assert out.exit_code == 0, out.output
-    demo_inputs = demo_office.parent / "demo" / "inputs"
+    demo_council = demo_office.parent / "demo" / "tham-dinh"  # the council's folder, beside the demo's inputs
     book = demo_office.parent / "outputs" / "demo" / "tham-dinh" / "bim-son-2023-tham-dinh.xlsx"
     assert book.exists()
-    assert f"chép tệp đã điền vào {demo_inputs} rồi chạy lại tổng hợp (make consolidate ARGS=--demo)." in out.output
+    assert f"chép tệp đã điền vào {demo_council} rồi chạy lại tổng hợp (make consolidate ARGS=--demo)." in out.output
 
 
 def test_the_demo_ends_with_its_next_steps(tmp_path):

@@ -414,11 +414,17 @@ CATALOGUE: dict[str, Spec] = {
         "Phiếu thẩm định không còn bảng điểm theo mẫu (không thấy các cột Mã đơn vị, Mã chỉ tiêu, Điểm thẩm định); tệp không được dùng.",
         "Không đổi tên, không xóa cột của phiếu thẩm định; lập lại bằng make appraisal-form và chép điểm sang.",
     ),
+    "APPRAISAL_IN_INPUTS": _s(
+        WARNING,
+        "season",
+        "Tệp mang dấu phiếu thẩm định của Hội đồng nhưng nằm trong thư mục hồ sơ của các xã, nên không được áp dụng.",
+        "Phiếu thẩm định chỉ được đọc từ thư mục {value}: nếu đây là phiếu của Hội đồng, chuyển tệp sang đó rồi chạy lại.",
+    ),
     "APPRAISAL_SUPERSEDED": _s(
         WARNING,
         "season",
         "Có nhiều phiếu thẩm định; phiếu này được thay bằng phiếu mới hơn ({value}).",
-        "Không cần làm gì nếu phiếu mới hơn là bản đúng; nếu không, bỏ phiếu cũ khỏi thư mục inputs.",
+        "Không cần làm gì nếu phiếu mới hơn là bản đúng; nếu không, bỏ phiếu cũ khỏi thư mục phiếu thẩm định (tham-dinh).",
     ),
     "APPRAISAL_POINTS_NOT_NUMBER": _s(
         ERROR,

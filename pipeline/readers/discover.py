@@ -49,20 +49,27 @@ class Candidate:
 
 
 def discover(
-    inputs_dir: Path, max_file_bytes: int, skip: tuple[Path, ...] = (), zone: dt.tzinfo | None = None
+    inputs_dir: Path,
+    max_file_bytes: int,
+    skip: dict[Path, str] | tuple[Path, ...] | None = None,
+    zone: dt.tzinfo | None = None,
+    taken: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[Candidate], list[FileRecord], list[Issue]]:
     """Every file under inputs_dir: spreadsheets as Candidates (hashed when they are read, from
     the very bytes that are parsed), the rest as records with the reason. `skip`: folders never
-    read (the outputs folder, when it lies inside inputs/); they, symlinked folders and folders
-    nested too deep are listed as ignored, with the reason. File times are wall-clock times in
+    read (the outputs folder, when it lies inside inputs/), each with the reason; they,
+    symlinked folders and folders nested too deep are listed as ignored. taken: names already
+    given to other files of the run (a name is also a file's key: never two alike). File times are wall-clock times in
     `zone` (the office's time zone), not the machine's, so outputs do not depend on where they
     are made."""
     inputs_dir = Path(inputs_dir)
     candidates: list[Candidate] = []
     records: list[FileRecord] = []
     issues: list[Issue] = []
+    if not isinstance(skip, dict):  # folders only: the outputs folder
+        skip = dict.fromkeys(skip or (), "thư mục kết quả của chương trình, không đọc lại")
     found, skipped = _walk(inputs_dir, skip)
-    unique = _Unique()
+    unique = _Unique(taken)
     for folder, reason in skipped:
         rel = unique(displayable(folder.relative_to(inputs_dir).as_posix()) + "/")
         records.append(FileRecord(rel, 0, "", _NO_TIME, IGNORED, note=reason))
@@ -115,8 +122,8 @@ class _Unique:
     name really written with a backslash) get distinct names, the later one ' (2)' before
     its extension, so they are never merged into one record."""
 
-    def __init__(self):
-        self._seen: set[str] = set()
+    def __init__(self, taken: set[str] | frozenset[str] = frozenset()):
+        self._seen: set[str] = {t.casefold() for t in taken}
 
     def __call__(self, rel: str) -> str:
         shown, n = rel, 1
@@ -188,10 +195,10 @@ def is_junk(name: str) -> bool:
 MAX_DEPTH = 32  # folders below inputs/; a district's tree is two or three deep
 
 
-def _walk(root: Path, skip: tuple[Path, ...]) -> tuple[list[tuple[Path, os.DirEntry | None]], list[tuple[Path, str]]]:
+def _walk(root: Path, skip: dict[Path, str]) -> tuple[list[tuple[Path, os.DirEntry | None]], list[tuple[Path, str]]]:
     """Files under root sorted by path, skipping junk and hidden folders; and the folders not
     read, each with the reason. Iterative (a tree thousands of folders deep is no recursion)."""
-    skip_keys = {_key(p) for p in skip}
+    skip_keys = {_key(p): reason for p, reason in skip.items()}
     found: list[tuple[Path, os.DirEntry | None]] = []
     skipped: list[tuple[Path, str]] = []
     stack: list[tuple[Path, int]] = [(root, 0)]
@@ -218,7 +225,7 @@ def _walk(root: Path, skip: tuple[Path, ...]) -> tuple[list[tuple[Path, os.DirEn
                 if is_link or _is_junction(entry):
                     skipped.append((path, "thư mục là liên kết (shortcut/symlink), không đọc"))
                 elif skip_keys and _key(path) in skip_keys:
-                    skipped.append((path, "thư mục kết quả của chương trình, không đọc lại"))
+                    skipped.append((path, skip_keys[_key(path)]))
                 elif depth + 1 > MAX_DEPTH:
                     skipped.append((path, f"thư mục lồng quá sâu (hơn {MAX_DEPTH} cấp), không đọc"))
                 else:
