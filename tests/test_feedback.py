@@ -13,8 +13,9 @@ from pipeline.app.demo import make_demo
 from pipeline.core import config as config_mod
 from pipeline.core.model import SUPERSEDED, AppraisalChange, FileRecord
 from pipeline.core.problems import CATALOGUE, Issue, issue
-from pipeline.writers.feedback import PAGE_ROWS, SHEET, _pages, _Tracked, write_feedback_workbooks
+from pipeline.writers.feedback import PAGE_ROWS, SHEET, _pages, write_feedback_workbooks
 from pipeline.writers.feedback_words import commune_fix
+from pipeline.writers.pagination import TrackedRows
 
 
 @pytest.fixture(scope="module")
@@ -210,8 +211,8 @@ class _Sheet:
         self.fit = (wide, tall)
 
 
-def _letter(rows: int, height: float = 20) -> _Tracked:
-    ws = _Tracked(_Sheet())
+def _letter(rows: int, height: float = 20) -> TrackedRows:
+    ws = TrackedRows(_Sheet())
     for r in range(rows):
         ws.set_row(r, height)
     return ws

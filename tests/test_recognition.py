@@ -16,7 +16,7 @@ from builders import load, make_run, texts
 from pipeline.core import rules
 from pipeline.core.config import Signature
 from pipeline.writers import recognition_text
-from pipeline.writers.recognition import SHEET, _Rows
+from pipeline.writers.recognition import SHEET
 from pipeline.writers.workbook import write_workbook
 
 SIGNED = Signature(
@@ -164,25 +164,6 @@ def test_a_long_list_repeats_its_headings(tmp_path):
     ws = write(tmp_path, make_run(units=120))
     first = heading_rows(ws)[0]
     assert ws.print_title_rows == f"${first}:${first + 1}"
-
-
-class _Sheet:
-    def set_row(self, row, height):
-        pass
-
-
-def test_a_block_kept_together_moves_whole_to_the_next_page():
-    rows = _Rows(_Sheet())
-    for r in range(80):
-        rows.height(r, 20)
-    # 20 pt rows: 34 fit on a page (728 pt x 0.96); rows 30-36 must stay together
-    starts, manual = rows.breaks(40, None, [(30, 36)])
-    assert manual == [30] and starts == [30]
-    starts, manual = rows.breaks(40, None, [(10, 16)])
-    assert manual == [] and starts == [34]
-    # with headings repeated (rows 2-3), a later page holds 2 rows fewer
-    starts, manual = rows.breaks(80, (2, 3), [])
-    assert starts == [34, 66]
 
 
 def test_a_short_list_on_one_page_repeats_nothing(tmp_path):

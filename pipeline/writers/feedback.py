@@ -26,9 +26,11 @@ from pipeline.core.problems import ERROR, SEVERITY_LABEL, Issue
 from pipeline.core.text import date_text, number_text, on_time_text
 from pipeline.infra.parallel import map_in_order
 from pipeline.steps.season import change_text, files_by_unit, points_source
+from pipeline.writers import recognition_text
 from pipeline.writers.atomic import atomic_output
 from pipeline.writers.feedback_words import commune_fix, without_folders
 from pipeline.writers.naming import file_stem
+from pipeline.writers.pagination import TrackedRows
 from pipeline.writers.xlsx import (
     Formats,
     add_sheet,
@@ -96,26 +98,8 @@ PAGE_ROWS = (842 - 2 * 0.6 * 72) / 0.93 * 0.96
 SHRINK_TO_ONE_PAGE = 1.1  # a letter up to 10% longer than a page is printed a little smaller, on one
 
 
-class _Tracked:
-    """The sheet, with the height given to each row remembered (to tell where pages end)."""
-
-    def __init__(self, ws):
-        self._ws, self.heights = ws, {}
-        self.keep: set[int] = set()  # rows that go on the page of the row below them (headings)
-
-    def set_row(self, row: int, height=None, *args, **kwargs):
-        self.heights[row] = height
-        return self._ws.set_row(row, height, *args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._ws, name)
-
-    def total(self, upto: int) -> float:
-        return sum(self.heights.get(r) or 15 for r in range(upto))
-
-
 def render_feedback(ws, fmt: Formats, result: RunResult, u: UnitOutcome, files: list[FileRecord]) -> None:
-    ws = _Tracked(ws)
+    ws = TrackedRows(ws)
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
     paths = [f.path for f in files] + [i.file for i in u.issues if i.file]
@@ -135,32 +119,20 @@ def render_feedback(ws, fmt: Formats, result: RunResult, u: UnitOutcome, files: 
     ws.print_area(0, 0, row, LAST)
 
 
-def _pages(ws: _Tracked, closing: int, last: int) -> None:
+def _pages(ws: TrackedRows, closing: int, last: int) -> None:
     """One page where the letter fits (shrunk a little when it nearly does); else a page never
     ends under a heading (a section title, a table's heading row) nor inside the closing
-    request and the sender, which start the next page together instead. Every page end is
-    set by hand, where the (cautious) count of rows puts it: Excel and LibreOffice, which fit
-    a few more rows on a page, then never end a page elsewhere."""
+    request and the sender, which start the next page together instead (see pagination)."""
     total = ws.total(last + 1)
     if total <= PAGE_ROWS:
         return
     if total <= PAGE_ROWS * SHRINK_TO_ONE_PAGE:
         ws.fit_to_pages(1, 1)
         return
-    keep = ws.keep | set(range(closing, last))
-    breaks, top, used = [], 0, 0.0
-    for row in range(last + 1):
-        height = ws.heights.get(row) or 15
-        if used + height > PAGE_ROWS:
-            start = row
-            while start - 1 in keep and start - 1 > top:
-                start -= 1
-            breaks.append(start)
-            top = start
-            used = ws.total(row) - ws.total(start)
-        used += height
-    if breaks:
-        ws.set_h_pagebreaks(breaks)
+    ws.keep_together(closing, last)
+    starts = ws.page_starts(last + 1, PAGE_ROWS)
+    if starts:
+        ws.set_h_pagebreaks(starts)
 
 
 # ------------------------------------------------------------------ helpers
@@ -260,24 +232,25 @@ def _result(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> in
     label = "ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT" if v.recognised else "CHƯA ĐẠT CHUẨN TIẾP CẬN PHÁP LUẬT"
     own = [r for r in v.provisional if r.code in COMMUNE_REASONS]  # not the office's unconfirmed figures
     label += " (TẠM TÍNH)" if own else ""
-    put_merged(
-        ws,
-        row,
-        0,
-        LAST,
-        f"{label} — {number_text(v.total)}/{number_text(v.total_max)} điểm",
-        fmt("big", "center", "ok" if v.recognised else "bad"),
+    points = result.rule_set.scoring == "points"
+    score = (
+        f"{number_text(v.total)}/{number_text(v.total_max)} điểm"
+        if points
+        else f"{sum(c.met for c in v.criteria)}/{len(v.criteria)} tiêu chí đạt"
     )
+    put_merged(ws, row, 0, LAST, f"{label} — {score}", fmt("big", "center", "ok" if v.recognised else "bad"))
     ws.set_row(row, 28)
     row += 1
-    for r in v.reasons:
-        row = _text(ws, fmt, row, f"Lý do: {r.text}.")
+    if not v.recognised:  # in the words of the recognition list
+        for reason in recognition_text.reasons(u, result.rule_set):
+            row = _text(ws, fmt, row, f"Lý do: {reason}.")
+    source = points_source(u).lower() if points else points_source(u).lower().replace("tự chấm", "tự đánh giá")
     row = _text(
         ws,
         fmt,
         row,
         f"Thời hạn: {on_time_text(u.days_late)} (ngày báo cáo {date_text(u.report_date) or 'không ghi'}"
-        f", hạn {date_text(result.config.deadline)}). Nguồn điểm: {points_source(u).lower()}.",
+        f", hạn {date_text(result.config.deadline)}). {'Nguồn điểm' if points else 'Nguồn kết quả'}: {source}.",
     )
     for r in own:
         row = _text(ws, fmt, row, f"Tạm tính: {r.text}.", "italic", "small")
@@ -376,6 +349,8 @@ def _appraisal(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) ->
 
 def _lowest(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> int:
     rs = result.rule_set
+    if rs.scoring != "points":
+        return _not_passed(ws, fmt, result, u, row)
     order = {ind.code: n for n, ind in enumerate(rs.indicators)}
     short = sorted(
         (r for r in u.verdict.indicators if (r.max - r.points) > 0 or r.passed is False),
@@ -418,6 +393,28 @@ def _lowest(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> in
                 (5, 5, r.basis, ("wrap", "small")),
             ],
         )
+    return row
+
+
+def _not_passed(ws, fmt: Formats, result: RunResult, u: UnitOutcome, row: int) -> int:
+    """Pass/fail rule sets: every content (or indicator) judged Không đạt, in rule-set order."""
+    rs = result.rule_set
+    failed = [r for r in u.verdict.indicators if r.passed is False]
+    what = "NỘI DUNG" if any(rs.indicator(r.code).is_content for r in u.verdict.indicators) else "CHỈ TIÊU"
+    number = 5 if u.appraisal else 4
+    title = f"{number}. {what} CHƯA ĐẠT" + ("" if failed else f": không có (mọi {what.lower()} đều đạt)")
+    row = _section(ws, fmt, row, title)
+    if not failed:
+        return row
+    row = _head(ws, fmt, row, [(0, 0, "Mã"), (1, 1, "Kết quả"), (2, 4, "Yêu cầu"), (5, 5, "Cách đánh giá")])
+    for r in failed:
+        cells = [
+            (0, 0, r.code, ("center",)),
+            (1, 1, "Không đạt", ("center", "bad")),
+            (2, 4, rs.indicator(r.code).name, ("wrap", "small")),
+            (5, 5, r.basis, ("wrap", "small")),
+        ]
+        row = _line(ws, fmt, row, cells)
     return row
 
 

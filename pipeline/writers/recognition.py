@@ -21,6 +21,7 @@ from typing import Any
 
 from pipeline.core.model import SUBMITTED, RunResult
 from pipeline.writers import recognition_text as words
+from pipeline.writers.pagination import TrackedRows
 from pipeline.writers.xlsx import (
     COLOURS,
     FONT,
@@ -105,81 +106,43 @@ def provisional_notice(result: RunResult) -> str:
     return "KẾT QUẢ TẠM TÍNH — CHƯA DÙNG ĐỂ TRÌNH KÝ QUYẾT ĐỊNH CÔNG NHẬN: " + "; ".join(provisional) + "."
 
 
-# Printable height of the page in points: A4 (842) less the top and bottom margins (2 x 20 mm).
-PAGE_HEIGHT = 842 - 2 * 57
+# Printable height of the page in points: A4 (842) less the top and bottom margins (2 x 20 mm),
+# counted a little short (4%) for the rounding of Excel and LibreOffice.
+PAGE_HEIGHT = (842 - 2 * 57) * 0.96
 BLANK = 10  # a spacing row
 
 
-class _Rows:
-    """The sheet's rows with the height each is given (every row gets one: neither Excel nor
-    LibreOffice measures rows when opening a file), so the writer can tell where pages end."""
-
-    def __init__(self, ws):
-        self.ws, self.heights = ws, {}
-
-    def height(self, row: int, points: float) -> None:
-        self.ws.set_row(row, points)
-        self.heights[row] = points
-
-    def blank(self, row: int) -> int:
-        self.height(row, BLANK)
-        return row + 1
-
-    def breaks(self, upto: int, repeat: tuple[int, int] | None, together: list[tuple[int, int]]) -> tuple[list, list]:
-        """Where pages end as the rows before `upto` print: (every page's first row after the
-        first, the rows that need a manual break so that each (first, last) range of
-        `together` stays on one page). Counts a little short of the page, so that where this
-        says a row fits, it fits in Excel and LibreOffice too."""
-        limit = PAGE_HEIGHT * 0.96
-        again = sum(self.heights.get(r, 15) for r in range(repeat[0], repeat[1] + 1)) if repeat else 0
-        groups = dict(together)
-        starts: list[int] = []
-        manual: list[int] = []
-        used = 0.0
-        for row in range(upto):
-            h = self.heights.get(row, 15)
-            last = groups.get(row)
-            if last is not None:
-                need = sum(self.heights.get(r, 15) for r in range(row, min(last, upto - 1) + 1))
-                top = again if repeat and row > repeat[1] else 0
-                if used + need > limit and used > top:
-                    manual.append(row)
-                    starts.append(row)
-                    used = top
-            if used + h > limit:
-                starts.append(row)
-                used = again if repeat and row > repeat[1] else 0
-            used += h
-        return starts, manual
+def _blank(rows: TrackedRows, row: int) -> int:
+    rows.set_row(row, BLANK)
+    return row + 1
 
 
 @gc_paused
 def write_recognition(wb, _fmt: Formats, result: RunResult) -> None:
     ws = add_sheet(wb, SHEET)
-    fmt, rows = _Formats(wb), _Rows(ws)
+    fmt, rows = _Formats(wb), TrackedRows(ws)
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
     cfg = result.config
     row = _header_block(ws, fmt, rows, result)
     row = _text(ws, fmt, rows, row, words.annex_title(cfg), ("title",), size=14, caps=True)
-    row = rows.blank(_text(ws, fmt, rows, row, words.annex_line(cfg), ("italic", "center", "wrap")))
+    row = _blank(rows, _text(ws, fmt, rows, row, words.annex_line(cfg), ("italic", "center", "wrap")))
     notice = provisional_notice(result)
     if notice:
-        row = rows.blank(_text(ws, fmt, rows, row, notice, ("banner", "small"), size=11, bold=True))
+        row = _blank(rows, _text(ws, fmt, rows, row, notice, ("banner", "small"), size=11, bold=True))
     found = words.lists(result)
     repeat: tuple[int, int] | None = (row + 1, row + 2)  # list I's heading rows: list II has the same columns
-    together = []  # a list's title, headings and first row; the last row, the totals and the signature
     for met, units in ((True, found.met), (False, found.not_met)):
         title = row
         row = _text(ws, fmt, rows, row, words.list_title(cfg, met), ("bold", "center", "wrap"), caps=True)
-        row = rows.blank(_table(ws, fmt, rows, row, found, units))
-        together.append((title, title + 3))
+        row = _blank(rows, _table(ws, fmt, rows, row, found, units))
+        rows.keep_together(title, title + 3)  # the title, the headings and the first row
     tail = row - 2 if len(found.not_met) > 1 else title  # never a page holding only the signature
-    row = rows.blank(_text(ws, fmt, rows, row, found.totals_line(), ("bold", "wrap"), bold=True))
+    row = _blank(rows, _text(ws, fmt, rows, row, found.totals_line(), ("bold", "wrap"), bold=True))
     row = _signature(ws, fmt, rows, result, row)
-    together.append((tail, row))
-    starts, _moved = rows.breaks(row + 1, repeat, together)
-    if starts:  # every page end by hand, where the cautious count puts it (Excel fits a little more)
+    rows.keep_together(tail, row)
+    starts = rows.page_starts(row + 1, PAGE_HEIGHT, repeat)
+    if starts:  # every page end by hand (see pagination)
         ws.set_h_pagebreaks(starts)
     else:
         repeat = None  # one page: nothing to repeat
@@ -187,7 +150,7 @@ def write_recognition(wb, _fmt: Formats, result: RunResult) -> None:
     ws.print_area(0, 0, row, LAST)
 
 
-def _header_block(ws, fmt, rows: _Rows, result: RunResult) -> int:
+def _header_block(ws, fmt, rows: TrackedRows, result: RunResult) -> int:
     """Authority (bold capitals, its last line underlined) | quốc hiệu over the underlined tiêu ngữ."""
     lines = words.authority_lines(result.config.authority)
     first, rest = lines[0], "\n".join(lines[1:])
@@ -195,63 +158,63 @@ def _header_block(ws, fmt, rows: _Rows, result: RunResult) -> int:
     put_merged(ws, 0, *RIGHT, words.NATION, fmt("nation", "center"))
     put_merged(ws, 1, *LEFT, rest, fmt("bold", "center", "underline", "wrap"))
     put_merged(ws, 1, *RIGHT, words.MOTTO, fmt("bold", "center", "underline"))
-    rows.height(0, row_height(1, SIZE))
-    rows.height(1, row_height(max(1, len(lines) - 1), SIZE))
-    return rows.blank(2)
+    rows.set_row(0, row_height(1, SIZE))
+    rows.set_row(1, row_height(max(1, len(lines) - 1), SIZE))
+    return _blank(rows, 2)
 
 
 def _text(
-    ws, fmt, rows: _Rows, row: int, text: str, style: tuple[str, ...], *, size: int = SIZE, bold=False, caps=False
+    ws, fmt, rows: TrackedRows, row: int, text: str, style: tuple[str, ...], *, size: int = SIZE, bold=False, caps=False
 ) -> int:
     """A paragraph across the page, its row as tall as the text needs; returns the next row.
     Capitals are wider than the model's average letter."""
     put_merged(ws, row, 0, LAST, text, fmt(*style))
     width = sum(WIDTHS) * (0.8 if caps else 1)
     lines = sum(lines_needed(part, width, size, bold=bold or caps) for part in text.split("\n"))
-    rows.height(row, row_height(lines, size) + 2)
+    rows.set_row(row, row_height(lines, size) + 2)
     return row + 1
 
 
-def _table(ws, fmt, rows: _Rows, row: int, found: words.Lists, units: tuple[words.Row, ...]) -> int:
+def _table(ws, fmt, rows: TrackedRows, row: int, found: words.Lists, units: tuple[words.Row, ...]) -> int:
     """Heading row, numbered column row, one row per unit; returns the next row."""
     headings = ("STT", "Tên đơn vị", found.result_heading, found.note_heading)
     for c, text in enumerate(headings):
         put(ws, row, c, text, fmt("cell", "bold", "center", "vcenter"))
     heading_lines = max(lines_needed(h, w, SIZE, bold=True) for h, w in zip(headings, WIDTHS, strict=True))
-    rows.height(row, row_height(heading_lines, SIZE))
+    rows.set_row(row, row_height(heading_lines, SIZE))
     for c in range(len(WIDTHS)):
         put(ws, row + 1, c, f"({c + 1})", fmt("cell", "italic", "center"))
-    rows.height(row + 1, row_height(1, SIZE))
+    rows.set_row(row + 1, row_height(1, SIZE))
     row += 2
     if not units:
         put_merged(ws, row, 0, LAST, "(không có đơn vị nào)", fmt("cell", "italic", "center"))
-        rows.height(row, row_height(1, SIZE))
+        rows.set_row(row, row_height(1, SIZE))
         return row + 1
     number, text, centre = fmt("cell", "center"), fmt("cell"), fmt("cell", "pts", "center")
     for n, r in enumerate(units, start=1):
         put_row(ws, row, 0, [n, r.name, r.result, r.note], [number, text, centre, text])
         lines = max(lines_needed(r.note, WIDTHS[3], SIZE), lines_needed(r.name, WIDTHS[1], SIZE))
-        rows.height(row, row_height(lines, SIZE))
+        rows.set_row(row, row_height(lines, SIZE))
         row += 1
     return row
 
 
-def _signature(ws, fmt, rows: _Rows, result: RunResult, row: int) -> int:
+def _signature(ws, fmt, rows: TrackedRows, result: RunResult, row: int) -> int:
     """The place-and-date line (the decision's date, or dots), the signer's title, room to
     sign, the name (blank until config.toml has it); returns the last row used."""
     cfg = result.config
     put_merged(ws, row, *RIGHT, words.place_date_line(cfg), fmt("italic", "center"))
-    rows.height(row, row_height(1, SIZE))
+    rows.set_row(row, row_height(1, SIZE))
     row += 1
     title = cfg.signature.signer_title.replace("\\n", "\n")
     put_merged(ws, row, *RIGHT, title, fmt("bold", "center", "wrap"))
-    rows.height(row, row_height(title.count("\n") + 1, SIZE))
+    rows.set_row(row, row_height(title.count("\n") + 1, SIZE))
     for _ in range(4):  # room to sign and stamp
         row += 1
-        rows.height(row, 20)
+        rows.set_row(row, 20)
     row += 1
     put_merged(ws, row, *RIGHT, cfg.signature.signer_name, fmt("bold", "center"))
-    rows.height(row, row_height(1, SIZE))
+    rows.set_row(row, row_height(1, SIZE))
     return row
 
 
