@@ -209,3 +209,16 @@ def test_a_file_swapped_after_listing_is_refused_without_hanging(tmp_path, rule_
     assert got is None and printed is None
     assert [i.code for i in found] == ["FILE_TOO_LARGE" if swap == "grown" else "FILE_CORRUPT"]
     assert found[0].file == "x.xlsx"
+
+
+def test_the_windows_job_limit_has_the_layout_of_winnt_h():
+    """The structure passed to SetInformationJobObject (the Windows memory ceiling): 144 bytes
+    on 64 bits, the limit at offset 112 (checked here; the call itself runs only on Windows)."""
+    import ctypes
+
+    extended = parallel._job_limit_structure()
+    if ctypes.sizeof(ctypes.c_void_p) != 8:
+        pytest.skip("the layout checked is the 64-bit one")
+    assert ctypes.sizeof(extended) == 144
+    assert extended.ProcessMemoryLimit.offset == 112
+    assert extended.BasicLimitInformation.offset == 0 and extended.IoInfo.offset == 64

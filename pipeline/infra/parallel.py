@@ -10,10 +10,12 @@ and no `except` catches that) takes down a child, never the run.
   elsewhere (Windows, macOS) they are spawned, which costs an import of the reader once per
   child.
 - Each child runs with a memory ceiling (POSIX: RLIMIT_AS, its address space at start plus
-  CHILD_MEMORY; TCPL_CHILD_MEMORY_MB overrides it), so a file asking for gigabytes fails that
-  allocation in the child instead of swapping the machine. On Windows there is no such limit
-  for one process without a job object, so there the pre-parse checks (readers/safety.py) are
-  the memory guard and the child contains the crash.
+  CHILD_MEMORY; Windows: a job object limiting the child's committed memory to CHILD_BASE +
+  CHILD_MEMORY; TCPL_CHILD_MEMORY_MB overrides CHILD_MEMORY), so a file asking for gigabytes
+  fails that allocation in the child instead of swapping the machine. Where no limit can be
+  set (macOS does not enforce RLIMIT_AS; a Windows job refused), the pre-parse checks
+  (readers/safety.py) are the memory guard and the child still contains the crash. The
+  Windows job is not exercised by the test suite, which runs on Linux.
 - A child's stdout and stderr go to the null device: nothing a parser prints ("memory
   allocation of ... bytes failed", a Rust panic's text) reaches the office's terminal; what
   happened is said by the file's issue.
@@ -55,6 +57,7 @@ CHUNK = 24  # map_in_order: items per task
 BATCH = 8  # read_all: files sent to a child at once (two batches in flight per child)
 FILES_PER_CHILD = 1000  # then the child is replaced
 CHILD_MEMORY = 1024 * 1024 * 1024  # address space a child may add to what it starts with
+CHILD_BASE = 512 * 1024 * 1024  # Windows: what a spawned child commits before reading (imports), roughly
 MAX_DEATHS = 2  # a file that kills this many children is rejected
 
 _TwoParts = tuple[Submission | AppraisalRead | None, list[Issue]]
@@ -300,10 +303,15 @@ def _quiet() -> None:
 
 
 def _limit_memory(extra: int) -> None:
-    """POSIX: the child's address space may grow by `extra` bytes over what it has now."""
+    """POSIX: the child's address space may grow by `extra` bytes over what it has now.
+    Windows: the child's committed memory is capped by a job object (CHILD_BASE + extra)."""
+    if os.name == "nt":
+        with contextlib.suppress(Exception):  # no job object: the pre-parse checks stay the guard
+            _limit_memory_windows(CHILD_BASE + extra)
+        return
     try:
         import resource
-    except ImportError:  # Windows: see the module docstring
+    except ImportError:
         return
     try:
         with open("/proc/self/statm", "rb") as fh:
@@ -317,6 +325,58 @@ def _limit_memory(extra: int) -> None:
     if soft == resource.RLIM_INFINITY or soft > wanted:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def _job_limit_structure():
+    """JOBOBJECT_EXTENDED_LIMIT_INFORMATION (winnt.h): 144 bytes on 64 bits. DWORD is spelt
+    c_uint32 (ctypes.wintypes.DWORD is a C long, 8 bytes off Windows), so the layout can be
+    checked on any system."""
+    import ctypes
+
+    class Basic(ctypes.Structure):  # JOBOBJECT_BASIC_LIMIT_INFORMATION
+        _fields_ = [
+            ("PerProcessUserTimeLimit", ctypes.c_int64),
+            ("PerJobUserTimeLimit", ctypes.c_int64),
+            ("LimitFlags", ctypes.c_uint32),
+            ("MinimumWorkingSetSize", ctypes.c_size_t),
+            ("MaximumWorkingSetSize", ctypes.c_size_t),
+            ("ActiveProcessLimit", ctypes.c_uint32),
+            ("Affinity", ctypes.c_size_t),
+            ("PriorityClass", ctypes.c_uint32),
+            ("SchedulingClass", ctypes.c_uint32),
+        ]
+
+    class Extended(ctypes.Structure):
+        _fields_ = [
+            ("BasicLimitInformation", Basic),
+            ("IoInfo", ctypes.c_ulonglong * 6),  # IO_COUNTERS
+            ("ProcessMemoryLimit", ctypes.c_size_t),
+            ("JobMemoryLimit", ctypes.c_size_t),
+            ("PeakProcessMemoryUsed", ctypes.c_size_t),
+            ("PeakJobMemoryUsed", ctypes.c_size_t),
+        ]
+
+    return Extended
+
+
+def _limit_memory_windows(limit: int) -> None:
+    """Put this process in a job object whose per-process committed-memory limit is `limit`
+    bytes (JOB_OBJECT_LIMIT_PROCESS_MEMORY): an allocation beyond it fails, in this child only."""
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+    kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+    job = kernel32.CreateJobObjectW(None, None)
+    if not job:
+        return
+    info = _job_limit_structure()()
+    info.BasicLimitInformation.LimitFlags = 0x00000100  # JOB_OBJECT_LIMIT_PROCESS_MEMORY
+    info.ProcessMemoryLimit = limit
+    extended_limit_information = 9  # JobObjectExtendedLimitInformation
+    if kernel32.SetInformationJobObject(job, extended_limit_information, ctypes.byref(info), ctypes.sizeof(info)):
+        kernel32.AssignProcessToJobObject(job, kernel32.GetCurrentProcess())  # the handle stays open: the job lives
 
 
 @contextlib.contextmanager
