@@ -98,3 +98,47 @@ def test_real_forms_in_every_format_pass(tmp_path, make_form):
     assert problem(data) == ("", "")
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert safety.check_zip(data, zf, "ooxml") is None
+
+
+# ----------------------------------------------------------------------------- one run over all of it
+
+
+def test_valid_forms_among_one_of_each_hostile_class_keep_their_verdicts(tmp_path, monkeypatch):
+    """The run exits 0 and every valid unit's verdict and total are those of a run over the
+    valid forms alone."""
+    import os
+
+    import builders
+    from builders import form, run_cli
+
+    from pipeline.app import run
+
+    def verdicts(config):
+        result = run.collect(config)
+        return {u.unit.code: (u.status, u.verdict.total if u.verdict else None) for u in result.units}
+
+    clean = builders.make_config(tmp_path / "clean")
+    mixed = builders.make_config(tmp_path / "mixed")
+    for config in (clean, mixed):
+        form(config.inputs / "bac-son.xlsx", "14809", "Bắc Sơn")
+        form(config.inputs / "xa" / "ba-dinh.xlsx", "14812", "Ba Đình")
+        form(config.inputs / "lam-son.xlsx", "14815", "Lam Sơn", diem_1_1=0)
+    bad = mixed.inputs / "hong"
+    bad.mkdir()
+    for n, variant in enumerate(sorted(hx.FAR_CELLS)):
+        (bad / f"o-xa-{n}.xlsx").write_bytes(hx.far_cell(variant))
+    for n, variant in enumerate(sorted(hx.DIMENSIONS)):
+        (bad / f"kich-thuoc-{n}.xlsx").write_bytes(hx.declared_dimension(variant))
+    (bad / "chuoi.xlsx").write_bytes(hx.shared_strings("4294967295", "4294967295"))
+    (bad / "utf16.xlsx").write_bytes(hx.utf16_far_cell())
+    (bad / "thuc-the.xlsx").write_bytes(hx.dtd_in("xl/styles.xml", "entities"))
+    for n, variant in enumerate(hx.XLS_VARIANTS):
+        (bad / f"cu-{n}.xls").write_bytes(corpus._compound_file({"Workbook": hx.xls_stream(variant)}))
+    for n, variant in enumerate(sorted(hx.ODS_TABLES)):
+        (bad / f"lap-{n}.ods").write_bytes(hx.ods(variant, "t"))
+    os.mkfifo(bad / "ong-dan.xlsx")
+    # A neighbour's newer form with Bắc Sơn's code and its own name on the cover.
+    form(mixed.inputs / "phieu-moi.xlsx", "14809", "Bắc Sơn", ten_don_vi="Phường Lam Sơn", diem_1_2=0)
+    assert verdicts(mixed) == verdicts(clean)
+    out = run_cli("consolidate", "--config", str(mixed.source_file))
+    assert out.exit_code == 0, out.output
