@@ -222,3 +222,21 @@ def test_the_windows_job_limit_has_the_layout_of_winnt_h():
     assert ctypes.sizeof(extended) == 144
     assert extended.ProcessMemoryLimit.offset == 112
     assert extended.BasicLimitInformation.offset == 0 and extended.IoInfo.offset == 64
+
+
+def test_spawned_children_read_as_forked_ones(office, monkeypatch):
+    """What Windows and macOS do (spawn: the reader and the rule set are pickled into a fresh
+    interpreter) gives the same results as fork."""
+    import functools
+
+    from pipeline.readers.discover import discover as listing
+
+    rule_set = office.load_rule_set()
+    items = [(c.path, c.rel) for c in listing(office.inputs, office.max_file_bytes)[0]]
+    read = functools.partial(run._read_one, max_bytes=office.max_file_bytes)
+    forked = list(parallel.read_all(items, rule_set, read, run._read_failed))
+    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    spawned = list(parallel.read_all(items, rule_set, read, run._read_failed))
+    assert [(type(g).__name__, [i.code for i in f], p) for g, f, p in spawned] == [
+        (type(g).__name__, [i.code for i in f], p) for g, f, p in forked
+    ]
