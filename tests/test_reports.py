@@ -262,6 +262,14 @@ def test_the_draft_report_has_its_headings_figures_and_compiled_texts(season):
     assert closing and closing[0].endswith("./.")
 
 
+def test_the_same_reports_give_the_same_bytes(season, tmp_path):
+    """No clock in the outputs: dated by the newest report, so a second run changes nothing."""
+    config, folder, out, _, _ = season
+    again = run_reports(config, "6-thang", folder, tmp_path / "lai")
+    assert again.workbook.read_bytes() == out.workbook.read_bytes()
+    assert again.document.read_bytes() == out.document.read_bytes()
+
+
 # ----------------------------------------------------------------------------- reading
 
 
