@@ -68,5 +68,5 @@ def test_the_sheet_and_the_terminal_say_which_day_they_count_to(tmp_path):
     line = season.deadline_message(run, dt.date(2024, 1, 20))
     assert line.startswith("Đã quá hạn nộp phiếu (10/01/2024) 10 ngày")
     assert line.endswith(
-        "Tính đến hôm nay 20/01/2024; trang Đôn đốc tính đến 15/01/2024 (ngày của tệp mới nhất nhận được)."
+        "Tính đến ngày 20/01/2024; trang Đôn đốc tính đến 15/01/2024 (ngày của tệp mới nhất nhận được)."
     )

@@ -34,7 +34,7 @@ def run():
 )
 def test_deadline_message(run, today, expected):
     # and the day it counts to, beside the day the workbook counts to (the newest file's)
-    basis = f" Tính đến hôm nay {today:%d/%m/%Y}; trang Đôn đốc tính đến 15/01/2024 (ngày của tệp mới nhất nhận được)."
+    basis = f" Tính đến ngày {today:%d/%m/%Y}; trang Đôn đốc tính đến 15/01/2024 (ngày của tệp mới nhất nhận được)."
     assert season.deadline_message(run, today) == expected + basis
 
 

@@ -41,7 +41,7 @@ def deadline_message(result: RunResult, today: dt.date) -> str:
     waiting = f"{c['submitted']}/{c['expected']} đơn vị đã nộp, {c['not_submitted']} chưa nộp"
     # The day counted to, said as the sheets say theirs (the sheets count to the newest file's date).
     basis = (
-        f" Tính đến hôm nay {_date(today)}; trang Đôn đốc tính đến {_date(result.generated_at.date())} ({AS_OF_BASIS})."
+        f" Tính đến ngày {_date(today)}; trang Đôn đốc tính đến {_date(result.generated_at.date())} ({AS_OF_BASIS})."
     )
     if left > 0:
         return f"Còn {left} ngày đến hạn nộp phiếu ({_date(deadline)}): {waiting}.{basis}"
