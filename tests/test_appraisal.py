@@ -144,7 +144,7 @@ def test_unit_sheet_shows_the_source_of_every_point(season):
 
 def test_differences_sheet(season):
     wb = load(season[0] / "outputs" / "bim-son-2023-tong-hop.xlsx")
-    assert wb.sheetnames[2:6] == ["Đôn đốc", "Thẩm định", "Danh sách công nhận", "14809 Bắc Sơn"]
+    assert wb.sheetnames[2:7] == ["Đôn đốc", "Thẩm định", "Danh sách công nhận", "Báo cáo", "14809 Bắc Sơn"]
     rows = table(wb["Thẩm định"], "Chênh lệch", "Mã đơn vị")
     mine = [r for r in rows if r["Mã đơn vị"] == "14809"]
     assert mine[0]["Chỉ tiêu"] == "Tổng" and (mine[0]["Điểm tự chấm"], mine[0]["Điểm thẩm định"]) == (97, 78.5)

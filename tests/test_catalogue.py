@@ -541,46 +541,6 @@ def periodic_reports(root):
     return list(collect_reports(config, "6-thang", folder).issues)
 
 
-# ============================================================================= the tests (every scenario registered)
-
-
-@pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_scenario_reports_exactly_its_problems(name, tmp_path):
-    build, expected = SCENARIOS[name]
-    got = build(tmp_path)
-    issues = got.issues if isinstance(got, RunResult) else got
-    found = got.flatten(FIELDS) if isinstance(got, RunResult) else [tuple(getattr(i, f) for f in FIELDS) for i in got]
-    assert found == expected
-    for i in issues:  # built through the catalogue, every template field filled
-        assert i.severity == CATALOGUE[i.code].severity and i.message and "{" not in i.message + i.fix
-
-
-def test_every_catalogue_code_has_a_scenario():
-    produced = {code for _, expected in SCENARIOS.values() for *_, code in expected}
-    assert sorted(set(CATALOGUE) - produced - set(NOT_PRODUCIBLE)) == []
-    assert sorted(set(NOT_PRODUCIBLE) & produced) == []  # an exception a scenario now produces is stale
-    assert sorted(produced - set(CATALOGUE)) == []
-
-
-def test_flatten_keeps_the_runs_order_and_the_fields_asked_for():
-    run = builders.make_run(units=["criterion_floor", "not_submitted"])
-    assert run.flatten(("code", "cell")) == [
-        ("POINTS_OUT_OF_RANGE", "H17"),
-        ("CONTACT_MISSING", "B10"),
-        ("UNIT_NOT_SUBMITTED", ""),
-        ("FILE_IGNORED", ""),
-    ]
-    assert run.flatten(["unit"]) == [("14809",), ("14809",), ("14812",), ("",)]
-
-
-def test_a_pass_fail_forms_own_total_is_not_flagged(tmp_path):
-    config = replace(
-        town(tmp_path), loaded_rule_set=PASS_FAIL, loaded_rule_set_for=PASS_FAIL.id, rule_set_name=PASS_FAIL.id
-    )
-    pass_fail_form(config, "bac-son.xlsx", diem_1_1="Đạt", diem_1_2="Đạt", diem_1_3="Không đạt")
-    assert collect(config).flatten(FIELDS) == []
-
-
 # ============================================================================= the 2026 season: contents
 
 
@@ -621,3 +581,43 @@ def contents_run(root):
 
     builders.edit_with_openpyxl(path, edit)
     return collect(config)
+
+
+# ============================================================================= the tests (every scenario registered)
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_scenario_reports_exactly_its_problems(name, tmp_path):
+    build, expected = SCENARIOS[name]
+    got = build(tmp_path)
+    issues = got.issues if isinstance(got, RunResult) else got
+    found = got.flatten(FIELDS) if isinstance(got, RunResult) else [tuple(getattr(i, f) for f in FIELDS) for i in got]
+    assert found == expected
+    for i in issues:  # built through the catalogue, every template field filled
+        assert i.severity == CATALOGUE[i.code].severity and i.message and "{" not in i.message + i.fix
+
+
+def test_every_catalogue_code_has_a_scenario():
+    produced = {code for _, expected in SCENARIOS.values() for *_, code in expected}
+    assert sorted(set(CATALOGUE) - produced - set(NOT_PRODUCIBLE)) == []
+    assert sorted(set(NOT_PRODUCIBLE) & produced) == []  # an exception a scenario now produces is stale
+    assert sorted(produced - set(CATALOGUE)) == []
+
+
+def test_flatten_keeps_the_runs_order_and_the_fields_asked_for():
+    run = builders.make_run(units=["criterion_floor", "not_submitted"])
+    assert run.flatten(("code", "cell")) == [
+        ("POINTS_OUT_OF_RANGE", "H17"),
+        ("CONTACT_MISSING", "B10"),
+        ("UNIT_NOT_SUBMITTED", ""),
+        ("FILE_IGNORED", ""),
+    ]
+    assert run.flatten(["unit"]) == [("14809",), ("14809",), ("14812",), ("",)]
+
+
+def test_a_pass_fail_forms_own_total_is_not_flagged(tmp_path):
+    config = replace(
+        town(tmp_path), loaded_rule_set=PASS_FAIL, loaded_rule_set_for=PASS_FAIL.id, rule_set_name=PASS_FAIL.id
+    )
+    pass_fail_form(config, "bac-son.xlsx", diem_1_1="Đạt", diem_1_2="Đạt", diem_1_3="Không đạt")
+    assert collect(config).flatten(FIELDS) == []

@@ -597,7 +597,7 @@ class Parser:
         (one step only: no chains, so no cycles)."""
         leaves = {i.code: i for c in criteria for i in c.indicators}
         for n, c in enumerate(criteria):
-            for m, i in enumerate(c.indicators):
+            for i in c.indicators:
                 for figure in ("numerator", "denominator"):
                     source = i.derived(figure)
                     if source is None:
