@@ -534,6 +534,11 @@ def _summary(out, today: dt.date | None = None) -> None:
     click.echo(deadline_message(out.result, today or dt.date.today()))
     click.echo(f"Sổ tổng hợp: {out.workbook}")
     click.echo(f"Bảng kết quả (CSV): {out.csv}")
+    if out.documents:
+        names = ", ".join(p.name for p in out.documents)
+        click.echo(
+            f"Văn bản Word (danh sách công nhận, dự thảo quyết định, báo cáo): {names} trong {out.workbook.parent}"
+        )
     if out.feedback:
         click.echo(f"Phiếu phản hồi cho {len(out.feedback)} đơn vị: {out.feedback[0].parent}")
 
