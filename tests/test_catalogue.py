@@ -583,6 +583,15 @@ def contents_run(root):
     return collect(config)
 
 
+@scenario(("bao-cao-6-thang.xlsx", "", "", "REPORT_IN_INPUTS"))
+def report_in_inputs(root):
+    """A commune's periodic report dropped among the forms: named, never read as a form."""
+    config = town(root)
+    form(config, "bac-son.xlsx")
+    report(config, config.inputs, "bao-cao-6-thang.xlsx")
+    return collect(config)
+
+
 # ============================================================================= the tests (every scenario registered)
 
 

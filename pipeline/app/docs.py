@@ -20,6 +20,7 @@ AREAS = {
     "values": "values typed",
     "run": "the whole run",
     "season": "the season",
+    "reports": "periodic reports",
 }
 
 

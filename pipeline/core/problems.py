@@ -121,6 +121,12 @@ CATALOGUE: dict[str, Spec] = {
         "Tệp không phải phiếu tự đánh giá chuẩn tiếp cận pháp luật (không thấy bảng điểm theo mẫu).",
         "Xin xã dùng đúng mẫu phiếu do phòng Tư pháp gửi (tạo bằng lệnh make template).",
     ),
+    "REPORT_IN_INPUTS": _s(
+        ERROR,
+        "read",
+        "Tệp là báo cáo định kỳ của xã (mẫu báo cáo 6 tháng / năm), không phải phiếu tự đánh giá: bước tổng hợp không đọc.",
+        "Chép tệp vào thư mục báo cáo định kỳ (mặc định bao-cao/ cạnh config.toml) rồi chạy tcpl reports.",
+    ),
     "MACROS_PRESENT": _s(
         WARNING,
         "read",

@@ -1,8 +1,9 @@
 """Read one input file with the reader its kind needs, deciding the kind once, when it is opened.
 
 The hidden metadata (`_meta` template id) says what a workbook is: the council's appraisal
-workbook goes to readers/appraisal.py, anything else to the commune form's reader, which
-decides whether it is a form at all (NOT_OUR_FORM). No list of results is sorted out later.
+workbook goes to readers/appraisal.py, a periodic report is named and set aside (it is read by
+`tcpl reports`), anything else goes to the commune form's reader, which decides whether it is a
+form at all (NOT_OUR_FORM). No list of results is sorted out later.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from pipeline.core.model import AppraisalRead, Submission
 from pipeline.core.problems import Issue, issue
+from pipeline.core.report_layout import TEMPLATE_ID as REPORT_TEMPLATE_ID
 from pipeline.core.rules import RuleSet
 from pipeline.readers import appraisal, form
 from pipeline.readers.discover import NotRegularFile, TooLargeFile, read_regular, too_large
@@ -59,6 +61,9 @@ def _read(path: Path, rel: str, rule_set: RuleSet, data: bytes | None = None) ->
 
 
 def _dispatch(opened: Opened, rule_set: RuleSet) -> tuple[Submission | AppraisalRead | None, list[Issue]]:
+    template = opened.meta.get("template_id")
+    if template is not None and template.value == REPORT_TEMPLATE_ID:  # a periodic report: tcpl reports
+        return None, [issue("REPORT_IN_INPUTS", file=opened.rel)]
     if appraisal.is_appraisal(opened.meta):
         try:
             return appraisal.read_table(opened.sheets, opened.meta, opened.rel), []

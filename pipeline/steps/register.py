@@ -27,6 +27,7 @@ REJECTS_FILE = frozenset(
         "FILE_ENCRYPTED",
         "FILE_UNSAFE",
         "NOT_OUR_FORM",
+        "REPORT_IN_INPUTS",
         "WRONG_RULE_SET",
         "WRONG_YEAR",
         "UNIT_CODE_MISSING",
