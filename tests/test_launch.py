@@ -228,6 +228,8 @@ def test_each_launcher_calls_the_shared_batch_file_with_a_known_command():
         "3-tong-hop.bat",
         "4-thu-demo.bat",
         "5-phieu-tham-dinh.bat",
+        "6-bao-cao-6-thang.bat",
+        "7-bao-cao-nam.bat",
     ]
     commands = []
     for bat in bats:

@@ -1,6 +1,6 @@
 """The launchers' one script: what `windows/*.bat` (and `tools/launch.bat`) run on the office PC.
 
-    python tools/launch.py setup|template|consolidate|demo|appraisal-form [--no-pause]
+    python tools/launch.py setup|template|consolidate|demo|appraisal-form|reports-half-year|reports-year [--no-pause]
 
 Standard library only, any Python 3.11+, Windows or not: it finds the project's virtualenv in
 either layout (`.venv/Scripts/python.exe` on Windows, `.venv/bin/python` elsewhere), creates it
@@ -40,6 +40,8 @@ COMMANDS: dict[str, list[list[str]]] = {
     "consolidate": [["consolidate"]],
     "demo": [["demo"], ["appraisal-form", "--demo"]],  # the demo, and its appraisal workbook to try
     "appraisal-form": [["appraisal-form"]],
+    "reports-half-year": [["reports", "--period", "6-thang"]],  # the communes' periodic reports
+    "reports-year": [["reports", "--period", "nam"]],
 }
 
 Runner = Callable[[Sequence[str], Path], int]
