@@ -3,7 +3,7 @@ with a row per (unit, indicator), the commune's points and two input columns, "�
 định" and "Ghi chú của Hội đồng", plus the hidden metadata the reader recognises it by
 (core/appraisal_layout.py holds that contract; steps/appraise.py says what the values mean).
 
-Indicators the council already appraised (an appraisal workbook in inputs/) are pre-filled
+Indicators the council already appraised (an appraisal workbook in tham-dinh/) are pre-filled
 with its points and notes, so a second round continues where the first stopped.
 """
 
@@ -362,7 +362,8 @@ def instructions(rule_set: RuleSet) -> str:
         )
     parts.append(
         "Có thể lọc theo đơn vị (nút lọc ở dòng tiêu đề). Không đổi tên cột, không xóa dòng. Xong: lưu "
-        "tệp (.xlsx), chép vào thư mục inputs/ rồi chạy lại bước tổng hợp; giá trị không hợp lệ sẽ được "
+        "tệp (.xlsx), chép vào thư mục phiếu thẩm định (tham-dinh/, cạnh thư mục inputs/) rồi chạy lại bước "
+        "tổng hợp; giá trị không hợp lệ sẽ được "
         "báo ở trang Lỗi dữ liệu và chưa được tính."
     )
     return " ".join(parts)
