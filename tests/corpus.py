@@ -108,7 +108,13 @@ def billion_laughs(path: Path, good: Path, part: str = "xl/worksheets/sheet2.xml
         if name != part:
             return data
         data = data.replace(b"?>", b"?>" + BILLION_LAUGHS, 1)
-        return data.replace(b'<c r="B1" s="1"/>', b'<c r="B1" t="inlineStr"><is><t>&lol9;</t></is></c>', 1)
+        cell = b'<c r="B1" t="inlineStr"><is><t>&lol9;</t></is></c>'
+        if b'<c r="B1" s="1"/>' in data:
+            return data.replace(b'<c r="B1" s="1"/>', cell, 1)
+        # Whatever the sheet's first row holds: the reference in a row of its own, at the end.
+        return data.replace(
+            b"</sheetData>", b'<row r="1000">' + cell.replace(b"B1", b"B1000") + b"</row></sheetData>", 1
+        )
 
     return rewrite_zip(good, path, change)
 

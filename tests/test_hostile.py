@@ -510,5 +510,10 @@ def test_calamine_does_not_expand_entities(tmp_path, make_form, rule_set):
     import python_calamine as calamine
 
     wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
-    with pytest.raises(calamine.XmlError, match="unrecognized entity"):
-        wb.get_sheet_by_name(layout.SHEET_SCORES).to_python()
+    refused = []
+    for name in wb.sheet_names:  # the entity is in the second sheet, whatever its name
+        try:
+            wb.get_sheet_by_name(name).to_python()
+        except calamine.XmlError as exc:
+            refused.append(str(exc))
+    assert len(refused) == 1 and "unrecognized entity" in refused[0]
