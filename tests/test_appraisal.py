@@ -33,6 +33,11 @@ LOWERED = {
 REFUSED = {"3.1": "mười", "1.1": 3.5, "4.1": 2.3, "2.5": 1.5}
 
 
+def _is_code(value) -> bool:
+    """An indicator code ("2.5") in a unit sheet's first column (not a note or problem below)."""
+    return "." in str(value) and str(value).replace(".", "").isdigit()
+
+
 def _council(root):
     """The council's folder ([paths] appraisal, by default tham-dinh/ beside inputs/)."""
     folder = root / "tham-dinh"
@@ -72,7 +77,7 @@ def season(tmp_path_factory):
     values |= {("14812", c): (v, "") for c, v in REFUSED.items()}
     values[("14812", "3.2")] = (4.5, "Chi hỗ trợ chưa đủ")
     own = load(root / "outputs" / "bim-son-2023-tong-hop.xlsx")["14815 Lam Sơn"]
-    values |= {("14815", r["Mã"]): (r["Điểm"], "") for r in table(own, "Nguồn điểm", "Mã") if "." in str(r["Mã"])}
+    values |= {("14815", r["Mã"]): (r["Điểm"], "") for r in table(own, "Nội dung", "Mã") if _is_code(r["Mã"])}
     fill(form, values)
     shutil.copy(form, _council(root) / "tham-dinh-hoi-dong.xlsx")
     second = run_cli("consolidate", "--config", str(cfg), "--today", "2024-01-20")

@@ -1,10 +1,8 @@
 """The unit sheet's result table for a pass/fail rule set: every criterion, every indicator made
 of several contents and every content with its level to reach, its result (Đạt / Không đạt,
 coloured), why (the engine's basis: the rate computed, what was missing, "không phát sinh"),
-the figures used (a derived denominator included), the evidence and the row's problems.
-
-Same ten columns as the points table (unit_layout.COLUMNS), headed for pass/fail: the level
-spans columns C:D, the result E:F.
+the figures used (a derived denominator included) with the evidence, and a pointer to the row's
+problems (listed in full under the table). On the PASS_FAIL grid of unit_layout.
 """
 
 from __future__ import annotations
@@ -13,20 +11,11 @@ from pipeline.core.model import IndicatorDetail, RunResult, UnitOutcome
 from pipeline.core.problems import Issue
 from pipeline.core.text import basis_text, number_text
 from pipeline.core.verdict import CriterionResult, GroupResult, IndicatorResult
-from pipeline.writers.unit_layout import LAST, WIDTHS, Out, count_lines, span
-from pipeline.writers.unit_scores import problems_by_row
-from pipeline.writers.xlsx import row_height
+from pipeline.writers.unit_layout import Out, count_lines, needs
+from pipeline.writers.unit_scores import problem_pointer, problems_by_row
+from pipeline.writers.xlsx import put_row
 
-HEADERS = (
-    ("Mã", 0, 0),
-    ("Nội dung", 1, 1),
-    ("Mức đạt", 2, 3),
-    ("Kết quả", 4, 5),
-    ("Lý do", 6, 6),
-    ("Số liệu", 7, 7),
-    ("Minh chứng", 8, 8),
-    ("Vấn đề trong dòng", 9, 9),
-)
+LEVEL, RESULT, WHY, NOTES = 2, 3, 4, 5  # the PASS_FAIL grid's columns after Mã, Nội dung
 
 
 def short_level(rule_set, code: str) -> str:
@@ -40,9 +29,8 @@ def short_level(rule_set, code: str) -> str:
 
 def pass_fail_table(out: Out, result: RunResult, outcome: UnitOutcome, top: int) -> int:
     f, rs, v = out.f, result.rule_set, outcome.verdict
-    for text, first, last in HEADERS:
-        (out.text(top, first, text, f.head) if first == last else out.merged(top, first, last, text, f.head))
-    out.set_row(top, row_height(2), None)
+    put_row(out.ws, top, 0, list(out.grid.headers), [f.head] * len(out.grid.headers))
+    out.set_row(top, needs(2))
     problems = problems_by_row(outcome.issues, [r.code for r in v.indicators])
     contents = {r.code: r for r in v.indicators}
     groups = {g.code: g for g in v.groups}
@@ -76,11 +64,11 @@ def pass_fail_table(out: Out, result: RunResult, outcome: UnitOutcome, top: int)
                 )
     row += 1
     n = len(v.criteria)
-    out.merged(row, 0, 3, "KẾT QUẢ CHUNG", f.group_center)
-    out.merged(
-        row, 4, 5, f"{v.criteria_passed}/{n} tiêu chí", f.fmt("cell", "group", "center", "bold", _tone(v.recognised))
+    out.merged(row, 0, LEVEL, "KẾT QUẢ CHUNG", f.group_center)
+    out.text(
+        row, RESULT, f"{v.criteria_passed}/{n} tiêu chí", f.fmt("cell", "group", "center", "bold", _tone(v.recognised))
     )
-    out.merged(row, 6, LAST, "", f.group)
+    out.merged(row, WHY, out.last, "", f.group)
     return row
 
 
@@ -90,38 +78,42 @@ def _tone(passed: bool) -> str:
 
 def _result(out: Out, row: int, passed: bool, bold: bool = True) -> None:
     look = ("cell", "center", "bold", _tone(passed)) if bold else ("cell", "center", _tone(passed))
-    out.merged(row, 4, 5, "Đạt" if passed else "Không đạt", out.f.fmt(*look))
+    out.text(row, RESULT, "Đạt" if passed else "Không đạt", out.f.fmt(*look))
 
 
 def _criterion_row(out: Out, row: int, c: CriterionResult, criterion) -> None:
     f = out.f
     out.text(row, 0, c.code, f.group_center)
     out.text(row, 1, c.name, f.group_wrap)
-    need = criterion.pass_rule.describe(c.indicator_count)
-    out.merged(row, 2, 3, need.capitalize() + " chỉ tiêu", f.fmt("cell", "group", "wrap", "center"))
+    need = criterion.pass_rule.describe(c.indicator_count).capitalize() + " chỉ tiêu"
+    out.text(row, LEVEL, need, f.fmt("cell", "group", "wrap", "center", "small"))
     _result(out, row, c.met)
     why = (
         f'Đơn vị khai "{criterion.switch.label}": tiêu chí được tính Đạt'
         if c.switched and criterion.switch
         else f"{c.passed_count}/{c.indicator_count} chỉ tiêu đạt"
     )
-    out.merged(row, 6, LAST, why, f.fmt("cell", "group", "wrap"))
-    lines = max(count_lines(c.name, WIDTHS[1], 11, True), count_lines(why, span(6, LAST), 11, True), 2)
-    out.set_row(row, row_height(lines), None)
+    widths = out.grid.widths
+    out.merged(row, WHY, out.last, why, f.fmt("cell", "group", "wrap"))
+    height = needs(
+        max(count_lines(c.name, widths[1], 11, True), count_lines(why, out.grid.span(WHY, out.last), 11, True))
+    )
+    out.tall(row, max(height, needs(count_lines(need, widths[LEVEL], 9), 9)))
 
 
 def _group_row(out: Out, row: int, g: GroupResult, n: int) -> None:
     f = out.f
     out.text(row, 0, g.code, f.box_center)
     out.text(row, 1, g.name, f.fmt("cell", "wrap", "bold"))
-    out.merged(row, 2, 3, f"Đạt cả {n} nội dung", f.fmt("cell", "wrap", "center", "small"))
+    level = f"Đạt cả {n} nội dung"
+    out.text(row, LEVEL, level, f.fmt("cell", "wrap", "center", "small"))
     _result(out, row, g.passed)
     why = "Tất cả nội dung đạt" if g.passed else "Nội dung chưa đạt: " + ", ".join(g.failed)
-    out.text(row, 6, why, f.box_wrap)
-    for col in range(7, LAST + 1):
-        out.text(row, col, "", f.box)
-    lines = max(count_lines(g.name, WIDTHS[1], 11, True), count_lines(why, WIDTHS[6]))
-    out.set_row(row, row_height(lines), None)
+    out.text(row, WHY, why, f.box_wrap)
+    out.text(row, NOTES, "", f.box)
+    widths = out.grid.widths
+    height = needs(max(count_lines(g.name, widths[1], 11, True), count_lines(why, widths[WHY])))
+    out.tall(row, max(height, needs(count_lines(level, widths[LEVEL], 9), 9)))
 
 
 def _content_row(
@@ -135,27 +127,23 @@ def _content_row(
     switched: bool = False,
 ) -> None:
     f = out.f
-    figures = _figures(r, d)
-    evidence = d.evidence if d else ""
-    found = "\n".join(i.message for i in problems) if problems else ""
+    notes = "\n".join(t for t in (_figures(r, d), d.evidence if d else "", problem_pointer(problems)) if t)
     basis = "Tiêu chí được tính Đạt (không được giao nhiệm vụ)" if switched else basis_text(r)
     out.text(row, 0, r.code, f.box_center)
     out.text(row, 1, name, f.box_wrap)
-    out.merged(row, 2, 3, level, f.fmt("cell", "wrap", "center", "small"))
+    out.text(row, LEVEL, level, f.fmt("cell", "wrap", "center", "small"))
     if switched:
-        out.merged(row, 4, 5, "—", f.box_center)
+        out.text(row, RESULT, "—", f.box_center)
     else:
         _result(out, row, bool(r.passed), bold=False)
-    out.text(row, 6, basis, f.basis_zero if (r.counted_as_zero and not switched) else f.box_wrap)
-    out.text(row, 7, figures, f.box_small)
-    out.text(row, 8, evidence, f.box_small)
-    out.text(row, 9, found, f.box_small_warn if found else f.box_small)
-    height = row_height(count_lines(name, WIDTHS[1]))
-    height = max(height, row_height(count_lines(basis, WIDTHS[6])))
-    for t, width in ((figures, WIDTHS[7]), (evidence, WIDTHS[8]), (found, WIDTHS[9])):
+    out.text(row, WHY, basis, f.basis_zero if (r.counted_as_zero and not switched) else f.box_wrap)
+    out.text(row, NOTES, notes, f.box_small_warn if problems else f.box_small)
+    widths = out.grid.widths
+    height = needs(max(count_lines(name, widths[1]), count_lines(basis, widths[WHY])))
+    for t, width in ((level, widths[LEVEL]), (notes, widths[NOTES])):
         if t:
-            height = max(height, row_height(count_lines(t, width, 9), 9))
-    out.set_row(row, height, None)
+            height = max(height, needs(count_lines(t, width, 9), 9))
+    out.tall(row, height)
 
 
 def _figures(r: IndicatorResult, d: IndicatorDetail | None) -> str:

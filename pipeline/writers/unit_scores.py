@@ -1,11 +1,17 @@
 """The unit sheet's score table: criteria as bold subtotal rows with their floor, then their
-indicators with figures, evidence and the row's problems; the total last.
+indicators with the way the points were obtained, figures and evidence, and a pointer to the
+row's problems; the total last, with the condition on the total.
 
-The written cells carry their borders; the empty ones (an indicator without figures or
-problems, the subtotal rows' free columns) are not written and get their border, and grey,
-from two conditional formats 'value = 0', which Excel and LibreOffice apply to empty cells (a
-real 0 there already looks the same); a rule with a formula would cost xlsxwriter ~0.4 ms per
-sheet to prepare. The problems are grouped by row once per unit.
+Two grids (unit_layout): `POINTS` when every point is self-assessed (the source is said once,
+in the notes), `POINTS_SOURCE` with a "Nguồn điểm" column once the council appraised some. The
+conditions on the total and on each criterion's floor are shown on the total and criterion rows,
+next to the figures they judge (the conditions block lists the others).
+
+The written cells carry their borders; the empty ones (an indicator without figures, the
+subtotal rows' free columns) are not written and get their border, and grey, from two
+conditional formats 'value = 0', which Excel and LibreOffice apply to empty cells (a real 0
+there already looks the same); a rule with a formula would cost xlsxwriter ~0.4 ms per sheet to
+prepare. The problems are grouped by row once per unit.
 """
 
 from __future__ import annotations
@@ -14,23 +20,32 @@ from pipeline.core.cells import col_letter
 from pipeline.core.model import IndicatorDetail, RunResult, UnitOutcome
 from pipeline.core.problems import Issue
 from pipeline.core.text import basis_text, number_text
-from pipeline.core.verdict import SOURCE_LABEL, CriterionResult, IndicatorResult
-from pipeline.writers.unit_layout import COLUMNS, LAST, WIDTHS, Out, count_lines, span
-from pipeline.writers.xlsx import put_row, row_height
+from pipeline.core.verdict import SELF_ASSESSED, SOURCE_LABEL, CriterionResult, IndicatorResult, Verdict
+from pipeline.writers.unit_layout import NOTES, POINTS, POINTS_SOURCE, Grid, Out, count_lines, needs
+from pipeline.writers.xlsx import put_row
+
+# Conditions shown on a table row rather than in the conditions block (pipeline.steps.scoring).
+IN_TABLE = frozenset({"TOTAL_BELOW_MIN", "CRITERION_BELOW_FLOOR"})
+
+
+def points_grid(v: Verdict) -> Grid:
+    """POINTS_SOURCE once any point is not self-assessed, else POINTS."""
+    return POINTS_SOURCE if any(r.source != SELF_ASSESSED for r in v.indicators) else POINTS
 
 
 def score_table(out: Out, result: RunResult, outcome: UnitOutcome, top: int) -> int:
     """Header, then per criterion its subtotal row and its indicator rows, then the total.
     Empty cells are left unwritten: `_empty_cells` gives them their border (and grey)."""
-    f, ws = out.f, out.ws
-    put_row(ws, top, 0, [header for header, _ in COLUMNS], [f.head] * len(COLUMNS))
-    out.set_row(top, row_height(2), None)
+    f, ws, grid = out.f, out.ws, out.grid
+    put_row(ws, top, 0, list(grid.headers), [f.head] * len(grid.headers))
+    out.tall(top, needs(grid.header_lines))
     v = outcome.verdict
     by_criterion: dict[str, list[IndicatorResult]] = {}
     for r in v.indicators:
         by_criterion.setdefault(r.criterion, []).append(r)
     problems = problems_by_row(outcome.issues, [r.code for r in v.indicators])
     indicator, details = result.rule_set.indicator, outcome.details
+    with_source = grid is POINTS_SOURCE
     row = top + 1
     subtotals, blocks = [], []  # subtotal rows; (first, last) runs of indicator rows
     for c in v.criteria:
@@ -39,37 +54,44 @@ def score_table(out: Out, result: RunResult, outcome: UnitOutcome, top: int) -> 
         rows = by_criterion.get(c.code, ())
         for r in rows:
             row += 1
-            _indicator_row(out, row, r, indicator(r.code).name, details.get(r.code), problems.get(r.code))
+            _indicator_row(out, row, r, indicator(r.code).name, details.get(r.code), problems.get(r.code), with_source)
         if rows:
             blocks.append((row - len(rows) + 1, row))
         row += 1
-    put_row(
-        ws,
-        row,
-        1,
-        ["TỔNG CỘNG", v.total_max, v.total, v.total / v.total_max if v.total_max else None],
-        [f.group_center, f.group_pts, f.group_pts, f.group_pct],
-    )
+    put_row(ws, row, 1, ["TỔNG CỘNG", v.total_max, v.total], [f.group_center, f.group_pts, f.group_pts])
+    total_min = result.rule_set.conditions.total_min
+    judged = next((c for c in v.conditions if c.code == "TOTAL_BELOW_MIN"), None)
+    if judged is not None and total_min is not None:
+        verdict = "✓ đạt" if judged.met else "✗ không đạt"
+        _condition_cell(out, row, f"≥ {number_text(total_min)} điểm: {verdict}", judged.met)
     subtotals.append((row, row))
-    _empty_cells(ws, subtotals, f.group)
-    _empty_cells(ws, blocks, f.box)
+    _empty_cells(ws, grid, subtotals, f.group)
+    _empty_cells(ws, grid, blocks, f.box)
     return row
 
 
-def _empty_cells(ws, runs: list[tuple[int, int]], fmt) -> None:
+def _empty_cells(ws, grid: Grid, runs: list[tuple[int, int]], fmt) -> None:
     """The look of the empty cells of the table's rows `runs` ((first, last) pairs)."""
     if runs:
-        ranges = " ".join(f"A{first + 1}:{_LAST_NAME}{last + 1}" for first, last in runs)
+        last = col_letter(grid.last)
+        ranges = " ".join(f"A{first + 1}:{last}{end + 1}" for first, end in runs)
         ws.conditional_format(
             runs[0][0],
             0,
             runs[-1][1],
-            LAST,
+            grid.last,
             {"type": "cell", "criteria": "==", "value": 0, "format": fmt, "multi_range": ranges},
         )
 
 
-_LAST_NAME = col_letter(LAST)
+def _condition_cell(out: Out, row: int, text: str, met: bool) -> int:
+    """A condition judged on a table row, from "Cách tính" to the last column; its lines."""
+    grid = out.grid
+    first = grid.col(NOTES if grid is POINTS else "Cách tính")
+    out.merged(row, first, grid.last, text, out.f.fmt("cell", "group", "wrap", "ok" if met else "bad"))
+    lines = count_lines(text, grid.span(first, grid.last), 11, True)
+    out.tall(row, needs(lines))
+    return lines
 
 
 def _criterion_row(out: Out, row: int, c: CriterionResult) -> None:
@@ -78,67 +100,71 @@ def _criterion_row(out: Out, row: int, c: CriterionResult) -> None:
         out.ws,
         row,
         0,
-        [c.code, c.name, c.max, c.points, c.points / c.max if c.max else None],
-        [f.group_center, f.group_wrap, f.group_pts, f.group_pts, f.group_pct],
+        [c.code, c.name, c.max, c.points],
+        [f.group_center, f.group_wrap, f.group_pts, f.group_pts],
     )
     if c.floor is None:
         floor = f"{c.passed_count}/{c.indicator_count} chỉ tiêu đạt: " + ("✓ đạt" if c.met else "✗ không đạt")
     else:
-        floor = f"Tối thiểu {number_text(c.floor)} điểm: " + (
+        floor = f"≥ {number_text(c.floor)} điểm: " + (
             "✓ đạt" if c.met else f"✗ không đạt (thiếu {number_text(c.floor - c.points)})"
         )
-    out.merged(row, 6, 7, floor, f.fmt("cell", "group", "wrap", "ok" if c.met else "bad"))
-    height = max(count_lines(c.name, WIDTHS[1], 11, True), count_lines(floor, span(6, 7), 11, True))
-    out.set_row(row, row_height(height), None)
+    lines = _condition_cell(out, row, floor, c.met)
+    name_lines = count_lines(c.name, out.grid.widths[1], 11, True)
+    out.tall(row, needs(max(lines, name_lines)))
 
 
 def _indicator_row(
-    out: Out, row: int, r: IndicatorResult, name: str, d: IndicatorDetail | None, problems: list[Issue] | None
+    out: Out,
+    row: int,
+    r: IndicatorResult,
+    name: str,
+    d: IndicatorDetail | None,
+    problems: list[Issue] | None,
+    with_source: bool,
 ) -> None:
-    f = out.f
-    figures = _figures(d)
-    evidence = d.evidence if d else ""
-    found = "\n".join(i.message for i in problems) if problems else ""
+    f, widths = out.f, out.grid.widths
     zero = r.counted_as_zero
     basis = basis_text(r)
-    # An empty percentage, figures, evidence or problems cell is left unwritten (no format):
-    # _empty_cells gives it its border.
-    put_row(
-        out.ws,
-        row,
-        0,
-        [
-            r.code,
-            name,
-            r.max,
-            r.points,
-            r.points / r.max if r.max else None,
-            SOURCE_LABEL.get(r.source, r.source),
-            basis,
-            figures,
-            evidence,
-            found,
-        ],
-        [
-            f.box_center,
-            f.box_wrap,
-            f.pts,
-            f.points_zero if zero else f.points,
-            f.pct if r.max else None,
-            f.source,
+    found = problem_pointer(problems)
+    values: list = [r.code, name, r.max, r.points]
+    formats: list = [f.box_center, f.box_wrap, f.pts, f.points_zero if zero else f.points]
+    if out.grid is POINTS:  # one column: how, figures, evidence, problems (at 9 pt)
+        how = "" if basis == f"điểm {SOURCE_LABEL[SELF_ASSESSED]}" else basis
+        notes = _lines(how, _figures(d), d.evidence if d else "", found)
+        values.append(notes)
+        formats.append((f.box_small_bad if zero else f.box_small_warn if found else f.box_small) if notes else None)
+        height = needs(count_lines(notes, widths[-1], 9), 9) if notes else 0
+    else:
+        notes = _lines(_figures(d), d.evidence if d else "", found)
+        if with_source:
+            values.append(SOURCE_LABEL.get(r.source, r.source))
+            formats.append(f.source)
+        values += [basis, notes]
+        # An empty figures cell is left unwritten (no format): _empty_cells gives it its border.
+        formats += [
             f.basis_zero if zero else f.box_wrap,
-            f.box_small if figures else None,
-            f.box_small if evidence else None,
-            f.box_small_warn if found else None,
-        ],
-    )
-    height = row_height(count_lines(name, WIDTHS[1]))
-    if basis:
-        height = max(height, row_height(count_lines(basis, WIDTHS[6])))
-    for t, width in ((figures, WIDTHS[7]), (evidence, WIDTHS[8]), (found, WIDTHS[9])):
-        if t:
-            height = max(height, row_height(count_lines(t, width, 9), 9))
-    out.set_row(row, height, None)
+            (f.box_small_warn if found else f.box_small) if notes else None,
+        ]
+        height = needs(count_lines(basis, widths[-2])) if basis else 0
+        if with_source:
+            height = max(height, needs(count_lines(values[4], widths[4])))
+        if notes:
+            height = max(height, needs(count_lines(notes, widths[-1], 9), 9))
+    put_row(out.ws, row, 0, values, formats)
+    out.tall(row, max(height, needs(count_lines(name, widths[1]))))
+
+
+def _lines(*texts: str) -> str:
+    return "\n".join(t for t in texts if t)
+
+
+def problem_pointer(problems: list[Issue] | None) -> str:
+    """The row's problems, pointed to by their cells (each is listed in full under the table)."""
+    if not problems:
+        return ""
+    cells = list(dict.fromkeys(i.cell for i in problems if i.cell))
+    return "⚠ Vấn đề: " + (f"ô {', '.join(cells)}" if cells else "xem mục dưới")
 
 
 def _figures(d) -> str:
