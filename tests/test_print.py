@@ -1,0 +1,117 @@
+"""How the signed sheets print: LibreOffice's PDF of a unit's sheet, counted page by page.
+
+The demo's units are the typical QĐ 25 units: each one without problems prints on one portrait
+A4 page with its 11 pt body at ≥ 10 pt (the print scale, read from the PDF as the pitch of two
+rows of one line, ≥ 91%). A unit with many problems runs on to more pages, one page wide: the
+table's heading repeats when the table runs on, and the signature block stays whole, with at
+least its last problem above it.
+
+One soffice call converts every workbook (start-up dominates); skipped without LibreOffice
+unless TCPL_REQUIRE_LIBREOFFICE=1 (see test_roundtrip). The scale and the page of each text are
+read with poppler's pdftotext where it is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from builders import make_run
+from test_roundtrip import convert, require_soffice
+
+from pipeline.app.demo import make_demo
+from pipeline.app.run import collect
+from pipeline.core import config as config_mod
+from pipeline.core.model import SUBMITTED
+from pipeline.core.problems import Issue
+from pipeline.writers.workbook import write_unit_workbooks
+
+pytestmark = pytest.mark.libreoffice
+
+REPO = Path(__file__).resolve().parents[1]
+ROW = 15.0  # points: a row of one line (the sheet's default height)
+
+
+def pages(pdf: Path) -> int:
+    """Pages of a PDF, counted from its page objects."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf.read_bytes()))
+
+
+def page_texts(pdf: Path) -> list[str] | None:
+    """The text of each page (pdftotext), or None without poppler."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return None
+    out = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[: pages(pdf)]
+
+
+def scale(pdf: Path, first: str, second: str) -> float | None:
+    """The print scale: the distance between the tops of the one-line rows whose first cells are
+    `first` and `second` (adjacent rows), over the rows' height; None without poppler."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return None
+    html = subprocess.run([exe, "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    tops = {}
+    for y, word in re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)</word>', html):
+        tops.setdefault(word, float(y))
+    return (tops[second] - tops[first]) / ROW
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo's run (its sample forms, consolidated), without writing its outputs."""
+    root = tmp_path_factory.mktemp("demo-print")
+    (root / "config.toml").write_text((REPO / "config.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    cfg = config_mod.load(root / "config.toml")
+    cfg = cfg.with_paths(make_demo(cfg, root / "demo" / "inputs"), root / "outputs")
+    return collect(cfg)
+
+
+@pytest.fixture(scope="module")
+def printed(demo, tmp_path_factory):
+    """PDF of each clean demo unit's own workbook, and of a unit with many problems."""
+    soffice = require_soffice()
+    base = tmp_path_factory.mktemp("print")
+    clean = [u for u in demo.units if u.status == SUBMITTED and not u.issues]
+    assert len(clean) >= 3, [u.unit.code for u in demo.units]  # Bắc Sơn, Ngọc Trạo, Đông Sơn
+    books = write_unit_workbooks(replace(demo, units=tuple(clean)), base / "clean")
+    lam_son = make_run().units[2]  # 2 problems; here 12 more, on its rows and on the file
+    extra = tuple(
+        Issue("POINTS_OUT_OF_RANGE", "warning", f"Điểm chỉ tiêu {r.code} cần xem lại.", "Sửa điểm.", cell=f"H{n + 8}")
+        for n, r in enumerate(lam_son.verdict.indicators[:12])
+    )
+    long = replace(lam_son, issues=lam_son.issues + extra)
+    books += write_unit_workbooks(replace(make_run(), units=(long,)), base / "long")
+    convert(soffice, books, "pdf", base / "pdf", base / "lo-profile")
+    return {p.stem: base / "pdf" / f"{p.stem}.pdf" for p in books}, [u.unit.code for u in clean], long
+
+
+def test_a_clean_qd25_unit_prints_on_one_page_at_10_pt(printed):
+    pdfs, codes, _ = printed
+    for code in codes:
+        pdf = next(p for stem, p in pdfs.items() if stem.startswith(code))
+        assert pages(pdf) == 1, pdf.name
+        found = scale(pdf, "4.2", "4.3")  # two rows of one line in QĐ 25's table
+        assert found is None or found * 11 >= 9.99, (pdf.name, found)
+
+
+def test_a_unit_with_many_problems_runs_on_with_its_heading_and_whole_signatures(printed):
+    pdfs, _, long = printed
+    pdf = next(p for stem, p in pdfs.items() if stem.startswith(long.unit.code))
+    assert pages(pdf) >= 2
+    texts = page_texts(pdf)
+    if texts is None:
+        return
+    last = texts[-1]
+    for line in ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)", ", ngày ...... tháng"):
+        assert line in last and not any(line in t for t in texts[:-1]), line
+    assert "Cách khắc phục: Sửa điểm." in last  # never a page of signatures alone
+    table_pages = [t for t in texts if "TỔNG CỘNG" in t or re.search(r"^\s*\d\.\d\s", t, re.M)]
+    assert len(table_pages) >= 2  # the table itself runs on...
+    assert all(re.search(r"Mã\s+Nội dung\s+Tối đa\s+Điểm", t) for t in table_pages)  # ...with its heading
