@@ -1,6 +1,7 @@
 """How the signed sheets print: LibreOffice's PDF of a unit's sheet, counted page by page.
 
-The demo's units are the typical QĐ 25 units: each one without problems prints on one portrait
+The list sheets print landscape at 100%: the 11 pt body at 11 pt, the 9 pt codes at 9 pt, and
+the register's SHA-256 not at all. The demo's units are the typical QĐ 25 units: each one without problems prints on one portrait
 A4 page with its 11 pt body at ≥ 10 pt (the print scale, read from the PDF as the pitch of two
 rows of one line, ≥ 91%). A unit with many problems runs on to more pages, one page wide: the
 table's heading repeats when the table runs on, and the signature block stays whole, with at
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from pipeline.app.run import collect
 from pipeline.core import config as config_mod
 from pipeline.core.model import SUBMITTED
 from pipeline.core.problems import Issue
-from pipeline.writers.workbook import write_unit_workbooks
+from pipeline.writers.workbook import write_unit_workbooks, write_workbook
 
 pytestmark = pytest.mark.libreoffice
 
@@ -48,6 +50,22 @@ def page_texts(pdf: Path) -> list[str] | None:
         return None
     out = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return out.split("\f")[: pages(pdf)]
+
+
+def words(pdf: Path) -> list[list[tuple[str, float]]] | None:
+    """Each page's words with the height of their box (proportional to the printed font size),
+    or None without poppler."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return None
+    html = subprocess.run([exe, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [
+        [
+            (unicodedata.normalize("NFC", w), float(y1) - float(y0))
+            for y0, y1, w in re.findall(r'yMin="([\d.]+)"[^>]*yMax="([\d.]+)">([^<]+)<', page)
+        ]
+        for page in html.split("<page ")[1:]
+    ]
 
 
 def scale(pdf: Path, first: str, second: str) -> float | None:
@@ -88,6 +106,7 @@ def printed(demo, tmp_path_factory):
     )
     long = replace(lam_son, issues=lam_son.issues + extra)
     books += write_unit_workbooks(replace(make_run(), units=(long,)), base / "long")
+    books.append(write_workbook(make_run(), base / "tong-hop.xlsx"))
     convert(soffice, books, "pdf", base / "pdf", base / "lo-profile")
     return {p.stem: base / "pdf" / f"{p.stem}.pdf" for p in books}, [u.unit.code for u in clean], long
 
@@ -115,3 +134,21 @@ def test_a_unit_with_many_problems_runs_on_with_its_heading_and_whole_signatures
     table_pages = [t for t in texts if "TỔNG CỘNG" in t or re.search(r"^\s*\d\.\d\s", t, re.M)]
     assert len(table_pages) >= 2  # the table itself runs on...
     assert all(re.search(r"Mã\s+Nội dung\s+Tối đa\s+Điểm", t) for t in table_pages)  # ...with its heading
+
+
+def test_problems_and_register_print_at_full_size_without_the_fingerprints(printed):
+    found = words(printed[0]["tong-hop"])
+    if found is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    problems = [p for p in found if any(w.startswith("POINTS_") for w, _ in p)]  # the codes' column
+    register = [p for p in found if any(w == "(KB)" for w, _ in p)]  # the size's heading
+    assert problems and register
+    for page in problems + register:
+        stt = next(h for w, h in page if w == "STT")  # the heading, bold 11 pt: at 100%, 11 pt x 1.3
+        assert stt >= 11 * 1.29, stt
+    codes = [h for p in problems for w, h in p if w.startswith("POINTS_")]  # 9 pt
+    assert min(codes) >= 9 * 1.29, codes
+    fingerprints = {f.sha256 for f in make_run().files}
+    assert not any(
+        w in fingerprints or (len(w) >= 32 and set(w) <= set("0123456789abcdef")) for p in register for w, _ in p
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from builders import INJECTION, make_run, texts
 
 from pipeline.core.config import Unit
@@ -348,6 +349,29 @@ def test_register(book, run):
     assert ws.cell(row, cols["Trạng thái"]).value == "Bị loại"
     assert len(ws.cell(row, cols["SHA-256"]).value) == 64
     assert ws.auto_filter.ref.startswith("A3:")
+
+
+@pytest.mark.parametrize("name", ["Lỗi dữ liệu", "Hồ sơ"])
+def test_lists_print_one_page_wide_at_full_size(book, name):
+    """Landscape, one page wide at 100% (the printed columns fit between the margins, so the
+    11 pt body and the 9 pt codes print at their size); the register's SHA-256 is on screen only."""
+    from openpyxl.utils import column_index_from_string
+
+    from pipeline.writers.lists import PRINT_WIDTH
+
+    ws = book[name]
+    cols = header_map(ws, 3)
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    area = ws.print_area.split("!")[1].replace("$", "")
+    last = column_index_from_string(area.split(":")[1].rstrip("0123456789"))
+    printed = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, last + 1)]
+    assert sum(printed) <= PRINT_WIDTH
+    if name == "Hồ sơ":
+        assert cols["SHA-256"] == len(cols) == last + 1  # the last column, outside the print area
+        assert "SHA-256 (cột cuối, chỉ xem trên màn hình, không in)" in ws["A2"].value
+    else:
+        assert last == len(cols)
 
 
 def test_issue_carries_indicator():
