@@ -12,8 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter
 from builders import INJECTION, make_run, texts
+from openpyxl.utils import get_column_letter
 
 from pipeline.core.config import Unit
 from pipeline.core.model import REJECTED, FileRecord
