@@ -1,6 +1,7 @@
 """How the signed sheets print: LibreOffice's PDF of a unit's sheet, counted page by page.
 
-The list sheets print landscape at 100%: the 11 pt body at 11 pt, the 9 pt codes at 9 pt, and
+The summary's chart prints whole: on the table's page for a town, on a page of its own under a
+longer table. The list sheets print landscape at 100%: the 11 pt body at 11 pt, the 9 pt codes at 9 pt, and
 the register's SHA-256 not at all. The demo's units are the typical QĐ 25 units: each one without problems prints on one portrait
 A4 page with its 11 pt body at ≥ 10 pt (the print scale, read from the PDF as the pitch of two
 rows of one line, ≥ 91%). A unit with many problems runs on to more pages, one page wide: the
@@ -107,6 +108,7 @@ def printed(demo, tmp_path_factory):
     long = replace(lam_son, issues=lam_son.issues + extra)
     books += write_unit_workbooks(replace(make_run(), units=(long,)), base / "long")
     books.append(write_workbook(make_run(), base / "tong-hop.xlsx"))
+    books.append(write_workbook(make_run(units=60), base / "tinh.xlsx"))  # a province: the table runs on
     convert(soffice, books, "pdf", base / "pdf", base / "lo-profile")
     return {p.stem: base / "pdf" / f"{p.stem}.pdf" for p in books}, [u.unit.code for u in clean], long
 
@@ -152,3 +154,23 @@ def test_problems_and_register_print_at_full_size_without_the_fingerprints(print
     assert not any(
         w in fingerprints or (len(w) >= 32 and set(w) <= set("0123456789abcdef")) for p in register for w, _ in p
     )
+
+
+def sheet_pages(texts: list[str], sheet: str) -> list[str]:
+    """The pages whose footer names `sheet` (its name, then "Trang n/m")."""
+    return [t for t in texts if re.search(rf"^\s*{re.escape(sheet)}\s+Trang \d", t, re.M)]
+
+
+def test_the_summary_chart_prints_whole_on_page_one_when_the_table_leaves_room(printed):
+    pdfs = printed[0]
+    title, legend = "Tổng điểm của từng đơn vị", "Tổng điểm (xanh: Đạt;"  # the top and the bottom of the chart
+    town, province = (page_texts(pdfs[name]) for name in ("tong-hop", "tinh"))
+    if town is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    town = [unicodedata.normalize("NFC", t) for t in town]
+    province = [unicodedata.normalize("NFC", t) for t in province]
+    summary = sheet_pages(town, "Tổng hợp")
+    assert len(summary) == 1 and title in summary[0] and legend in summary[0]  # 7 units: one page
+    summary = sheet_pages(province, "Tổng hợp")
+    with_chart = [t for t in summary if title in t]
+    assert len(summary) > 1 and with_chart == summary[-1:] and legend in with_chart[0]  # whole, on its own

@@ -135,6 +135,25 @@ def test_summary_chart_and_print_setup(tmp_path, run):
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # 1 page wide, as long as needed
 
 
+def test_summary_chart_under_the_table_or_on_its_own_page(tmp_path, run):
+    """A town's chart sits under its table on the first page (no page break, shorter than on a
+    page of its own); under a province's table it starts a page of its own, full height."""
+    import re
+
+    for units, own_page in ((run, False), (make_run(units=60), True)):
+        path = write_workbook(units, tmp_path / f"{own_page}.xlsx")
+        ws = openpyxl.load_workbook(path)["Tổng hợp"]
+        last = max(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value)  # the table's last row
+        assert [b.id for b in ws.row_breaks.brk] == ([last] if own_page else [])
+        with zipfile.ZipFile(path) as z:
+            drawing = z.read("xl/drawings/drawing1.xml").decode()
+        anchor = re.findall(r"<xdr:row>(\d+)</xdr:row><xdr:rowOff>(\d+)</xdr:rowOff>", drawing)
+        (top, top_off), (bottom, bottom_off) = ((int(r), int(o) / 9525) for r, o in anchor)
+        assert top == last + 1  # from the second row under the table (0-based)
+        height = (bottom - top) * 20 + bottom_off - top_off  # pixels: rows of 20 under the table
+        assert height == 360 if own_page else 200 <= height < 360
+
+
 def test_indicator_matrix(book):
     ws = book["Chỉ tiêu"]
     codes = header_map(ws, 4)

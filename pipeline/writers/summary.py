@@ -32,9 +32,15 @@ from pipeline.writers.xlsx import (
     verdict_colour,
     write_table,
 )
+from pipeline.writers.xlsx.printing import MARGINS, page_room, page_scale, sheet_extent
 
 SHEET = "Tổng hợp"
 CHART_MAX_UNITS = 400  # beyond this a bar per unit is unreadable; the table says it all
+CHART_MIN_HEIGHT = 200  # pixels: a chart under the table on its page is at least this tall
+CHART_OFFSET = 4  # pixels between the chart and its anchor cell
+# LibreOffice fits a sheet to the page a little under the exact scale, and Excel and LibreOffice
+# make a row of wrapped text without a height of its own as tall as they measure it: room spared.
+CHART_LANDING = 0.93
 
 COUNT_LABELS = (  # column by column: submissions, verdicts, data quality
     ("expected", "Số đơn vị phải đánh giá"),
@@ -309,9 +315,7 @@ def _criteria_chart(wb, ws, fmt: Formats, result: RunResult, last: int, last_col
     bars.set_x_axis({"num_font": {"name": "Times New Roman"}})
     bars.set_legend({"none": True})
     bars.show_hidden_data()
-    bars.set_size({"width": 620, "height": 300})
-    ws.insert_chart(first, 0, bars, {"x_offset": 4, "y_offset": 4, "object_position": 3})
-    ws.set_h_pagebreaks([last + 1])  # the chart prints whole on its own page, never cut across two
+    _place_chart(ws, bars, last, last_col, 620, 300)
 
 
 def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_col: int, total_col: int) -> None:
@@ -382,6 +386,24 @@ def _chart(wb, ws, fmt: Formats, result: RunResult, top: int, last: int, last_co
     bars.set_x_axis({"num_font": {"name": "Times New Roman", "rotation": -45 if n > 12 else 0}})
     bars.set_legend({"position": "bottom", "font": {"name": "Times New Roman"}})
     bars.show_hidden_data()
-    bars.set_size({"width": max(760, min(24 * n + 200, 4000)), "height": 360})
-    ws.insert_chart(last + 2, 0, bars, {"x_offset": 4, "y_offset": 4, "object_position": 3})
-    ws.set_h_pagebreaks([last + 1])  # the chart prints whole on its own page, never cut across two
+    _place_chart(ws, bars, last, last_col, max(760, min(24 * n + 200, 4000)), 360)
+
+
+def _place_chart(ws, chart, last: int, last_col: int, width: int, height: int) -> None:
+    """The chart (width x height pixels) from the second row under the table, printed whole: on
+    the table's page when the rows leave it room for at least CHART_MIN_HEIGHT pixels of chart
+    (as tall as `height` at most), else `height` tall on a page of its own, never cut across two.
+    The room is reckoned at the scale that fits the sheet one page wide, as LibreOffice prints
+    it (a little under the exact fit: CHART_LANDING)."""
+    extent = sheet_extent(ws, last + 1, last_col)
+    room = 0.0
+    if extent is not None:
+        widths, rows = extent
+        wide, _ = page_scale(widths, rows, MARGINS, landscape=True, padded=True)
+        room = page_room(MARGINS, landscape=True)[1] * CHART_LANDING / wide - rows  # points under the table
+    below = int(room / 0.75) - 2 * CHART_OFFSET  # pixels
+    own_page = below < CHART_MIN_HEIGHT
+    chart.set_size({"width": width, "height": height if own_page else min(height, below)})
+    ws.insert_chart(last + 2, 0, chart, {"x_offset": 4, "y_offset": CHART_OFFSET, "object_position": 3})
+    if own_page:
+        ws.set_h_pagebreaks([last + 1])

@@ -76,16 +76,48 @@ UNIT_POINTS = 5.45
 COLUMN_PADDING = 0.71
 
 
-def page_scale(
-    widths: Sequence[float], height: float, margins: Mapping[str, float], landscape: bool = False
-) -> tuple[float, float]:
-    """How a sheet of these column widths and `height` points of rows prints on A4 with these
-    margins (inches), as LibreOffice scales it (whole percents, never above 100%):
-    (the scale that fits it one page wide, the scale that fits it on one page)."""
+def page_room(margins: Mapping[str, float], landscape: bool = False) -> tuple[float, float]:
+    """Points of A4 between these margins (inches): (width, height)."""
     page_w, page_h = (A4_HEIGHT, A4_WIDTH) if landscape else (A4_WIDTH, A4_HEIGHT)
-    room_w = page_w - 72 * (margins["left"] + margins["right"])
-    room_h = page_h - 72 * (margins["top"] + margins["bottom"])
-    sheet_w = UNIT_POINTS * sum(w + COLUMN_PADDING for w in widths)
+    return page_w - 72 * (margins["left"] + margins["right"]), page_h - 72 * (margins["top"] + margins["bottom"])
+
+
+def page_scale(
+    widths: Sequence[float],
+    height: float,
+    margins: Mapping[str, float],
+    landscape: bool = False,
+    padded: bool = False,
+) -> tuple[float, float]:
+    """How a sheet of these column widths (as asked of set_column, or as stored when `padded`)
+    and `height` points of rows prints on A4 with these margins (inches), as LibreOffice scales
+    it (whole percents, never above 100%): (the scale that fits it one page wide, the scale
+    that fits it on one page)."""
+    room_w, room_h = page_room(margins, landscape)
+    sheet_w = UNIT_POINTS * sum(w + (0 if padded else COLUMN_PADDING) for w in widths)
     wide = min(100, math.floor(100 * room_w / sheet_w)) / 100
     tall = min(100, math.floor(100 * room_h / height)) / 100 if height > 0 else 1.0
     return wide, min(wide, tall)
+
+
+def sheet_extent(ws, last_row: int, last_col: int) -> tuple[list[float], float] | None:
+    """(the width of each column 0..last_col in units as stored, the points rows 0..last_row
+    take), as the worksheet holds them so far; None when this xlsxwriter does not keep them
+    where 3.x does (row_sizes, col_info and default_row_height, in pixels, which it reads itself
+    to place charts): a caller then prints as if the rows took a whole page."""
+    rows, cols = getattr(ws, "row_sizes", None), getattr(ws, "col_info", None)
+    default = getattr(ws, "default_row_height", None)
+    if not isinstance(rows, dict) or not isinstance(cols, dict) or not isinstance(default, (int, float)):
+        return None
+    pixels = 0
+    for r in range(last_row + 1):
+        size = rows.get(r)
+        pixels += default if size is None else (0 if size[1] else size[0])
+    widths = []
+    for c in range(last_col + 1):
+        info = cols.get(c)
+        if info is None or info.width is None:
+            widths.append(8.43 + COLUMN_PADDING)  # Excel's default column
+        elif not info.hidden:
+            widths.append(max(info.width - 5, 0) / 7 + COLUMN_PADDING)  # pixels: 7 a unit, plus 5
+    return widths, pixels * 0.75
