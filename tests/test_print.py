@@ -1,6 +1,7 @@
 """How the signed sheets print: LibreOffice's PDF of a unit's sheet, counted page by page.
 
-The summary's chart prints whole: on the table's page for a town, on a page of its own under a
+The council's appraisal workbook starts each unit on a page of its own, under the repeated
+heading. The summary's chart prints whole: on the table's page for a town, on a page of its own under a
 longer table. The list sheets print landscape at 100%: the 11 pt body at 11 pt, the 9 pt codes at 9 pt, and
 the register's SHA-256 not at all. The demo's units are the typical QĐ 25 units: each one without problems prints on one portrait
 A4 page with its 11 pt body at ≥ 10 pt (the print scale, read from the PDF as the pitch of two
@@ -31,9 +32,10 @@ from pipeline.app.run import collect
 from pipeline.core import config as config_mod
 from pipeline.core.model import SUBMITTED
 from pipeline.core.problems import Issue
+from pipeline.writers.appraisal_form import write_appraisal_form
 from pipeline.writers.workbook import write_unit_workbooks, write_workbook
 
-pytestmark = pytest.mark.libreoffice
+libreoffice = pytest.mark.libreoffice
 
 REPO = Path(__file__).resolve().parents[1]
 ROW = 15.0  # points: a row of one line (the sheet's default height)
@@ -113,6 +115,7 @@ def printed(demo, tmp_path_factory):
     return {p.stem: base / "pdf" / f"{p.stem}.pdf" for p in books}, [u.unit.code for u in clean], long
 
 
+@libreoffice
 def test_a_clean_qd25_unit_prints_on_one_page_at_10_pt(printed):
     pdfs, codes, _ = printed
     for code in codes:
@@ -122,6 +125,7 @@ def test_a_clean_qd25_unit_prints_on_one_page_at_10_pt(printed):
         assert found is None or found * 11 >= 9.99, (pdf.name, found)
 
 
+@libreoffice
 def test_a_unit_with_many_problems_runs_on_with_its_heading_and_whole_signatures(printed):
     pdfs, _, long = printed
     pdf = next(p for stem, p in pdfs.items() if stem.startswith(long.unit.code))
@@ -138,6 +142,7 @@ def test_a_unit_with_many_problems_runs_on_with_its_heading_and_whole_signatures
     assert all(re.search(r"Mã\s+Nội dung\s+Tối đa\s+Điểm", t) for t in table_pages)  # ...with its heading
 
 
+@libreoffice
 def test_problems_and_register_print_at_full_size_without_the_fingerprints(printed):
     found = words(printed[0]["tong-hop"])
     if found is None:
@@ -161,6 +166,7 @@ def sheet_pages(texts: list[str], sheet: str) -> list[str]:
     return [t for t in texts if re.search(rf"^\s*{re.escape(sheet)}\s+Trang \d", t, re.M)]
 
 
+@libreoffice
 def test_the_summary_chart_prints_whole_on_page_one_when_the_table_leaves_room(printed):
     pdfs = printed[0]
     title, legend = "Tổng điểm của từng đơn vị", "Tổng điểm (xanh: Đạt;"  # the top and the bottom of the chart
@@ -174,3 +180,18 @@ def test_the_summary_chart_prints_whole_on_page_one_when_the_table_leaves_room(p
     summary = sheet_pages(province, "Tổng hợp")
     with_chart = [t for t in summary if title in t]
     assert len(summary) > 1 and with_chart == summary[-1:] and legend in with_chart[0]  # whole, on its own
+
+
+def test_the_appraisal_workbook_starts_each_unit_on_a_new_page(tmp_path):
+    import openpyxl
+
+    from pipeline.core.appraisal_layout import HEADER_ROW
+
+    run = make_run()
+    ws = openpyxl.load_workbook(write_appraisal_form(run, tmp_path / "tham-dinh.xlsx")).worksheets[0]
+    label = "Tổng điểm (tự chấm → thẩm định)"  # each unit's own row, above its indicators
+    units = [c.row for row in ws.iter_rows(min_row=HEADER_ROW + 2) for c in row if c.value == label]
+    assert len(units) == sum(1 for u in run.units if u.verdict is not None) >= 3
+    # a break before every unit but the first: openpyxl counts a break after the row it names
+    assert [b.id for b in ws.row_breaks.brk] == [r - 1 for r in units[1:]]
+    assert ws.print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}"

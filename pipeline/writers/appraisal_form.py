@@ -43,6 +43,8 @@ from pipeline.writers.xlsx import (
     workbook_options,
 )
 
+MAX_PAGE_BREAKS = 1023  # Excel's limit of manual page breaks on a sheet
+
 
 def appraisable(result: RunResult) -> list[UnitOutcome]:
     """Units with a usable self-assessment: the ones a council can appraise."""
@@ -164,10 +166,12 @@ class _Writer:
         choice: list[tuple[int, int]] = []
         figures: list[tuple[int, int]] = []  # rate contents: Đạt / Không đạt or "tử số/mẫu số"
         widths = {key: w for key, _, w in COLUMNS}
+        starts = []  # each unit's first row: it starts a printed page
         for u in self.units:
             own = u.self_assessed or u.verdict
             given = {c.indicator: c for c in u.appraisal}
             row += 1
+            starts.append(row)
             first = row + 1
             last = row + len(self.rs.indicators)
             self.unit_row(ws, row, u, own, given, first, last)
@@ -204,6 +208,8 @@ class _Writer:
                 )
                 ws.set_row(row, row_height(int(lines + 0.99)))
         self.validations(ws, numeric, choice, figures)
+        # A page per unit (the heading repeats on each); Excel keeps at most 1023 breaks.
+        ws.set_h_pagebreaks(starts[1 : MAX_PAGE_BREAKS + 1])
         return row
 
     def unit_row(self, ws, row: int, u: UnitOutcome, own, given: dict, first: int, last: int) -> None:
