@@ -10,11 +10,11 @@ notes and notes; every problem found in the unit's files; the signature block. A
 usable file gets the title, its status and its problems. The grids, formats and the cheap ways
 text is written are in unit_layout.
 
-Printing: a QĐ 25 unit of the demo prints on one portrait A4 page with the body at ≥ 10 pt
-(the sheet asks for one page only when the scale that takes keeps 11 pt at ≥ 10 pt, see
-xlsx.printing.page_scale); a longer one (many problems) prints one page wide on as many pages
-as it needs, the table header repeated, and a page break before the signature block when it
-would be split.
+Printing (see _print): a QĐ 25 unit of the demo prints on one portrait A4 page with the body
+at ≥ 10 pt (the sheet asks for one page only when the scale that takes keeps 11 pt at ≥ 10 pt,
+reckoned with xlsx.printing.page_scale from the heights the sheet gave its rows); a longer one
+(many problems) prints one page wide on as many pages as it needs, the table's heading repeated
+when the table runs on, the signature block whole and never alone on its page.
 """
 
 from __future__ import annotations
@@ -37,10 +37,11 @@ SIGN_ROOM_MAX = 5
 BODY_SIZE = 11  # the body font, which must print at ≥ MIN_PRINTED pt
 MIN_PRINTED = 10
 # LibreOffice fits a sheet to a page up to 2% below the exact scale (the header and footer take
-# some room): one page is asked for only when the exact scale leaves that much to spare.
+# some room): one page is asked for only when the exact scale leaves that much (in printed
+# points of the body font) to spare.
 LANDING = 0.2
 MARGINS = {"left": 0.4, "right": 0.3, "top": 0.35, "bottom": 0.35}  # inches
-HEADER_MARGIN = 0.15  # inches: the page header and footer, in the top and bottom margins
+HEADER_MARGIN = 0.2  # inches from the paper's edge: the page header and footer, in the margins
 
 
 def render_unit(
