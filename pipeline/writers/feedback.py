@@ -427,9 +427,10 @@ def _next_steps(ws, fmt: Formats, result: RunResult, u: UnitOutcome, issues: lis
             "ở mục 3, ghi ngày báo cáo mới và gửi lại sớm nhất."
         )
     elif errors:
+        counted = "coi là Không đạt" if u.verdict.pass_fail else "tính 0 điểm"
         text = (
             f"Đề nghị: sửa {len(errors)} lỗi ở mục 3 ngay trên phiếu đã gửi (giữ nguyên mẫu, không thêm bớt "
-            f"dòng), ghi ngày báo cáo mới và gửi lại {office}. Các dòng có lỗi đang được tính 0 điểm."
+            f"dòng), ghi ngày báo cáo mới và gửi lại {office}. Các dòng có lỗi đang được {counted}."
         )
     else:
         text = (
