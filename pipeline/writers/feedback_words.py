@@ -16,6 +16,7 @@ COMMUNE_FIX = {
     "FILE_NOT_REGULAR": "Gửi lại phiếu dưới dạng tệp đính kèm bình thường.",
     "FOLDER_SKIPPED": "Gửi lại phiếu dưới dạng tệp đính kèm bình thường.",
     "NOT_OUR_FORM": "Điền lại trên đúng mẫu phiếu do {office} gửi.",
+    "REPORT_IN_INPUTS": "Tệp đã gửi là báo cáo định kỳ; gửi phiếu tự đánh giá chuẩn tiếp cận pháp luật trên mẫu do {office} gửi.",
     "TEMPLATE_UNKNOWN": "Lần sau đề nghị dùng mẫu phiếu mới nhất do {office} gửi.",
     "UNIT_UNKNOWN": "Kiểm tra lại mã đơn vị hành chính ghi trong phiếu (mã của chính đơn vị mình).",
     "FILE_NAME_MISMATCH": "Kiểm tra lại tệp đã gửi có đúng là phiếu của đơn vị mình không; nếu gửi nhầm, gửi lại đúng phiếu.",
