@@ -40,6 +40,7 @@ MIN_PRINTED = 10
 # some room): one page is asked for only when the exact scale leaves that much (in printed
 # points of the body font) to spare.
 LANDING = 0.2
+NEAR_PAGE_END = 60  # points: rows this close to a page's end may fall on either side of it
 MARGINS = {"left": 0.4, "right": 0.3, "top": 0.35, "bottom": 0.35}  # inches
 HEADER_MARGIN = 0.2  # inches from the paper's edge: the page header and footer, in the margins
 
@@ -138,11 +139,14 @@ def _more_room(out: Out, last: int) -> int:
     return last
 
 
-def _page_of_rows(out: Out, scale: float, last: int, repeat: float, break_at: int | None = None) -> list[int]:
+def _page_of_rows(
+    out: Out, scale: float, last: int, repeat: float, break_at: int | None = None
+) -> tuple[list[int], list[float]]:
     """The page each row 0..last prints on at `scale` (a row that does not fit starts the next
-    page, which begins with `repeat` points of repeated heading; `break_at` starts one too)."""
+    page, which begins with `repeat` points of repeated heading; `break_at` starts one too),
+    and the room (points) its page has left below it."""
     room = (A4_HEIGHT - 72 * (MARGINS["top"] + MARGINS["bottom"])) / scale
-    heights, pages = out.heights, []
+    heights, pages, left = out.heights, [], []
     used, page = 0.0, 0
     for r in range(last + 1):
         h = heights.get(r, DEFAULT_ROW)
@@ -150,26 +154,28 @@ def _page_of_rows(out: Out, scale: float, last: int, repeat: float, break_at: in
             page, used = page + 1, repeat
         used += h
         pages.append(page)
-    return pages
+        left.append(room - used)
+    return pages, left
 
 
 def _paginate(out: Out, scale: float, parts: Parts) -> None:
-    """The repeated heading and the page break of a unit sheet on several pages (see _print)."""
-    header, last = parts.header, parts.last
-    pages = _page_of_rows(out, scale, last, 0.0)
+    """The repeated heading and the page break of a unit sheet on several pages (see _print):
+    the problems and the signature block print on one page, the problems' heading at its top,
+    unless together they take more than a page: then the last problem goes over with the
+    signatures. Where the rows fall is reckoned only roughly (LibreOffice and Excel fill a page
+    a little differently), so a break is set wherever a page would end near the problems."""
+    header, last, issues = parts.header, parts.last, parts.issues
+    pages, left = _page_of_rows(out, scale, last, 0.0)
     repeat = 0.0
     if pages[parts.table_end] != pages[header]:
         out.ws.repeat_rows(header, header)
         repeat = out.heights.get(header, DEFAULT_ROW)
-        pages = _page_of_rows(out, scale, last, repeat)
-    if pages[parts.sign] != pages[last] or pages[parts.sign - 1] != pages[parts.sign]:
-        # The signatures would be split, or start a page alone: the problems go over with them,
-        # unless together they would not fit one page (then the last problem alone).
-        keep = parts.issues
-        moved = _page_of_rows(out, scale, last, repeat, keep)
-        if moved[last] != moved[keep]:
-            keep = parts.sign - 2
-        out.ws.set_h_pagebreaks([keep])
+        pages, left = _page_of_rows(out, scale, last, repeat)
+    if pages[issues] == pages[last] and left[issues - 1] > NEAR_PAGE_END and pages[issues - 1] == pages[issues]:
+        return  # on one page with what is above them, far from its end
+    moved, _ = _page_of_rows(out, scale, last, repeat, issues)
+    keep = issues if moved[last] == moved[issues] else parts.sign - 2
+    out.ws.set_h_pagebreaks([keep])
 
 
 # ------------------------------------------------------------------ blocks
