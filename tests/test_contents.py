@@ -204,6 +204,7 @@ def test_the_tc1_switch_makes_tc1_pass_whatever_its_contents_say():
     assert not criterion(score(failing), "TC1").met
     v = score(failing, switches={"TC1": True})
     assert criterion(v, "TC1").met and criterion(v, "TC1").switched and v.recognised
+    assert not v.notes  # the switched criterion's blank contents are not "counted as failed" notes
     assert not criterion(score(failing, switches={"TC1": False}), "TC1").met
     # The switch belongs to TC1 only.
     v = score({"2.1.1": IndicatorEntry("2.1.1", passed=False)}, switches={"TC2": True})

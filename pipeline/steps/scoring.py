@@ -188,8 +188,11 @@ def score_unit(rule_set: RuleSet, entries: UnitEntries) -> Verdict:
     reasons = tuple(Reason(c.code, c.detail) for c in conditions if not c.met)
     provisional, figures_used = _provisional(rule_set, indicators)
     leaf = "Nội dung" if rule_set.has_contents else "Chỉ tiêu"
+    switched = {c.code for c in criteria if c.switched}  # its contents decide nothing: no note
     notes = tuple(
-        Reason("INDICATOR_COUNTED_AS_ZERO", f"{leaf} {r.code}: {r.basis}") for r in indicators if r.counted_as_zero
+        Reason("INDICATOR_COUNTED_AS_ZERO", f"{leaf} {r.code}: {r.basis}")
+        for r in indicators
+        if r.counted_as_zero and r.criterion not in switched
     )
     return Verdict(
         rule_set=rule_set.id,
