@@ -180,17 +180,11 @@ _ROW = re.compile(r"\d+$")
 
 
 def indicator_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dict[str, Any], list[Issue]]:
-    cells = sub.rows[code]
     indicator = rule_set.indicator(code)
     if indicator.is_content:
         return content_record(sub, code, rule_set)
     issues: list[Issue] = []
-
-    def get(field: str) -> Located:
-        return cells.get(field, _EMPTY)
-
-    def where(loc: Located) -> dict[str, str]:
-        return {"file": sub.file, "sheet": loc.sheet or sub.score_sheet, "cell": loc.cell}
+    get, where = _row_cells(sub, code)
 
     diem = get("diem")
     points: float | None = None
@@ -259,15 +253,9 @@ def content_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dict[
     """A content's row (sets with contents). Only the cells its kind has as inputs are read:
     the result of a rate or checklist and a figure taken from another content are formulas on
     the form, recomputed by the engine, never trusted."""
-    cells = sub.rows[code]
     content = rule_set.indicator(code)
     issues: list[Issue] = []
-
-    def get(field: str) -> Located:
-        return cells.get(field, _EMPTY)
-
-    def where(loc: Located) -> dict[str, str]:
-        return {"file": sub.file, "sheet": loc.sheet or sub.score_sheet, "cell": loc.cell}
+    get, where = _row_cells(sub, code)
 
     result = get("diem")
     passed: bool | None = None
@@ -322,6 +310,20 @@ def content_record(sub: Submission, code: str, rule_set: RuleSet) -> tuple[dict[
         record.update({column: number, f"{column}_raw": raw, f"{column}_cell": loc.cell})
     record.update(_texts(get))
     return record, issues
+
+
+def _row_cells(sub: Submission, code: str):
+    """(get, where) for one score-sheet row: a field's Located cell (blank when absent), and
+    the file / sheet / cell an Issue about that cell is located to."""
+    cells = sub.rows[code]
+
+    def get(field: str) -> Located:
+        return cells.get(field, _EMPTY)
+
+    def where(loc: Located) -> dict[str, str]:
+        return {"file": sub.file, "sheet": loc.sheet or sub.score_sheet, "cell": loc.cell}
+
+    return get, where
 
 
 def _texts(get) -> dict[str, Any]:

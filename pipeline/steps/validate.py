@@ -156,21 +156,29 @@ def _derive_contents(
     """Contents (sets with contents), mirroring steps.contents.judge_content: each rate's
     effective figures (a derived one looked up in the same file's source row, with that row's
     cell), and which check applies to each row."""
-    by_key = {(f, c): n for n, (f, c) in enumerate(zip(out["file"], out["code"], strict=True))}
+    files, codes = out["file"].tolist(), out["code"].tolist()
+    by_key = {(f, c): n for n, (f, c) in enumerate(zip(files, codes, strict=True))}
+    # Whole columns as lists, read once: a national run has hundreds of thousands of rows.
+    column = {
+        name: out[name].tolist()
+        for figure in ("numerator", "denominator")
+        for name in (figure, f"{figure}_raw", f"{figure}_cell")
+    }
+    flags = out["not_applicable"].tolist()
     for figure in ("numerator", "denominator"):
-        values, raws, cells = out[figure].tolist(), out[f"{figure}_raw"].tolist(), out[f"{figure}_cell"].tolist()
+        values, raws, cells = (list(column[f"{figure}{suffix}"]) for suffix in ("", "_raw", "_cell"))
         source_flag = [False] * len(out)
-        for n, (file, code) in enumerate(zip(out["file"], out["code"], strict=True)):
+        for n, (file, code) in enumerate(zip(files, codes, strict=True)):
             content = rule_set.indicator_index.get(code)
             source = content.derived(figure) if content is not None and content.is_content else None
             if source is None:
                 continue
             at = by_key.get((file, source.content))
             other = source.figure
-            values[n] = out[other].iat[at] if at is not None else math.nan
-            raws[n] = out[f"{other}_raw"].iat[at] if at is not None else ""
-            cells[n] = out[f"{other}_cell"].iat[at] if at is not None else ""
-            source_flag[n] = bool(out["not_applicable"].iat[at]) if at is not None else False
+            values[n] = column[other][at] if at is not None else math.nan
+            raws[n] = column[f"{other}_raw"][at] if at is not None else ""
+            cells[n] = column[f"{other}_cell"][at] if at is not None else ""
+            source_flag[n] = bool(flags[at]) if at is not None else False
         out[f"eff_{figure}"] = pd.Series(values, index=out.index, dtype="float64")
         out[f"eff_{figure}_raw"] = raws
         out[f"eff_{figure}_cell"] = cells

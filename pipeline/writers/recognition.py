@@ -23,8 +23,6 @@ from pipeline.core.model import SUBMITTED, RunResult
 from pipeline.writers import recognition_text as words
 from pipeline.writers.pagination import TrackedRows
 from pipeline.writers.xlsx import (
-    COLOURS,
-    FONT,
     Formats,
     add_sheet,
     gc_paused,
@@ -42,45 +40,15 @@ LAST = len(WIDTHS) - 1
 SIZE = 13  # NĐ 30/2020: body text 13-14 pt
 LEFT, RIGHT = (0, 1), (2, LAST)  # the header block's two columns (authority | quốc hiệu)
 
-# The annex is a document, not a worksheet: its own formats, at the document's size.
+# The annex is a document, not a worksheet: the shared formats at the document's size, with
+# its own cells (wrapped), title and quốc hiệu.
 _PIECES: dict[str, dict[str, Any]] = {
-    "bold": {"bold": True},
-    "italic": {"italic": True},
-    "underline": {"underline": 1},
-    "center": {"align": "center"},
-    "vcenter": {"valign": "vcenter"},
-    "wrap": {"text_wrap": True},
     "cell": {"border": 1, "text_wrap": True},
     "title": {"bold": True, "font_size": 14, "align": "center", "text_wrap": True},
     "nation": {"bold": True, "font_size": 12},
     "small": {"font_size": 11},
-    "pts": {"num_format": "0.00"},
-    "banner": {
-        "bold": True,
-        "bg_color": COLOURS["bad"][0],
-        "font_color": COLOURS["bad"][1],
-        "border": 2,
-        "border_color": COLOURS["bad"][1],
-        "text_wrap": True,
-        "valign": "vcenter",
-    },
+    "underline": {"underline": 1},
 }
-
-
-class _Formats:
-    """fmt('cell', 'bold') at 13 pt Times New Roman, each combination built once."""
-
-    def __init__(self, wb):
-        self._wb, self._cache = wb, {}
-
-    def __call__(self, *names: str):
-        found = self._cache.get(names)
-        if found is None:
-            props: dict[str, Any] = {"font_name": FONT, "font_size": SIZE, "valign": "top"}
-            for n in names:
-                props.update(_PIECES[n])
-            found = self._cache[names] = self._wb.add_format(props)
-        return found
 
 
 def provisional_reasons(result: RunResult) -> list[str]:
@@ -120,7 +88,7 @@ def _blank(rows: TrackedRows, row: int) -> int:
 @gc_paused
 def write_recognition(wb, _fmt: Formats, result: RunResult) -> None:
     ws = add_sheet(wb, SHEET)
-    fmt, rows = _Formats(wb), TrackedRows(ws)
+    fmt, rows = Formats(wb, size=SIZE, styles=_PIECES), TrackedRows(ws)
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
     cfg = result.config
@@ -129,7 +97,7 @@ def write_recognition(wb, _fmt: Formats, result: RunResult) -> None:
     row = _blank(rows, _text(ws, fmt, rows, row, words.annex_line(cfg), ("italic", "center", "wrap")))
     notice = provisional_notice(result)
     if notice:
-        row = _blank(rows, _text(ws, fmt, rows, row, notice, ("banner", "small"), size=11, bold=True))
+        row = _blank(rows, _text(ws, fmt, rows, row, notice, ("banner_bad", "small"), size=11, bold=True))
     found = words.lists(result)
     repeat: tuple[int, int] | None = (row + 1, row + 2)  # list I's heading rows: list II has the same columns
     for met, units in ((True, found.met), (False, found.not_met)):

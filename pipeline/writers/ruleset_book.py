@@ -176,8 +176,7 @@ class _Book(BookCells):
                     ws.write_blank(row, col[key], None, self.locked)
                 ws.write_string(row, col["level"], L.LEVEL_INDICATOR, self.locked)
                 ws.write_string(row, col["code"], i.code, self.locked)
-                ws.write_string(row, col["name"], i.name, self.input)
-                ws.data_validation(row, col["name"], row, col["name"], text_validation("Tên chỉ tiêu", "Văn bản."))
+                self._text(ws, row, col["name"], i.name, "Tên chỉ tiêu")
                 self._input_number(
                     ws, row, col["max"], i.max, "Điểm tối đa", "Điểm tối đa của chỉ tiêu, bội số của bậc điểm."
                 )
@@ -197,8 +196,7 @@ class _Book(BookCells):
                         ("numerator_label", i.numerator_label),
                         ("denominator_label", i.denominator_label),
                     ):
-                        ws.write_string(row, col[key], value, self.input)
-                        ws.data_validation(row, col[key], row, col[key], text_validation("Tên", "Văn bản."))
+                        self._text(ws, row, col[key], value, "Tên")
                 self._status_cells(ws, row, col["status"], i.provenance)
                 ws.set_row(row, row_height(max(lines_needed(i.name, 58), lines_needed(i.provenance.source, 40))))
                 row += 1
@@ -265,6 +263,7 @@ class _Book(BookCells):
             ws.write_blank(row, n, None, self.locked)
 
     def _text(self, ws, row: int, col: int, value: str, title: str) -> None:
+        """An editable text cell with its validation."""
         ws.write_string(row, col, value, self.input)
         ws.data_validation(row, col, row, col, text_validation(title, "Văn bản."))
 
@@ -369,10 +368,8 @@ class _Book(BookCells):
         col = L.DECLARATION_COL
         for d in cond.declarations:
             ws.write_string(row, col["key"], d.key, self.locked)
-            ws.write_string(row, col["label"], d.label, self.input)
-            ws.write_string(row, col["short"], d.short, self.input)
-            for c in ("label", "short"):
-                ws.data_validation(row, col[c], row, col[c], text_validation("Nội dung", "Văn bản."))
+            self._text(ws, row, col["label"], d.label, "Nội dung")
+            self._text(ws, row, col["short"], d.short, "Nội dung")
             self._yes_no(ws, row, col["disqualifying_answer"], d.disqualifying_answer, "Trả lời không đạt")
             self._status_cells(ws, row, col["status"], d.provenance)
             ws.set_row(row, row_height(lines_needed(d.label, widths[1])))

@@ -183,12 +183,13 @@ def write_upward_report(result: RunResult, path: Path) -> Path:
         **body,
     )
     paragraph(doc, "I. KẾT QUẢ ĐÁNH GIÁ, CÔNG NHẬN", bold=True, before=6, after=6, keep_with_next=True)
-    for n, line in enumerate(summary_lines(result, up), start=1):
+    lines = summary_lines(result, up)
+    for n, line in enumerate(lines, start=1):
         paragraph(doc, f"{n}. {line}", **body)
     rows = not_met_rows(result, up)
     paragraph(
         doc,
-        f"{len(summary_lines(result, up)) + 1}. Đơn vị chưa đạt chuẩn và lý do" + (":" if rows else ": không có."),
+        f"{len(lines) + 1}. Đơn vị chưa đạt chuẩn và lý do" + (":" if rows else ": không có."),
         **body,
         keep_with_next=bool(rows),
     )

@@ -77,8 +77,12 @@ _STYLES: dict[str, dict[str, Any]] = {
 class Formats:
     """Cached cell formats: fmt('cell', 'pts', 'bold') merges the named pieces left to right."""
 
-    def __init__(self, workbook):
+    def __init__(self, workbook, size: float = FONT_SIZE, styles: dict[str, dict[str, Any]] | None = None):
+        """size: the body font size; styles: pieces that replace or add to the shared ones (a
+        document sheet like the recognition annex is at 13 pt with its own title and cells)."""
         self._workbook = workbook
+        self._size = size
+        self._styles = {**_STYLES, **styles} if styles else _STYLES
         self._cache: dict[tuple[str, ...], Any] = {}
         self._asked: dict[tuple[str, ...], Any] = {}  # the names exactly as asked, '' included
 
@@ -91,10 +95,10 @@ class Formats:
     def _build(self, key: tuple[str, ...]):
         found = self._cache.get(key)
         if found is None:
-            props: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top"}
+            props: dict[str, Any] = {"font_name": FONT, "font_size": self._size, "valign": "top"}
             for n in key:
                 # "of3": a count shown out of 3 ("2/3"), the number kept for sorting and charts.
-                props.update(_STYLES[n] if n in _STYLES else _out_of(n))
+                props.update(self._styles[n] if n in self._styles else _out_of(n))
             found = self._cache[key] = self._workbook.add_format(props)
         return found
 
