@@ -24,7 +24,17 @@ from pipeline.writers import docx_layout as layout
 from pipeline.writers import recognition_text as words
 from pipeline.writers.docx_layout import CENTER, JUSTIFY, RED, paragraph
 from pipeline.writers.recognition import provisional_notice
-from pipeline.writers.xlsx import Col, Formats, add_sheet, print_setup, put, put_merged, write_table
+from pipeline.writers.xlsx import (
+    Col,
+    Formats,
+    add_sheet,
+    lines_needed,
+    print_setup,
+    put,
+    put_merged,
+    row_height,
+    write_table,
+)
 
 SHEET = "Báo cáo"
 
@@ -103,43 +113,52 @@ def not_met_rows(result: RunResult, up: Upward) -> list[tuple[str, str]]:
 
 
 def write_upward_sheet(wb, fmt: Formats, result: RunResult) -> None:
+    """One grid for both tables: column A holds a kind or a unit's name, B:E the figures or,
+    merged, the unit's reasons (so neither table squeezes the other's columns)."""
     up = upward_figures(result)
     ws = add_sheet(wb, SHEET)
     cols = [
-        Col("Loại đơn vị", min=14, max=16),
-        Col("Tổng số", ("center",), min=8, max=9),
-        Col("Có hồ sơ dùng được", ("center",), min=10, max=11),
-        Col("Đạt chuẩn", ("center",), min=9, max=10),
-        Col("Tỷ lệ đạt chuẩn", ("center",), min=10, max=11),
+        Col("Loại đơn vị / đơn vị", min=24, max=26),
+        Col("Tổng số", ("center",), min=9, max=9),
+        Col("Có hồ sơ dùng được", ("center",), min=11, max=11),
+        Col("Đạt chuẩn", ("center",), min=10, max=10),
+        Col("Tỷ lệ đạt chuẩn", ("center",), min=11, max=11),
     ]
     last_col = len(cols) - 1
-    put_merged(
-        ws, 0, 0, last_col + 2, f"SỐ LIỆU BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, CÔNG NHẬN NĂM {result.config.year}", fmt("title")
-    )
-    ws.set_row(0, 24)
+    full = sum(c.min for c in cols)
+    reasons_width = full - cols[0].min
+
+    def line(row: int, text: str, look, size: float = 11, bold: bool = False) -> int:
+        put_merged(ws, row, 0, last_col, text, look)
+        ws.set_row(row, row_height(lines_needed(text, full, size, bold=bold), size))
+        return row + 1
+
+    title = f"SỐ LIỆU BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, CÔNG NHẬN NĂM {result.config.year}"
+    row = line(0, title, fmt("title"), 14, bold=True)
     notice = provisional_notice(result)
-    row = 1
     if notice:
-        put_merged(ws, row, 0, last_col + 2, notice, fmt("banner_bad"))
-        ws.set_row(row, 48)
-        row += 1
-    put_merged(ws, row, 0, last_col + 2, f"Gửi: {addressee(result)}. Cùng số liệu với trang Tổng hợp.", fmt("italic"))
-    row += 2
+        row = line(row, notice, fmt("banner_bad"), bold=True)
+    row = line(row, f"Gửi: {addressee(result)}. Cùng số liệu với trang Tổng hợp.", fmt("italic")) + 1
     rows = [[k.kind, k.total, k.submitted, k.met, pct(k.rate)] for k in up.by_kind]
     rows.append(["Cộng", up.total, up.submitted, up.met, pct(up.rate)])
+    ws.set_row(row, row_height(2))  # the headings wrap on two lines
     row = write_table(ws, fmt, row, cols, rows) + 2
-    for line in summary_lines(result, up)[2:]:
-        put_merged(ws, row, 0, last_col + 2, line, fmt("wrap"))
-        ws.set_row(row, 32)
-        row += 1
+    for text in summary_lines(result, up)[2:]:
+        row = line(row, text, fmt("wrap"))
     row += 1
     put(ws, row, 0, "Đơn vị chưa đạt chuẩn và lý do", fmt("section"))
-    listed = [[n, name, why] for n, (name, why) in enumerate(not_met_rows(result, up), start=1)]
-    if listed:
-        cols2 = [Col("STT", ("center",), min=5, max=6), Col("Đơn vị", min=18, max=26), Col("Lý do", wrap=True, min=40)]
-        write_table(ws, fmt, row + 1, cols2, listed)
+    listed = not_met_rows(result, up)
+    row += 1
+    if not listed:
+        put(ws, row, 0, "Không có: mọi đơn vị đạt chuẩn.", fmt("italic"))
     else:
-        put(ws, row + 1, 0, "Không có: mọi đơn vị đạt chuẩn.", fmt("italic"))
+        put(ws, row, 0, "Đơn vị", fmt("head"))
+        put_merged(ws, row, 1, last_col, "Lý do", fmt("head"))
+        for name, why in listed:
+            row += 1
+            put(ws, row, 0, name, fmt("cell", "wrap"))
+            put_merged(ws, row, 1, last_col, why, fmt("cell", "wrap"))
+            ws.set_row(row, row_height(max(lines_needed(why, reasons_width), lines_needed(name, cols[0].min))))
     print_setup(ws, landscape=False, repeat=None, header=result.config.office_name)
 
 
